@@ -1,0 +1,74 @@
+# multigres-operator. Run `make help` for the targets.
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+CONTROLLER_GEN := go tool controller-gen
+# The control-plane binaries envtest and `make run` use, built from Go modules and cached in bin/.
+CONTROLPLANE_BINS ?= kube-apiserver etcd
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN{FS=":.*##"} /^[a-zA-Z_-]+:.*##/{printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: generate
+generate: ## Generate deepcopy code for the API types.
+	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
+
+.PHONY: manifests
+manifests: ## Generate CRDs, RBAC and webhook manifests under config/.
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role webhook paths=./... \
+		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac \
+		output:webhook:artifacts:config=config/webhook
+
+.PHONY: fmt
+fmt: ## Format the code.
+	gofmt -w $$(git ls-files -co --exclude-standard '*.go')
+
+.PHONY: vet
+vet: ## go vet.
+	go vet ./...
+
+.PHONY: lint
+lint: vet ## go vet, and gofmt reporting any file it would change.
+	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+.PHONY: verify
+verify: generate manifests ## Fail when generated files are not up to date.
+	@if [ -n "$$(git status --porcelain -- api config)" ]; then \
+		echo "generated files are out of date; run 'make generate manifests' and commit:"; \
+		git status --porcelain -- api config; git diff --stat -- api config; exit 1; fi
+
+.PHONY: controlplane
+controlplane: ## Build (once) the kube-apiserver and etcd binaries into bin/.
+	@hack/build-controlplane.sh $(CONTROLPLANE_BINS) >/dev/null
+
+.PHONY: test
+test: verify lint controlplane ## Verify generated files, lint, and run every test against a real API server.
+	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(CONTROLPLANE_BINS)) go test ./... -count=1
+
+.PHONY: build
+build: ## Build the operator binary into bin/manager.
+	go build -o bin/manager .
+
+.PHONY: run
+run: controlplane ## Start a local API server with the CRDs and samples installed.
+	go run ./hack/run
+
+.PHONY: install
+install: manifests ## Install the CRDs into the cluster of the current kubeconfig.
+	kubectl apply --server-side -k config/crd
+
+.PHONY: uninstall
+uninstall: ## Remove the CRDs (and so every custom resource) from the current cluster.
+	kubectl delete -k config/crd --ignore-not-found
+
+IMG ?= ghcr.io/multigres/multigres-operator:latest
+.PHONY: deploy
+deploy: manifests ## Deploy the operator into the cluster of the current kubeconfig.
+	cd config/manager && kubectl kustomize . >/dev/null
+	kubectl apply --server-side -k config/default
+
+.PHONY: undeploy
+undeploy: ## Remove the operator from the current cluster.
+	kubectl delete -k config/default --ignore-not-found

@@ -1,0 +1,153 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Labels the operator puts on every object it creates (design document, child CR examples).
+const (
+	LabelCluster    = "multigres.com/cluster"
+	LabelCell       = "multigres.com/cell"
+	LabelDatabase   = "multigres.com/database"
+	LabelTableGroup = "multigres.com/tablegroup"
+	LabelShard      = "multigres.com/shard"
+	LabelTopoScope  = "multigres.com/topo-scope"
+)
+
+// Condition types shared by every kind.
+const (
+	ConditionAvailable   = "Available"
+	ConditionProgressing = "Progressing"
+	ConditionReady       = "Ready"
+)
+
+// PoolType is the role of a shard pool. Primaries are elected by multiorch among replica
+// pools, so "primary" is not a pool type.
+// +kubebuilder:validation:Enum=replica;readOnly
+type PoolType string
+
+const (
+	// PoolTypeReplica pools take part in primary election and synchronous replication.
+	PoolTypeReplica PoolType = "replica"
+	// PoolTypeReadOnly pools serve reads only and never become primary.
+	PoolTypeReadOnly PoolType = "readOnly"
+)
+
+// ClusterImages are the images of every Multigres component. They are set once per cluster
+// so that one cluster never runs two incongruent versions.
+type ClusterImages struct {
+	// ImagePullPolicy applies to every Multigres container of the cluster.
+	// +optional
+	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+
+	// ImagePullSecrets are added to every pod of the cluster.
+	// +optional
+	// +listType=atomic
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+
+	// +optional
+	MultiGateway string `json:"multigateway,omitempty"`
+	// +optional
+	MultiOrch string `json:"multiorch,omitempty"`
+	// +optional
+	MultiPooler string `json:"multipooler,omitempty"`
+	// +optional
+	MultiAdmin string `json:"multiadmin,omitempty"`
+	// Postgres is the image of the postgres container, which runs pgctld.
+	// +optional
+	Postgres string `json:"postgres,omitempty"`
+}
+
+// StatelessSpec configures a Deployment-backed component: multiadmin, multigateway, multiorch.
+// Pointer and map fields keep "not set" apart from a zero value so overrides can set zeros.
+type StatelessSpec struct {
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Replicas *int32 `json:"replicas,omitempty"`
+	// +optional
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+}
+
+// ContainerSpec configures one container of a shard pool pod.
+type ContainerSpec struct {
+	// +optional
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+}
+
+// ShardPoolSpec configures the pods of one shard pool: postgres (run by pgctld) and
+// multipooler as two containers of one pod, with one data volume each.
+type ShardPoolSpec struct {
+	// Replicas is the number of pods of the pool in each shard.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Replicas *int32 `json:"replicas,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// DataVolumeClaimTemplate is the claim each pod gets for its Postgres data.
+	// +optional
+	DataVolumeClaimTemplate *corev1.PersistentVolumeClaimSpec `json:"dataVolumeClaimTemplate,omitempty"`
+	// +optional
+	Postgres *ContainerSpec `json:"postgres,omitempty"`
+	// +optional
+	MultiPooler *ContainerSpec `json:"multipooler,omitempty"`
+}
+
+// ManagedTopoServerSpec configures an etcd cluster the operator runs. Unlike the Multigres
+// components it carries its own image: a topo server is a separate resource.
+type ManagedTopoServerSpec struct {
+	// RootPath is where this topo server keeps Multigres data; used by inline cell topo servers.
+	// +optional
+	RootPath string `json:"rootPath,omitempty"`
+	// +optional
+	Image string `json:"image,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// +optional
+	// +listType=atomic
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// Replicas is the etcd member count. Members are bootstrapped statically, so it cannot
+	// change once the etcd cluster exists.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	Replicas *int32 `json:"replicas,omitempty"`
+	// +optional
+	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// +optional
+	DataVolumeClaimTemplate *corev1.PersistentVolumeClaimSpec `json:"dataVolumeClaimTemplate,omitempty"`
+}
+
+// ExternalTopoServerSpec points at an etcd the operator does not run.
+type ExternalTopoServerSpec struct {
+	// Address is the etcd client address, host:port; a comma-separated list for several.
+	// +kubebuilder:validation:MinLength=1
+	Address string `json:"address"`
+	// +optional
+	RootPath string `json:"rootPath,omitempty"`
+}
+
+// GlobalTopoServerRef tells a child where the cluster's global topology lives.
+type GlobalTopoServerRef struct {
+	// +optional
+	RootPath string `json:"rootPath,omitempty"`
+	// ClientServiceName is the managed etcd client Service; empty for an external topo server.
+	// +optional
+	ClientServiceName string `json:"clientServiceName,omitempty"`
+	// Address is the client address (host:port, comma-separated) components dial.
+	// +optional
+	Address string `json:"address,omitempty"`
+}
