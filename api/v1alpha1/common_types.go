@@ -60,13 +60,14 @@ type ClusterImages struct {
 }
 
 // StatelessSpec configures a Deployment-backed component: multiadmin, multigateway, multiorch.
-// Pointer and map fields keep "not set" apart from a zero value so overrides can set zeros.
+// Pointer fields keep "not set" apart from a zero value, so overrides can set zeros and typed
+// clients do not send empty objects that CEL's has() would count as set.
 type StatelessSpec struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	Replicas *int32 `json:"replicas,omitempty"`
 	// +optional
-	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
@@ -77,7 +78,7 @@ type StatelessSpec struct {
 // ContainerSpec configures one container of a shard pool pod.
 type ContainerSpec struct {
 	// +optional
-	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 }
 
 // ShardPoolSpec configures the pods of one shard pool: postgres (run by pgctld) and
@@ -121,7 +122,7 @@ type ManagedTopoServerSpec struct {
 	// +kubebuilder:validation:Minimum=1
 	Replicas *int32 `json:"replicas,omitempty"`
 	// +optional
-	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
