@@ -16,7 +16,7 @@ generate: ## Generate deepcopy code for the API types.
 
 .PHONY: manifests
 manifests: ## Generate CRDs, RBAC and webhook manifests under config/.
-	$(CONTROLLER_GEN) crd rbac:roleName=manager-role webhook paths=./... \
+	$(CONTROLLER_GEN) crd rbac:roleName=manager-role webhook paths="./api/...;./internal/..." \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac \
 		output:webhook:artifacts:config=config/webhook
 
@@ -52,8 +52,8 @@ build: ## Build the operator binary into bin/manager.
 	go build -o bin/manager .
 
 .PHONY: run
-run: controlplane ## Start a local API server with the CRDs and samples installed.
-	go run ./hack/run
+run: ## Start a local API server with the CRDs, run the operator on it and apply the samples.
+	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh kube-apiserver etcd kubectl) go run ./hack/run
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of the current kubeconfig.

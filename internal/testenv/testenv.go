@@ -14,21 +14,10 @@ import (
 	"strings"
 	"time"
 
-	k8sruntime "k8s.io/apimachinery/pkg/runtime"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	multigresv1alpha1 "github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/operator"
 )
-
-// Scheme knows the built-in kinds and every multigres.com kind.
-func Scheme() *k8sruntime.Scheme {
-	s := k8sruntime.NewScheme()
-	utilruntime.Must(clientgoscheme.AddToScheme(s))
-	utilruntime.Must(multigresv1alpha1.AddToScheme(s))
-	return s
-}
 
 // RepoRoot is the repository's top directory, found from this source file.
 func RepoRoot() string {
@@ -59,7 +48,7 @@ func New() (*envtest.Environment, error) {
 		return nil, err
 	}
 	return &envtest.Environment{
-		Scheme:                   Scheme(),
+		Scheme:                   operator.NewScheme(),
 		BinaryAssetsDirectory:    assets,
 		CRDDirectoryPaths:        []string{filepath.Join(RepoRoot(), "config", "crd", "bases")},
 		ErrorIfCRDPathMissing:    true,
