@@ -100,6 +100,32 @@ type ShardPoolSpec struct {
 	Postgres *ContainerSpec `json:"postgres,omitempty"`
 	// +optional
 	MultiPooler *ContainerSpec `json:"multipooler,omitempty"`
+	// DataVolumeRetentionPolicy says whether data volumes outlive a scale-down or the
+	// deletion of the pool; unset, they are always retained.
+	// +optional
+	DataVolumeRetentionPolicy *VolumeRetentionPolicy `json:"dataVolumeRetentionPolicy,omitempty"`
+}
+
+// RetentionPolicy is what happens to a data volume when its pod goes away.
+// +kubebuilder:validation:Enum=Retain;Delete
+type RetentionPolicy string
+
+const (
+	// RetainVolume keeps the volume and its data; it is reused if the pod comes back.
+	RetainVolume RetentionPolicy = "Retain"
+	// DeleteVolume deletes the volume and its data.
+	DeleteVolume RetentionPolicy = "Delete"
+)
+
+// VolumeRetentionPolicy says what happens to data volumes. Data is never deleted unless the
+// user chooses Delete here.
+type VolumeRetentionPolicy struct {
+	// WhenDeleted applies when the pool, topo server or whole cluster is deleted. Default Retain.
+	// +optional
+	WhenDeleted RetentionPolicy `json:"whenDeleted,omitempty"`
+	// WhenScaled applies to the volumes of replicas removed by a scale-down. Default Retain.
+	// +optional
+	WhenScaled RetentionPolicy `json:"whenScaled,omitempty"`
 }
 
 // ManagedTopoServerSpec configures an etcd cluster the operator runs. Unlike the Multigres
@@ -130,6 +156,8 @@ type ManagedTopoServerSpec struct {
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
 	// +optional
 	DataVolumeClaimTemplate *corev1.PersistentVolumeClaimSpec `json:"dataVolumeClaimTemplate,omitempty"`
+	// +optional
+	DataVolumeRetentionPolicy *VolumeRetentionPolicy `json:"dataVolumeRetentionPolicy,omitempty"`
 }
 
 // ExternalTopoServerSpec points at an etcd the operator does not run.

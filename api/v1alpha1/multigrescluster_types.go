@@ -30,6 +30,12 @@ type MultigresClusterSpec struct {
 	// +kubebuilder:validation:MaxItems=100
 	Databases []DatabaseConfig `json:"databases,omitempty"`
 
+	// PostgresCredentialsSecret names a Secret in the cluster's namespace with the keys
+	// "username" and "password" for Postgres. Empty, the operator generates one,
+	// <cluster>-postgres-credentials, once, and never puts it in a spec or a log.
+	// +optional
+	PostgresCredentialsSecret string `json:"postgresCredentialsSecret,omitempty"`
+
 	// TopologyReconciliation is passed to every Cell. Not in the design document's cluster
 	// example; the Cell example shows the fields and this is where they come from.
 	// +optional

@@ -14,8 +14,11 @@ type ShardSpec struct {
 	// +kubebuilder:validation:MinLength=1
 	ShardName string `json:"shardName"`
 	// +optional
-	Images           ShardImages         `json:"images,omitempty"`
-	GlobalTopoServer GlobalTopoServerRef `json:"globalTopoServer"`
+	Images ShardImages `json:"images,omitempty"`
+	// PostgresCredentialsSecret names the Secret (keys "username", "password") Postgres uses.
+	// +kubebuilder:validation:MinLength=1
+	PostgresCredentialsSecret string              `json:"postgresCredentialsSecret"`
+	GlobalTopoServer          GlobalTopoServerRef `json:"globalTopoServer"`
 	// +optional
 	// +listType=atomic
 	Pools []PoolSpec `json:"pools,omitempty"`

@@ -46,6 +46,9 @@ type TableGroupSpec struct {
 	TableGroupName string `json:"tableGroupName"`
 	// +optional
 	Images ShardImages `json:"images,omitempty"`
+	// PostgresCredentialsSecret names the Secret (keys "username", "password") Postgres uses.
+	// +kubebuilder:validation:MinLength=1
+	PostgresCredentialsSecret string `json:"postgresCredentialsSecret"`
 	// GlobalTopoServer is where the shards' poolers register.
 	GlobalTopoServer GlobalTopoServerRef `json:"globalTopoServer"`
 	// +optional

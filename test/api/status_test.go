@@ -22,7 +22,7 @@ func TestStatusIsASubresource(t *testing.T) {
 	tg := &v1alpha1.TableGroup{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c-db-tg"},
 		Spec: v1alpha1.TableGroupSpec{
-			DatabaseName: "db", TableGroupName: "tg",
+			DatabaseName: "db", TableGroupName: "tg", PostgresCredentialsSecret: "c-postgres-credentials",
 			Partitioning: v1alpha1.Partitioning{Shards: ptr.To[int32](2)},
 		},
 		Status: v1alpha1.TableGroupStatus{Shards: 7},
