@@ -1,0 +1,38 @@
+package names
+
+import "strconv"
+
+// GlobalTopoServer is the name of a cluster's managed global TopoServer.
+func GlobalTopoServer(cluster string) string { return BuildMax(MaxTopoServer, cluster, "global") }
+
+// Cell is the name of a Cell and of its managed local TopoServer (a different kind).
+func Cell(cluster, cell string) string { return BuildMax(MaxCell, cluster, cell) }
+
+// CellTopoServer is the name of a cell's managed local TopoServer: the Cell's own name.
+func CellTopoServer(cluster, cell string) string { return Cell(cluster, cell) }
+
+// TableGroup is the name of a TableGroup; database and table group are the logical names.
+func TableGroup(cluster, database, tableGroup string) string {
+	return BuildMax(MaxTableGroup, cluster, database, tableGroup)
+}
+
+// Shard is the name of shard index of the TableGroup named tableGroup.
+func Shard(tableGroup string, index int) string {
+	return BuildMax(MaxShard, tableGroup, strconv.Itoa(index))
+}
+
+// MultiAdmin is the name of a cluster's multiadmin Deployment and Service.
+func MultiAdmin(cluster string) string { return Build(cluster, "multiadmin") }
+
+// GatewayService is the name of a cell's multigateway Service. It is derived from the Cell
+// name so the suffix is never hashed away.
+func GatewayService(cluster, cell string) string { return Build(Cell(cluster, cell), "gateway") }
+
+// TopoClientService is the etcd client Service of the TopoServer named topo.
+func TopoClientService(topo string) string { return Build(topo, "client") }
+
+// TopoPeerService is the headless etcd peer Service of the TopoServer named topo.
+func TopoPeerService(topo string) string { return Build(topo, "peer") }
+
+// PostgresCredentials is the Secret the operator generates when a cluster names none.
+func PostgresCredentials(cluster string) string { return Build(cluster, "postgres-credentials") }

@@ -1,0 +1,185 @@
+package resolve
+
+import (
+	"cmp"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/names"
+)
+
+// Result is a cluster resolved into complete child specs. Children carry namespace, name
+// and labels but no owner references: the controllers add those. Nothing in it shares
+// memory with the inputs.
+type Result struct {
+	// GlobalTopoServer is nil when the global topo server is external.
+	GlobalTopoServer *v1alpha1.TopoServer
+	// GlobalTopo is where every child finds the global topology.
+	GlobalTopo v1alpha1.GlobalTopoServerRef
+	MultiAdmin MultiAdmin
+	// Cells and TableGroups are in spec order.
+	Cells       []v1alpha1.Cell
+	TableGroups []v1alpha1.TableGroup
+	// DesiredInstances is, per database, the sum of pool replicas over all its shards.
+	DesiredInstances map[string]int32
+}
+
+// MultiAdmin is the cluster's own multiadmin Deployment and Service.
+type MultiAdmin struct {
+	// Name is the Deployment's and the Service's.
+	Name             string
+	Namespace        string
+	Labels           map[string]string
+	Spec             v1alpha1.StatelessSpec
+	Image            string
+	ImagePullPolicy  corev1.PullPolicy
+	ImagePullSecrets []corev1.LocalObjectReference
+}
+
+// Cluster resolves c. templates are the DeploymentTemplates of c's namespace, by name. On
+// any error the result is nil and every problem found is returned.
+func Cluster(c *v1alpha1.MultigresCluster, templates map[string]*v1alpha1.DeploymentTemplate) (*Result, field.ErrorList) {
+	r := &resolver{c: c, templates: templates, errs: Validate(c)}
+	res := &Result{DesiredInstances: map[string]int32{}}
+	res.GlobalTopoServer, res.GlobalTopo = r.globalTopo()
+	res.MultiAdmin = MultiAdmin{
+		Name:             names.MultiAdmin(c.Name),
+		Namespace:        c.Namespace,
+		Labels:           Labels(c.Name, ComponentMultiAdmin),
+		Spec:             r.stateless(field.NewPath("spec", "multiadmin"), c.Spec.MultiAdmin, multiAdminDefaults),
+		Image:            cmp.Or(c.Spec.Images.MultiAdmin, DefaultMultigresImage),
+		ImagePullPolicy:  r.pullPolicy(),
+		ImagePullSecrets: r.pullSecrets(),
+	}
+	for i := range c.Spec.Cells {
+		res.Cells = append(res.Cells, r.cell(i, res.GlobalTopo))
+	}
+	for i, db := range c.Spec.Databases {
+		var instances int64
+		for j := range db.Spec.TableGroups {
+			tg := r.tableGroup(i, j, res.GlobalTopo)
+			instances += Instances(&tg.Spec)
+			res.TableGroups = append(res.TableGroups, tg)
+		}
+		res.DesiredInstances[db.Name] = clampInt32(int64(res.DesiredInstances[db.Name]) + instances)
+	}
+	if len(r.errs) > 0 {
+		return nil, r.errs
+	}
+	return res, nil
+}
+
+// cell resolves spec.cells[i].
+func (r *resolver) cell(i int, global v1alpha1.GlobalTopoServerRef) v1alpha1.Cell {
+	cfg := r.c.Spec.Cells[i]
+	path := field.NewPath("spec", "cells").Index(i).Child("spec")
+	all := make([]string, 0, len(r.c.Spec.Cells))
+	for _, c := range r.c.Spec.Cells {
+		all = append(all, c.Name)
+	}
+	slices.Sort(all) // a set: reordering spec.cells must not rewrite every Cell
+	tr := r.c.Spec.TopologyReconciliation
+	if tr == nil {
+		tr = &v1alpha1.TopologyReconciliation{}
+	}
+	return v1alpha1.Cell{
+		TypeMeta: typeMeta("Cell"),
+		ObjectMeta: objectMeta(r.c.Namespace, names.Cell(r.c.Name, cfg.Name),
+			r.labels(ComponentCell, v1alpha1.LabelCell, cfg.Name)),
+		Spec: v1alpha1.CellSpec{
+			Name: cfg.Name,
+			Images: v1alpha1.CellImages{
+				ImagePullPolicy:  r.pullPolicy(),
+				ImagePullSecrets: r.pullSecrets(),
+				MultiGateway:     cmp.Or(r.c.Spec.Images.MultiGateway, DefaultMultigresImage),
+				MultiOrch:        cmp.Or(r.c.Spec.Images.MultiOrch, DefaultMultigresImage),
+			},
+			MultiGateway:     r.stateless(path.Child("multigateway"), cfg.Spec.MultiGateway, multiGatewayDefaults),
+			MultiOrch:        r.stateless(path.Child("multiorch"), cfg.Spec.MultiOrch, multiOrchDefaults),
+			GlobalTopoServer: global,
+			TopoServer:       r.cellTopo(path.Child("topoServer"), cfg.Name, cfg.Spec.TopoServer),
+			AllCells:         all,
+			TopologyReconciliation: v1alpha1.TopologyReconciliation{
+				RegisterCell: ptr(boolOr(tr.RegisterCell, DefaultRegisterCell)),
+				PruneTablets: ptr(boolOr(tr.PruneTablets, DefaultPruneTablets)),
+			},
+		},
+	}
+}
+
+// tableGroup resolves spec.databases[i].spec.tablegroups[j].
+func (r *resolver) tableGroup(i, j int, global v1alpha1.GlobalTopoServerRef) v1alpha1.TableGroup {
+	db := r.c.Spec.Databases[i].Name
+	cfg := &r.c.Spec.Databases[i].Spec.TableGroups[j]
+	path := tableGroupPath(i, j)
+	shards := DefaultShards
+	if cfg.Partitioning.Shards != nil {
+		shards = *cfg.Partitioning.Shards
+	}
+	pools := make([]v1alpha1.PoolSpec, 0, len(cfg.ShardTemplate.Pools))
+	for k := range cfg.ShardTemplate.Pools {
+		pools = append(pools, r.pool(path.Child("shardTemplate", "pools").Index(k), &cfg.ShardTemplate.Pools[k]))
+	}
+	return v1alpha1.TableGroup{
+		TypeMeta: typeMeta("TableGroup"),
+		ObjectMeta: objectMeta(r.c.Namespace, names.TableGroup(r.c.Name, db, cfg.Name),
+			r.labels(ComponentTableGroup, v1alpha1.LabelDatabase, db, v1alpha1.LabelTableGroup, cfg.Name)),
+		Spec: v1alpha1.TableGroupSpec{
+			DatabaseName:   db,
+			TableGroupName: cfg.Name,
+			Images: v1alpha1.ShardImages{
+				ImagePullPolicy:  r.pullPolicy(),
+				ImagePullSecrets: r.pullSecrets(),
+				MultiPooler:      cmp.Or(r.c.Spec.Images.MultiPooler, DefaultMultigresImage),
+				Postgres:         cmp.Or(r.c.Spec.Images.Postgres, DefaultPostgresImage),
+			},
+			PostgresCredentialsSecret: cmp.Or(r.c.Spec.PostgresCredentialsSecret, names.PostgresCredentials(r.c.Name)),
+			GlobalTopoServer:          global,
+			Partitioning:              v1alpha1.Partitioning{Shards: ptr(shards)},
+			ShardTemplate:             v1alpha1.ShardTemplate{Pools: pools},
+		},
+	}
+}
+
+// Instances is the number of Postgres instances of a table group: shards x pool replicas.
+func Instances(tg *v1alpha1.TableGroupSpec) int64 {
+	var perShard int64
+	for _, p := range tg.ShardTemplate.Pools {
+		if p.Replicas != nil {
+			perShard += int64(*p.Replicas)
+		}
+	}
+	shards := int64(DefaultShards)
+	if tg.Partitioning.Shards != nil {
+		shards = int64(*tg.Partitioning.Shards)
+	}
+	return shards * perShard
+}
+
+func (r *resolver) pullPolicy() corev1.PullPolicy {
+	return cmp.Or(r.c.Spec.Images.ImagePullPolicy, DefaultImagePullPolicy)
+}
+
+// pullSecrets returns a fresh copy for each child.
+func (r *resolver) pullSecrets() []corev1.LocalObjectReference {
+	return slices.Clone(r.c.Spec.Images.ImagePullSecrets)
+}
+
+func boolOr(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func typeMeta(kind string) metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: kind}
+}
+
+func objectMeta(namespace, name string, labels map[string]string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: labels}
+}

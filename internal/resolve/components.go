@@ -1,0 +1,155 @@
+package resolve
+
+import (
+	"cmp"
+	"math"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+)
+
+// resolver carries the inputs of one resolution and collects its errors.
+type resolver struct {
+	c         *v1alpha1.MultigresCluster
+	templates map[string]*v1alpha1.DeploymentTemplate
+	errs      field.ErrorList
+}
+
+// statelessDefaults are the defaults of one Deployment-backed component.
+type statelessDefaults struct {
+	section   string
+	get       func(*v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec
+	replicas  int32
+	resources corev1.ResourceRequirements
+}
+
+var (
+	multiAdminDefaults = statelessDefaults{SectionMultiAdmin,
+		func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec { return s.MultiAdmin },
+		DefaultMultiAdminReplicas, DefaultMultiAdminResources}
+	multiGatewayDefaults = statelessDefaults{SectionMultiGateway,
+		func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec { return s.MultiGateway },
+		DefaultMultiGatewayReplicas, DefaultMultiGatewayResources}
+	multiOrchDefaults = statelessDefaults{SectionMultiOrch,
+		func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec { return s.MultiOrch },
+		DefaultMultiOrchReplicas, DefaultMultiOrchResources}
+)
+
+// stateless resolves multiadmin, multigateway or multiorch configured at path.
+func (r *resolver) stateless(path *field.Path, cfg *v1alpha1.StatelessComponentConfig, d statelessDefaults) v1alpha1.StatelessSpec {
+	var spec v1alpha1.StatelessSpec
+	if cfg != nil {
+		if cfg.DeploymentTemplate != "" {
+			if s := section(r, path, cfg.DeploymentTemplate, d.section, d.get); s != nil {
+				spec = *s.DeepCopy()
+			}
+		} else {
+			spec = *cfg.StatelessSpec.DeepCopy()
+		}
+		spec = applyOverrides(r, path, spec, cfg.Overrides)
+	}
+	if spec.Replicas == nil {
+		spec.Replicas = ptr(d.replicas)
+	}
+	r.atLeast(path.Child("replicas"), *spec.Replicas, 0, "must be 0 or more")
+	spec.Resources = r.resources(path.Child("resources"), spec.Resources, d.resources)
+	return spec
+}
+
+// pool resolves one shard pool configured at path.
+func (r *resolver) pool(path *field.Path, cfg *v1alpha1.PoolConfig) v1alpha1.PoolSpec {
+	var spec v1alpha1.ShardPoolSpec
+	if cfg.DeploymentTemplate != "" {
+		get := func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.ShardPoolSpec { return s.ShardPool }
+		if s := section(r, path, cfg.DeploymentTemplate, SectionShardPool, get); s != nil {
+			spec = *s.DeepCopy()
+		}
+	} else {
+		spec = *cfg.ShardPoolSpec.DeepCopy()
+	}
+	spec = applyOverrides(r, path, spec, cfg.Overrides)
+
+	if spec.Replicas == nil {
+		spec.Replicas = ptr(DefaultPoolReplicas)
+	}
+	r.atLeast(path.Child("replicas"), *spec.Replicas, 0, "must be 0 or more")
+	spec.DataVolumeClaimTemplate = r.volume(path.Child("dataVolumeClaimTemplate"), spec.DataVolumeClaimTemplate, DefaultPoolStorage)
+	spec.DataVolumeRetentionPolicy = retention(spec.DataVolumeRetentionPolicy)
+	spec.Postgres = r.container(path.Child("postgres"), spec.Postgres, DefaultPostgresResources)
+	spec.MultiPooler = r.container(path.Child("multipooler"), spec.MultiPooler, DefaultMultiPoolerResources)
+	return v1alpha1.PoolSpec{Type: cfg.Type, Cell: cfg.Cell, ShardPoolSpec: spec}
+}
+
+func (r *resolver) container(path *field.Path, c *v1alpha1.ContainerSpec, def corev1.ResourceRequirements) *v1alpha1.ContainerSpec {
+	if c == nil {
+		c = &v1alpha1.ContainerSpec{}
+	}
+	c.Resources = r.resources(path.Child("resources"), c.Resources, def)
+	return c
+}
+
+// applyOverrides merges overrides into spec, recording a (never expected) encoding failure.
+func applyOverrides[T any](r *resolver, path *field.Path, spec T, overrides *T) T {
+	merged, err := mergePatch(spec, overrides)
+	if err != nil {
+		r.errs = append(r.errs, field.InternalError(path.Child("overrides"), err))
+		return spec
+	}
+	return merged
+}
+
+// resources fills an entirely empty block (no requests, no limits) with the defaults, then
+// checks requests <= limits. res is owned by the caller's resolved spec.
+func (r *resolver) resources(path *field.Path, res *corev1.ResourceRequirements, def corev1.ResourceRequirements) *corev1.ResourceRequirements {
+	if res == nil {
+		res = &corev1.ResourceRequirements{}
+	}
+	if len(res.Requests) == 0 && len(res.Limits) == 0 {
+		res.Requests, res.Limits = def.Requests.DeepCopy(), def.Limits.DeepCopy()
+	}
+	r.errs = append(r.errs, ValidateRequestsWithinLimits(path, res.Requests, res.Limits)...)
+	return res
+}
+
+// volume completes a data volume claim: access modes and storage size if unset.
+func (r *resolver) volume(path *field.Path, v *corev1.PersistentVolumeClaimSpec, size resource.Quantity) *corev1.PersistentVolumeClaimSpec {
+	if v == nil {
+		v = &corev1.PersistentVolumeClaimSpec{}
+	}
+	if len(v.AccessModes) == 0 {
+		v.AccessModes = append([]corev1.PersistentVolumeAccessMode(nil), DefaultAccessModes...)
+	}
+	if _, ok := v.Resources.Requests[corev1.ResourceStorage]; !ok {
+		if v.Resources.Requests == nil {
+			v.Resources.Requests = corev1.ResourceList{}
+		}
+		v.Resources.Requests[corev1.ResourceStorage] = size.DeepCopy()
+	}
+	r.errs = append(r.errs, ValidateRequestsWithinLimits(path.Child("resources"), v.Resources.Requests, v.Resources.Limits)...)
+	return v
+}
+
+// retention fills the unset cases of a retention policy with Retain.
+func retention(p *v1alpha1.VolumeRetentionPolicy) *v1alpha1.VolumeRetentionPolicy {
+	if p == nil {
+		p = &v1alpha1.VolumeRetentionPolicy{}
+	}
+	p.WhenDeleted = cmp.Or(p.WhenDeleted, DefaultRetentionPolicy)
+	p.WhenScaled = cmp.Or(p.WhenScaled, DefaultRetentionPolicy)
+	return p
+}
+
+// atLeast checks a resolved count.
+func (r *resolver) atLeast(path *field.Path, n, min int32, msg string) {
+	if n < min {
+		r.errs = append(r.errs, field.Invalid(path, n, msg))
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// clampInt32 keeps an int64 sum within int32.
+func clampInt32(v int64) int32 { return int32(min(v, math.MaxInt32)) }

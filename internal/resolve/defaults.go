@@ -1,0 +1,81 @@
+package resolve
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+)
+
+// Defaults for everything neither a template, an inline spec nor an override sets. This file
+// is the one source: the webhooks import it. The variables are treated as constants; the
+// resolver copies them and nobody may modify them.
+
+// Replica counts.
+const (
+	DefaultMultiAdminReplicas   int32 = 1
+	DefaultMultiGatewayReplicas int32 = 2
+	DefaultMultiOrchReplicas    int32 = 1
+	// DefaultPoolReplicas: each pool wants at least 2, better 3, for the default durability
+	// policy.
+	DefaultPoolReplicas int32 = 3
+	// DefaultTopoServerReplicas: an odd etcd member count that survives one failure.
+	DefaultTopoServerReplicas int32 = 3
+	DefaultShards             int32 = 1
+)
+
+// Images. Multigres images come from the cluster's spec.images only (templates have none);
+// a managed topo server carries its own image.
+const (
+	DefaultMultigresImage = "ghcr.io/multigres/multigres:latest"
+	// DefaultPostgresImage: postgres runs under pgctld, which this image adds to postgres.
+	DefaultPostgresImage   = "ghcr.io/multigres/pgctld:latest"
+	DefaultEtcdImage       = "quay.io/coreos/etcd:v3.5.17"
+	DefaultImagePullPolicy = corev1.PullIfNotPresent
+)
+
+// Topology.
+const (
+	DefaultGlobalRootPath = "/multigres/global"
+	DefaultRegisterCell   = true
+	DefaultPruneTablets   = true
+)
+
+// DefaultCellRootPath is the root path of a cell's own topo server.
+func DefaultCellRootPath(cell string) string { return "/multigres/" + cell }
+
+// DefaultRetentionPolicy applies to both cases of a data volume retention policy: data is
+// never deleted unless the user says so.
+const DefaultRetentionPolicy = v1alpha1.RetainVolume
+
+// Volumes. 10Gi is small enough to provision anywhere, including a laptop cluster, and
+// volumes can grow later but never shrink: start small.
+var (
+	DefaultPoolStorage       = resource.MustParse("10Gi")
+	DefaultTopoServerStorage = resource.MustParse("10Gi")
+	DefaultAccessModes       = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
+)
+
+// Resources, applied only when a component's resources block is entirely empty (no
+// requests and no limits): a block that sets only requests keeps having no limits.
+var (
+	DefaultMultiAdminResources   = requirements("100m", "128Mi", "200m", "256Mi")
+	DefaultMultiGatewayResources = requirements("500m", "512Mi", "1", "1Gi")
+	DefaultMultiOrchResources    = requirements("100m", "128Mi", "200m", "256Mi")
+	DefaultPostgresResources     = requirements("500m", "1Gi", "2", "2Gi")
+	DefaultMultiPoolerResources  = requirements("100m", "128Mi", "500m", "512Mi")
+	DefaultTopoServerResources   = requirements("200m", "256Mi", "1", "1Gi")
+)
+
+func requirements(cpu, memory, cpuLimit, memoryLimit string) corev1.ResourceRequirements {
+	return corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{
+			corev1.ResourceCPU:    resource.MustParse(cpu),
+			corev1.ResourceMemory: resource.MustParse(memory),
+		},
+		Limits: corev1.ResourceList{
+			corev1.ResourceCPU:    resource.MustParse(cpuLimit),
+			corev1.ResourceMemory: resource.MustParse(memoryLimit),
+		},
+	}
+}

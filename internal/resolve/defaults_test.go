@@ -1,0 +1,201 @@
+package resolve
+
+import (
+	"strconv"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+)
+
+// A cluster that names nothing but a cell and a pool gets every default.
+func TestDefaults(t *testing.T) {
+	c := cluster(t, `
+cells: [{name: z}]
+databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z}]}}]}}]
+`)
+	r := resolveOK(t, c, nil)
+
+	topo := r.GlobalTopoServer
+	if topo == nil || topo.Name != "c-global" {
+		t.Fatalf("global TopoServer %+v: want a managed etcd by default", topo)
+	}
+	expectEqual(t, "etcd", topo.Spec, v1alpha1.TopoServerSpec{
+		RootPath:        DefaultGlobalRootPath,
+		Image:           DefaultEtcdImage,
+		ImagePullPolicy: DefaultImagePullPolicy,
+		Replicas:        DefaultTopoServerReplicas,
+		Resources:       DefaultTopoServerResources,
+		DataVolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
+			AccessModes: DefaultAccessModes,
+			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{"storage": DefaultTopoServerStorage}},
+		},
+		DataVolumeRetentionPolicy: &v1alpha1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Retain"},
+	})
+	expectEqual(t, "global ref", r.GlobalTopo, v1alpha1.GlobalTopoServerRef{
+		RootPath: "/multigres/global", ClientServiceName: "c-global-client", Address: "c-global-client.ns.svc:2379",
+	})
+
+	ma := r.MultiAdmin
+	expectEqual(t, "multiadmin", ma.Spec, v1alpha1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiAdminResources})
+	if ma.Image != "ghcr.io/multigres/multigres:latest" || ma.ImagePullPolicy != corev1.PullIfNotPresent || ma.ImagePullSecrets != nil {
+		t.Errorf("multiadmin image %q %q %v", ma.Image, ma.ImagePullPolicy, ma.ImagePullSecrets)
+	}
+
+	cell := r.Cells[0].Spec
+	expectEqual(t, "cell", cell, v1alpha1.CellSpec{
+		Name: "z",
+		Images: v1alpha1.CellImages{ImagePullPolicy: "IfNotPresent",
+			MultiGateway: "ghcr.io/multigres/multigres:latest", MultiOrch: "ghcr.io/multigres/multigres:latest"},
+		MultiGateway:     v1alpha1.StatelessSpec{Replicas: ptrTo(int32(2)), Resources: &DefaultMultiGatewayResources},
+		MultiOrch:        v1alpha1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiOrchResources},
+		GlobalTopoServer: r.GlobalTopo,
+		AllCells:         []string{"z"},
+		TopologyReconciliation: v1alpha1.TopologyReconciliation{
+			RegisterCell: ptrTo(true), PruneTablets: ptrTo(true),
+		},
+	})
+
+	tg := r.TableGroups[0].Spec
+	expectEqual(t, "table group", tg, v1alpha1.TableGroupSpec{
+		DatabaseName: "d", TableGroupName: "g", PostgresCredentialsSecret: "c-postgres-credentials",
+		Images: v1alpha1.ShardImages{ImagePullPolicy: "IfNotPresent",
+			MultiPooler: "ghcr.io/multigres/multigres:latest", Postgres: "ghcr.io/multigres/pgctld:latest"},
+		GlobalTopoServer: r.GlobalTopo,
+		Partitioning:     v1alpha1.Partitioning{Shards: ptrTo(int32(1))},
+		ShardTemplate: v1alpha1.ShardTemplate{Pools: []v1alpha1.PoolSpec{{
+			Type: "replica", Cell: "z",
+			ShardPoolSpec: v1alpha1.ShardPoolSpec{
+				Replicas: ptrTo(int32(3)),
+				DataVolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
+					AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteOnce"},
+					Resources:   corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
+				},
+				DataVolumeRetentionPolicy: &v1alpha1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Retain"},
+				Postgres:                  &v1alpha1.ContainerSpec{Resources: &DefaultPostgresResources},
+				MultiPooler:               &v1alpha1.ContainerSpec{Resources: &DefaultMultiPoolerResources},
+			},
+		}}},
+	})
+	expectEqual(t, "desired instances", r.DesiredInstances, map[string]int32{"d": 3})
+}
+
+// Default resources apply only to an entirely empty block: requests alone keep no limits,
+// limits alone get no requests.
+func TestDefaultResourcesOnlyWhenEmpty(t *testing.T) {
+	c := cluster(t, `
+cells:
+- name: z
+  spec:
+    multigateway: {resources: {requests: {cpu: 100m}}}
+    multiorch: {resources: {limits: {memory: 1Gi}}}
+`)
+	cell := resolveOK(t, c, nil).Cells[0].Spec
+	expectEqual(t, "gateway", cell.MultiGateway.Resources, res("cpu=100m", ""))
+	expectEqual(t, "orch", cell.MultiOrch.Resources, res("", "memory=1Gi"))
+}
+
+// A volume missing only its size or only its access modes gets the missing one.
+func TestDefaultVolumeParts(t *testing.T) {
+	c := cluster(t, `
+cells: [{name: z}]
+databases:
+- name: d
+  spec:
+    tablegroups:
+    - name: g
+      shardTemplate:
+        pools:
+        - {type: replica, cell: z, dataVolumeClaimTemplate: {accessModes: [ReadWriteMany]}}
+        - {type: readOnly, cell: z, dataVolumeClaimTemplate: {resources: {requests: {storage: 1Gi}}}}
+`)
+	pools := resolveOK(t, c, nil).TableGroups[0].Spec.ShardTemplate.Pools
+	expectEqual(t, "size", pools[0].DataVolumeClaimTemplate, &corev1.PersistentVolumeClaimSpec{
+		AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteMany"},
+		Resources:   corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
+	})
+	expectEqual(t, "access modes", pools[1].DataVolumeClaimTemplate, &corev1.PersistentVolumeClaimSpec{
+		AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteOnce"},
+		Resources:   corev1.VolumeResourceRequirements{Requests: list("storage=1Gi")},
+	})
+}
+
+func TestTopologyReconciliationAndImagesFromCluster(t *testing.T) {
+	c := cluster(t, `
+images: {imagePullPolicy: Always, imagePullSecrets: [{name: s}], multigateway: g, multiorch: o, multipooler: p, postgres: pg, multiadmin: a}
+topologyReconciliation: {pruneTablets: false}
+cells: [{name: z}]
+databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z}]}}]}}]
+`)
+	r := resolveOK(t, c, nil)
+	cell := r.Cells[0].Spec
+	expectEqual(t, "topology reconciliation", cell.TopologyReconciliation,
+		v1alpha1.TopologyReconciliation{RegisterCell: ptrTo(true), PruneTablets: ptrTo(false)})
+	secrets := []corev1.LocalObjectReference{{Name: "s"}}
+	expectEqual(t, "cell images", cell.Images, v1alpha1.CellImages{ImagePullPolicy: "Always", ImagePullSecrets: secrets, MultiGateway: "g", MultiOrch: "o"})
+	expectEqual(t, "shard images", r.TableGroups[0].Spec.Images, v1alpha1.ShardImages{ImagePullPolicy: "Always", ImagePullSecrets: secrets, MultiPooler: "p", Postgres: "pg"})
+	if r.MultiAdmin.Image != "a" || r.MultiAdmin.ImagePullPolicy != "Always" {
+		t.Errorf("multiadmin %+v", r.MultiAdmin)
+	}
+	// The topo server has its own image and pull settings: none of the cluster's.
+	if s := r.GlobalTopoServer.Spec; s.ImagePullSecrets != nil || s.ImagePullPolicy != "IfNotPresent" || s.Image != DefaultEtcdImage {
+		t.Errorf("topo server took cluster image settings: %+v", s)
+	}
+}
+
+// AllCells is the sorted set of cells, the same on every Cell.
+func TestAllCellsSorted(t *testing.T) {
+	r := resolveOK(t, cluster(t, `cells: [{name: b}, {name: c}, {name: a}]`), nil)
+	for _, cell := range r.Cells {
+		expectEqual(t, cell.Name, cell.Spec.AllCells, []string{"a", "b", "c"})
+	}
+	if r.Cells[0].Spec.Name != "b" {
+		t.Error("cells are not in spec order")
+	}
+}
+
+func TestDesiredInstances(t *testing.T) {
+	c := cluster(t, `
+cells: [{name: z}]
+databases:
+- name: a
+  spec:
+    tablegroups:
+    - {name: g, partitioning: {shards: 4}, shardTemplate: {pools: [{type: replica, cell: z, replicas: 2}, {type: readOnly, cell: z, replicas: 1}]}}
+    - {name: h, shardTemplate: {pools: [{type: replica, cell: z}]}}
+- name: b
+- name: e
+  spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z, replicas: 0}]}}]}
+`)
+	expectEqual(t, "desired", resolveOK(t, c, nil).DesiredInstances, map[string]int32{"a": 4*3 + 3, "b": 0, "e": 0})
+}
+
+func TestShardsCount(t *testing.T) {
+	for _, tt := range []struct {
+		shards *int32
+		want   int
+	}{{nil, 1}, {ptrTo(int32(3)), 3}, {ptrTo(int32(0)), 1}, {ptrTo(int32(5000)), MaxShards}} {
+		tg := &v1alpha1.TableGroup{}
+		tg.Name = "tg"
+		tg.Spec.Partitioning.Shards = tt.shards
+		if got := Shards(tg); len(got) != tt.want || got[len(got)-1].Name != "tg-"+strconv.Itoa(tt.want-1) {
+			t.Errorf("shards %v: got %d, want %d", tt.shards, len(got), tt.want)
+		}
+	}
+}
+
+// The cluster's own credentials Secret and a partial retention policy are kept.
+func TestCredentialsAndRetention(t *testing.T) {
+	c := cluster(t, `
+postgresCredentialsSecret: mine
+cells: [{name: z}]
+databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z, dataVolumeRetentionPolicy: {whenScaled: Delete}}]}}]}}]
+`)
+	tg := resolveOK(t, c, nil).TableGroups[0]
+	if tg.Spec.PostgresCredentialsSecret != "mine" || Shards(&tg)[0].Spec.PostgresCredentialsSecret != "mine" {
+		t.Errorf("credentials %q", tg.Spec.PostgresCredentialsSecret)
+	}
+	expectEqual(t, "retention", tg.Spec.ShardTemplate.Pools[0].DataVolumeRetentionPolicy,
+		&v1alpha1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Delete"})
+}
