@@ -3,8 +3,11 @@
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"os"
+
+	"k8s.io/apimachinery/pkg/types"
 
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -14,6 +17,8 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/multigres/multigres-operator/internal/operator"
+	"github.com/multigres/multigres-operator/internal/selfcert"
+	"github.com/multigres/multigres-operator/internal/webhooks"
 )
 
 func main() {
@@ -22,13 +27,31 @@ func main() {
 		probeAddr      = flag.String("health-probe-bind-address", ":8081", "address the /healthz and /readyz endpoints bind to")
 		leaderElection = flag.Bool("leader-elect", true, "elect a leader so only one replica reconciles")
 		webhookPort    = flag.Int("webhook-port", 9443, "port the webhook server listens on")
-		certDir        = flag.String("webhook-cert-dir", "", "directory with tls.crt and tls.key for the webhook server")
+		certDir        = flag.String("webhook-cert-dir", "", "directory with tls.crt and tls.key (from cert-manager); empty: the operator keeps its own certificate")
+		namespace      = flag.String("namespace", os.Getenv("POD_NAMESPACE"), "the operator's namespace, where it keeps its webhook certificate Secret")
+		webhookService = flag.String("webhook-service", "multigres-operator-webhook-service", "the Service in front of the webhook server (self-managed certificate)")
+		webhookHost    = flag.String("webhook-host", "", "an extra host name or IP the self-managed certificate covers, such as 127.0.0.1 for a local run")
+		webhookSecret  = flag.String("webhook-secret", "multigres-operator-webhook-cert", "the Secret holding the self-managed CA and certificate")
+		mutatingCfg    = flag.String("mutating-webhook-configuration", "multigres-operator-mutating-webhook-configuration", "the configuration whose caBundle the operator keeps")
+		validatingCfg  = flag.String("validating-webhook-configuration", "multigres-operator-validating-webhook-configuration", "the configuration whose caBundle the operator keeps")
 	)
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
 	log := ctrl.Log.WithName("setup")
+
+	webhookOpts := webhook.Options{Port: *webhookPort, CertDir: *certDir}
+	var rotator *selfcert.Rotator
+	if *certDir == "" {
+		rotator = &selfcert.Rotator{
+			Secret:             types.NamespacedName{Namespace: *namespace, Name: *webhookSecret},
+			Hosts:              selfcert.ServiceHosts(*webhookService, *namespace, *webhookHost),
+			MutatingWebhooks:   []string{*mutatingCfg},
+			ValidatingWebhooks: []string{*validatingCfg},
+		}
+		webhookOpts.TLSOpts = []func(*tls.Config){rotator.TLSOption}
+	}
 
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                 operator.NewScheme(),
@@ -38,10 +61,25 @@ func main() {
 		LeaderElectionID:       "multigres-operator.multigres.com",
 		// Step down at once on shutdown so a new replica takes over without waiting for the lease.
 		LeaderElectionReleaseOnCancel: true,
-		WebhookServer:                 webhook.NewServer(webhook.Options{Port: *webhookPort, CertDir: *certDir}),
+		WebhookServer:                 webhook.NewServer(webhookOpts),
 	})
 	if err != nil {
 		log.Error(err, "creating the manager")
+		os.Exit(1)
+	}
+	if rotator != nil {
+		rotator.Client, rotator.Reader = mgr.GetClient(), mgr.GetAPIReader()
+		if err := mgr.Add(rotator); err != nil {
+			log.Error(err, "adding the certificate rotator")
+			os.Exit(1)
+		}
+		if err := mgr.AddReadyzCheck("webhook-certificate", rotator.Ready); err != nil {
+			log.Error(err, "adding the certificate readiness check")
+			os.Exit(1)
+		}
+	}
+	if err := webhooks.Setup(mgr); err != nil {
+		log.Error(err, "setting up webhooks")
 		os.Exit(1)
 	}
 	if err := operator.Setup(mgr); err != nil {

@@ -29,16 +29,16 @@ func Validate(c *v1alpha1.MultigresCluster) field.ErrorList {
 }
 
 // ValidateNames checks the cluster, cell, database and table group names: each must be a
-// valid label value (they become label values), unique, and unique after deriving object
+// DNS-1123 label (they become parts of object names and label values), unique, and unique after deriving object
 // names from it ("a_b" and "a-b" give the same name); the cell name "global" is reserved.
 func ValidateNames(c *v1alpha1.MultigresCluster) field.ErrorList {
 	var errs field.ErrorList
-	labelValue(&errs, field.NewPath("metadata", "name"), c.Name)
+	dnsLabel(&errs, field.NewPath("metadata", "name"), c.Name, false)
 
 	cells := newUniq()
 	for i, cell := range c.Spec.Cells {
 		p := field.NewPath("spec", "cells").Index(i).Child("name")
-		if !labelValue(&errs, p, cell.Name) {
+		if !dnsLabel(&errs, p, cell.Name, false) {
 			continue
 		}
 		if names.Cell(c.Name, cell.Name) == names.GlobalTopoServer(c.Name) {
@@ -53,11 +53,11 @@ func ValidateNames(c *v1alpha1.MultigresCluster) field.ErrorList {
 	dbs, tableGroups := newUniq(), newUniq()
 	for i, db := range c.Spec.Databases {
 		p := field.NewPath("spec", "databases").Index(i).Child("name")
-		dbOK := labelValue(&errs, p, db.Name) && dbs.check(&errs, p, db.Name, names.Build(db.Name), "database")
+		dbOK := dnsLabel(&errs, p, db.Name, true) && dbs.check(&errs, p, db.Name, names.Build(db.Name), "database")
 		inDB := newUniq()
 		for j, tg := range db.Spec.TableGroups {
 			p := tableGroupPath(i, j).Child("name")
-			if !labelValue(&errs, p, tg.Name) || !inDB.check(&errs, p, tg.Name, names.Build(tg.Name), "table group") || !dbOK {
+			if !dnsLabel(&errs, p, tg.Name, true) || !inDB.check(&errs, p, tg.Name, names.Build(tg.Name), "table group") || !dbOK {
 				continue
 			}
 			// Across databases only the derived name can collide: "a_b"+"c" and "a"+"b_c".
@@ -67,14 +67,24 @@ func ValidateNames(c *v1alpha1.MultigresCluster) field.ErrorList {
 	return errs
 }
 
-// labelValue records why v is not a valid label value and reports whether it is.
-func labelValue(errs *field.ErrorList, p *field.Path, v string) bool {
+// dnsLabel records why v cannot name objects and reports whether it can: a DNS-1123 label
+// (lowercase letters, digits and '-', up to 63 characters). Database and table group names
+// are Postgres identifiers and may also use '_', which object names spell '-'.
+func dnsLabel(errs *field.ErrorList, p *field.Path, v string, underscores bool) bool {
+	accepted := "up to 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+	if underscores {
+		accepted += " ('_' is allowed too and becomes '-' in object names)"
+	}
 	if v == "" {
-		*errs = append(*errs, field.Required(p, "a name is required: up to 63 characters, letters, digits, '-', '_' or '.'"))
+		*errs = append(*errs, field.Required(p, "a name is required: "+accepted))
 		return false
 	}
-	if msgs := validation.IsValidLabelValue(v); len(msgs) > 0 {
-		*errs = append(*errs, field.Invalid(p, v, strings.Join(msgs, "; ")))
+	check := v
+	if underscores {
+		check = strings.ReplaceAll(v, "_", "-")
+	}
+	if msgs := validation.IsDNS1123Label(check); len(msgs) > 0 {
+		*errs = append(*errs, field.Invalid(p, v, "must be "+accepted))
 		return false
 	}
 	return true

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/multigres/multigres-operator/internal/operator"
 )
@@ -55,4 +56,24 @@ func New() (*envtest.Environment, error) {
 		ControlPlaneStartTimeout: time.Minute,
 		ControlPlaneStopTimeout:  time.Minute,
 	}, nil
+}
+
+// WithWebhooks makes env install the real webhook configurations of config/webhook, pointed
+// at the local webhook server envtest sets up (see WebhookServerOptions).
+func WithWebhooks(env *envtest.Environment) {
+	env.WebhookInstallOptions.Paths = []string{filepath.Join(RepoRoot(), "config", "webhook")}
+}
+
+// WebhookServerOptions are the options for the operator's webhook server to serve where the
+// installed configurations point, with envtest's certificate.
+func WebhookServerOptions(env *envtest.Environment) webhook.Options {
+	o := env.WebhookInstallOptions
+	return webhook.Options{Host: o.LocalServingHost, Port: o.LocalServingPort, CertDir: o.LocalServingCertDir}
+}
+
+// OperatorUser is the identity tests run the operator as, so its writes can be told apart
+// from a user's: the service account name config/default deploys it with.
+var OperatorUser = envtest.User{
+	Name:   "system:serviceaccount:multigres-system:multigres-operator-controller-manager",
+	Groups: []string{"system:masters"},
 }

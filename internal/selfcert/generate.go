@@ -1,0 +1,153 @@
+// Package selfcert lets the operator serve its webhooks without cert-manager: it keeps a CA
+// and a serving certificate in a Secret, serves the certificate from memory, injects the CA
+// into the webhook configurations and CRDs, and renews both before they expire.
+package selfcert
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"slices"
+	"time"
+)
+
+// Bundle is a CA and a serving certificate signed by it, PEM encoded, as kept in the Secret.
+type Bundle struct {
+	CACert, CAKey, ServingCert, ServingKey []byte
+}
+
+// Hosts are the names a serving certificate must cover.
+type Hosts struct {
+	DNSNames []string
+	IPs      []net.IP
+}
+
+// Generate makes a new CA and a serving certificate for hosts, both valid from now for validity.
+func Generate(hosts Hosts, now time.Time, validity time.Duration) (*Bundle, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	caTemplate := &x509.Certificate{
+		SerialNumber:          serial(),
+		Subject:               pkix.Name{CommonName: "multigres-operator-webhook-ca"},
+		NotBefore:             now.Add(-time.Hour), // tolerate clock skew between nodes
+		NotAfter:              now.Add(validity),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTemplate, caTemplate, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return nil, err
+	}
+
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	template := &x509.Certificate{
+		SerialNumber: serial(),
+		Subject:      pkix.Name{CommonName: firstOr(hosts.DNSNames, "multigres-operator-webhook")},
+		DNSNames:     hosts.DNSNames,
+		IPAddresses:  hosts.IPs,
+		NotBefore:    now.Add(-time.Hour),
+		NotAfter:     now.Add(validity),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return nil, err
+	}
+	caKeyPEM, err := keyPEM(caKey)
+	if err != nil {
+		return nil, err
+	}
+	servingKeyPEM, err := keyPEM(key)
+	if err != nil {
+		return nil, err
+	}
+	return &Bundle{
+		CACert:      pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		CAKey:       caKeyPEM,
+		ServingCert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		ServingKey:  servingKeyPEM,
+	}, nil
+}
+
+// Check says why b cannot serve hosts until now+renewBefore, or nil when it can.
+func (b *Bundle) Check(hosts Hosts, now time.Time, renewBefore time.Duration) error {
+	block, _ := pem.Decode(b.ServingCert)
+	if block == nil {
+		return errors.New("no serving certificate")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return fmt.Errorf("parsing the serving certificate: %w", err)
+	}
+	if now.Add(renewBefore).After(cert.NotAfter) {
+		return fmt.Errorf("the serving certificate expires at %s", cert.NotAfter.Format(time.RFC3339))
+	}
+	for _, name := range hosts.DNSNames {
+		if !slices.Contains(cert.DNSNames, name) {
+			return fmt.Errorf("the serving certificate does not cover %q", name)
+		}
+	}
+	for _, ip := range hosts.IPs {
+		if !slices.ContainsFunc(cert.IPAddresses, ip.Equal) {
+			return fmt.Errorf("the serving certificate does not cover %s", ip)
+		}
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b.CACert) {
+		return errors.New("no CA certificate")
+	}
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: pool, CurrentTime: now}); err != nil {
+		return fmt.Errorf("the serving certificate is not signed by the CA: %w", err)
+	}
+	return nil
+}
+
+func keyPEM(k *ecdsa.PrivateKey) ([]byte, error) {
+	der, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), nil
+}
+
+func serial() *big.Int {
+	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	return n
+}
+
+func firstOr(s []string, def string) string {
+	if len(s) > 0 {
+		return s[0]
+	}
+	return def
+}
+
+// ServiceHosts are the names the API server dials a webhook Service by, plus extra (a host
+// name or IP) when set.
+func ServiceHosts(service, namespace, extra string) Hosts {
+	h := Hosts{DNSNames: []string{service + "." + namespace + ".svc", service + "." + namespace + ".svc.cluster.local"}}
+	if ip := net.ParseIP(extra); ip != nil {
+		h.IPs = append(h.IPs, ip)
+	} else if extra != "" {
+		h.DNSNames = append(h.DNSNames, extra)
+	}
+	return h
+}

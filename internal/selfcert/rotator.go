@@ -1,0 +1,212 @@
+package selfcert
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+)
+
+// Secret keys of the bundle.
+const (
+	keyCACert = "ca.crt"
+	keyCAKey  = "ca.key"
+	keyCert   = corev1.TLSCertKey
+	keyKey    = corev1.TLSPrivateKeyKey
+)
+
+// Rotator keeps the webhook certificate: a manager runnable that runs on every replica (each
+// replica serves webhooks), so it does not need leader election.
+type Rotator struct {
+	// Client writes the Secret, webhook configurations and CRDs; Reader reads them uncached.
+	Client client.Client
+	Reader client.Reader
+	Secret types.NamespacedName
+	Hosts  Hosts
+	// The configurations and CRDs whose caBundle is kept pointing at the CA.
+	MutatingWebhooks   []string
+	ValidatingWebhooks []string
+	CRDs               []string
+
+	Validity    time.Duration // default one year
+	RenewBefore time.Duration // default 30 days
+	Interval    time.Duration // how often to check; default one hour
+
+	serving atomic.Pointer[tls.Certificate]
+}
+
+// NeedLeaderElection is false: every replica needs the certificate to serve.
+func (r *Rotator) NeedLeaderElection() bool { return false }
+
+// GetCertificate serves the current certificate; set it as the webhook server's TLS option.
+func (r *Rotator) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	if c := r.serving.Load(); c != nil {
+		return c, nil
+	}
+	return nil, fmt.Errorf("the webhook certificate is not ready yet")
+}
+
+// Ready is a readiness check: ready once a certificate is loaded.
+func (r *Rotator) Ready(*http.Request) error {
+	_, err := r.GetCertificate(nil)
+	return err
+}
+
+// Start ensures the certificate now and then every Interval until ctx ends.
+func (r *Rotator) Start(ctx context.Context) error {
+	log := logf.FromContext(ctx).WithName("selfcert")
+	interval := orDefault(r.Interval, time.Hour)
+	for {
+		if err := r.Ensure(ctx); err != nil {
+			log.Error(err, "keeping the webhook certificate; will retry")
+			interval = time.Minute
+		} else {
+			interval = orDefault(r.Interval, time.Hour)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(interval):
+		}
+	}
+}
+
+// Ensure makes the Secret hold a valid bundle, serves it, and injects its CA.
+func (r *Rotator) Ensure(ctx context.Context) error {
+	bundle, err := r.ensureSecret(ctx)
+	if err != nil {
+		return err
+	}
+	cert, err := tls.X509KeyPair(bundle.ServingCert, bundle.ServingKey)
+	if err != nil {
+		return err
+	}
+	r.serving.Store(&cert)
+	return r.inject(ctx, bundle.CACert)
+}
+
+func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {
+	now := time.Now()
+	secret := &corev1.Secret{}
+	err := r.Reader.Get(ctx, r.Secret, secret)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return nil, err
+	}
+	exists := err == nil
+	if exists {
+		b := &Bundle{secret.Data[keyCACert], secret.Data[keyCAKey], secret.Data[keyCert], secret.Data[keyKey]}
+		if b.Check(r.Hosts, now, orDefault(r.RenewBefore, 30*24*time.Hour)) == nil {
+			return b, nil
+		}
+	}
+	b, err := Generate(r.Hosts, now, orDefault(r.Validity, 365*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	secret.Name, secret.Namespace = r.Secret.Name, r.Secret.Namespace
+	secret.Labels = map[string]string{"app.kubernetes.io/managed-by": "multigres-operator"}
+	secret.Type = corev1.SecretTypeTLS
+	secret.Data = map[string][]byte{keyCACert: b.CACert, keyCAKey: b.CAKey, keyCert: b.ServingCert, keyKey: b.ServingKey}
+	if exists {
+		err = r.Client.Update(ctx, secret)
+	} else {
+		err = r.Client.Create(ctx, secret)
+	}
+	if apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err) {
+		// Another replica renewed it first: use theirs.
+		return r.ensureSecretAgain(ctx)
+	}
+	return b, err
+}
+
+func (r *Rotator) ensureSecretAgain(ctx context.Context) (*Bundle, error) {
+	secret := &corev1.Secret{}
+	if err := r.Reader.Get(ctx, r.Secret, secret); err != nil {
+		return nil, err
+	}
+	return &Bundle{secret.Data[keyCACert], secret.Data[keyCAKey], secret.Data[keyCert], secret.Data[keyKey]}, nil
+}
+
+// inject sets caBundle wherever it differs; an up-to-date object is not written.
+func (r *Rotator) inject(ctx context.Context, ca []byte) error {
+	for _, name := range r.MutatingWebhooks {
+		cfg := &admissionregistrationv1.MutatingWebhookConfiguration{}
+		if err := r.update(ctx, name, cfg, func() bool {
+			changed := false
+			for i := range cfg.Webhooks {
+				changed = setCA(&cfg.Webhooks[i].ClientConfig.CABundle, ca) || changed
+			}
+			return changed
+		}); err != nil {
+			return err
+		}
+	}
+	for _, name := range r.ValidatingWebhooks {
+		cfg := &admissionregistrationv1.ValidatingWebhookConfiguration{}
+		if err := r.update(ctx, name, cfg, func() bool {
+			changed := false
+			for i := range cfg.Webhooks {
+				changed = setCA(&cfg.Webhooks[i].ClientConfig.CABundle, ca) || changed
+			}
+			return changed
+		}); err != nil {
+			return err
+		}
+	}
+	for _, name := range r.CRDs {
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		if err := r.update(ctx, name, crd, func() bool {
+			conv := crd.Spec.Conversion
+			if conv == nil || conv.Strategy != apiextensionsv1.WebhookConverter || conv.Webhook == nil || conv.Webhook.ClientConfig == nil {
+				return false
+			}
+			return setCA(&conv.Webhook.ClientConfig.CABundle, ca)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// update reads obj by name, applies mutate and writes it only when mutate changed it.
+func (r *Rotator) update(ctx context.Context, name string, obj client.Object, mutate func() bool) error {
+	if err := r.Reader.Get(ctx, types.NamespacedName{Name: name}, obj); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil // not installed (yet); the next check injects it
+		}
+		return err
+	}
+	if !mutate() {
+		return nil
+	}
+	return r.Client.Update(ctx, obj, client.FieldOwner("multigres-operator"))
+}
+
+func setCA(dst *[]byte, ca []byte) bool {
+	if bytes.Equal(*dst, ca) {
+		return false
+	}
+	*dst = append([]byte(nil), ca...)
+	return true
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// TLSOption makes a TLS server (the webhook server) serve the rotator's certificate.
+func (r *Rotator) TLSOption(cfg *tls.Config) { cfg.GetCertificate = r.GetCertificate }

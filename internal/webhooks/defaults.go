@@ -1,0 +1,128 @@
+package webhooks
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// DefaultCluster writes into the stored spec the defaults a user should see and that must not
+// move under them when the operator is upgraded: shard counts, replica counts of inline
+// components, etcd member counts (static bootstrap), root paths, volume sizes and access
+// modes, pull policy, topology flags. Images and resources stay implicit (resolved at
+// reconcile time from internal/resolve's defaults) so an operator upgrade can move them.
+// Anything a DeploymentTemplate may supply is left alone: filling it would hide the template.
+func DefaultCluster(c *v1alpha1.MultigresCluster) {
+	s := &c.Spec
+	if s.Images.ImagePullPolicy == "" {
+		s.Images.ImagePullPolicy = resolve.DefaultImagePullPolicy
+	}
+	if s.TopologyReconciliation == nil {
+		s.TopologyReconciliation = &v1alpha1.TopologyReconciliation{}
+	}
+	setDefault(&s.TopologyReconciliation.RegisterCell, resolve.DefaultRegisterCell)
+	setDefault(&s.TopologyReconciliation.PruneTablets, resolve.DefaultPruneTablets)
+
+	if s.GlobalTopoServer == nil {
+		s.GlobalTopoServer = &v1alpha1.TopoServerConfig{ManagedSpec: &v1alpha1.ManagedTopoServerSpec{}}
+	}
+	defaultTopo(s.GlobalTopoServer, resolve.DefaultGlobalRootPath)
+	defaultStatelessConfig(s.MultiAdmin, resolve.DefaultMultiAdminReplicas)
+
+	for i := range s.Cells {
+		cell := &s.Cells[i]
+		defaultStatelessConfig(cell.Spec.MultiGateway, resolve.DefaultMultiGatewayReplicas)
+		defaultStatelessConfig(cell.Spec.MultiOrch, resolve.DefaultMultiOrchReplicas)
+		if cell.Spec.TopoServer != nil {
+			defaultTopo(cell.Spec.TopoServer, resolve.DefaultCellRootPath(cell.Name))
+		}
+	}
+	for i := range s.Databases {
+		for j := range s.Databases[i].Spec.TableGroups {
+			tg := &s.Databases[i].Spec.TableGroups[j]
+			setDefault(&tg.Partitioning.Shards, resolve.DefaultShards)
+			for k := range tg.ShardTemplate.Pools {
+				if pool := &tg.ShardTemplate.Pools[k]; pool.DeploymentTemplate == "" {
+					DefaultShardPool(&pool.ShardPoolSpec)
+				}
+			}
+		}
+	}
+}
+
+// DefaultTemplate fills each section a template has, with the same values resolution would
+// use beneath it, so what a template means is visible in it.
+func DefaultTemplate(t *v1alpha1.DeploymentTemplate) {
+	s := &t.Spec
+	if s.ShardPool != nil {
+		DefaultShardPool(s.ShardPool)
+	}
+	defaultStateless(s.MultiAdmin, resolve.DefaultMultiAdminReplicas)
+	defaultStateless(s.MultiGateway, resolve.DefaultMultiGatewayReplicas)
+	defaultStateless(s.MultiOrch, resolve.DefaultMultiOrchReplicas)
+	if s.ManagedTopoServer != nil {
+		defaultManagedTopo(s.ManagedTopoServer)
+	}
+}
+
+// DefaultShardPool fills a pool's replicas and data volume.
+func DefaultShardPool(p *v1alpha1.ShardPoolSpec) {
+	setDefault(&p.Replicas, resolve.DefaultPoolReplicas)
+	p.DataVolumeClaimTemplate = defaultVolume(p.DataVolumeClaimTemplate, resolve.DefaultPoolStorage)
+}
+
+func defaultTopo(t *v1alpha1.TopoServerConfig, root string) {
+	switch {
+	case t.External != nil:
+		if t.External.RootPath == "" && t.RootPath == "" {
+			t.RootPath = root
+		}
+	case t.ManagedSpec != nil:
+		if t.ManagedSpec.RootPath == "" && t.RootPath == "" {
+			t.RootPath = root
+		}
+		defaultManagedTopo(t.ManagedSpec)
+	}
+	// A template's section may carry the root path: filling one here would hide it.
+}
+
+func defaultManagedTopo(m *v1alpha1.ManagedTopoServerSpec) {
+	setDefault(&m.Replicas, resolve.DefaultTopoServerReplicas)
+	m.DataVolumeClaimTemplate = defaultVolume(m.DataVolumeClaimTemplate, resolve.DefaultTopoServerStorage)
+}
+
+func defaultStatelessConfig(c *v1alpha1.StatelessComponentConfig, replicas int32) {
+	if c != nil && c.DeploymentTemplate == "" {
+		defaultStateless(&c.StatelessSpec, replicas)
+	}
+}
+
+func defaultStateless(s *v1alpha1.StatelessSpec, replicas int32) {
+	if s != nil {
+		setDefault(&s.Replicas, replicas)
+	}
+}
+
+func defaultVolume(v *corev1.PersistentVolumeClaimSpec, size resource.Quantity) *corev1.PersistentVolumeClaimSpec {
+	if v == nil {
+		v = &corev1.PersistentVolumeClaimSpec{}
+	}
+	if len(v.AccessModes) == 0 {
+		v.AccessModes = append([]corev1.PersistentVolumeAccessMode(nil), resolve.DefaultAccessModes...)
+	}
+	if _, ok := v.Resources.Requests[corev1.ResourceStorage]; !ok {
+		if v.Resources.Requests == nil {
+			v.Resources.Requests = corev1.ResourceList{}
+		}
+		v.Resources.Requests[corev1.ResourceStorage] = size.DeepCopy()
+	}
+	return v
+}
+
+func setDefault[T any](p **T, v T) {
+	if *p == nil {
+		*p = &v
+	}
+}

@@ -1,0 +1,149 @@
+package webhooks
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// The samples are accepted as they are, and the stored cluster shows the written defaults.
+func TestSamplesAcceptedWithDefaults(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := newNamespace(t, "valid")
+	sample := applySamples(t, ns, false)
+
+	got := &v1alpha1.MultigresCluster{}
+	g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: ns, Name: sample.Name}, got)).To(Succeed())
+	g.Expect(got.Spec.TopologyReconciliation).To(Equal(&v1alpha1.TopologyReconciliation{
+		RegisterCell: ptr.To(true), PruneTablets: ptr.To(true)}))
+	// What the user wrote is kept as written.
+	g.Expect(got.Spec.Cells).To(Equal(sample.Spec.Cells))
+	g.Expect(got.Spec.Databases).To(Equal(sample.Spec.Databases))
+}
+
+// A cluster that says almost nothing gets every default that must not move under it.
+func TestMinimalClusterDefaulted(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := newNamespace(t, "minimal")
+	c := &v1alpha1.MultigresCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "tiny"},
+		Spec: v1alpha1.MultigresClusterSpec{
+			Cells: []v1alpha1.CellConfig{{Name: "zone-a"}},
+			Databases: []v1alpha1.DatabaseConfig{{Name: "app", Spec: v1alpha1.DatabaseConfigSpec{
+				TableGroups: []v1alpha1.TableGroupConfig{{Name: "main", ShardTemplate: v1alpha1.ShardTemplateConfig{
+					Pools: []v1alpha1.PoolConfig{{Type: v1alpha1.PoolTypeReplica, Cell: "zone-a"}},
+				}}},
+			}}},
+		},
+	}
+	g.Expect(admin.Create(ctx, c)).To(Succeed())
+	g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
+
+	g.Expect(c.Spec.Images.ImagePullPolicy).To(Equal(corev1.PullIfNotPresent))
+	g.Expect(c.Spec.Images.Postgres).To(BeEmpty(), "images stay implicit so an operator upgrade can move them")
+	g.Expect(c.Spec.GlobalTopoServer.RootPath).To(Equal("/multigres/global"))
+	g.Expect(*c.Spec.GlobalTopoServer.ManagedSpec.Replicas).To(Equal(resolve.DefaultTopoServerReplicas))
+	g.Expect(c.Spec.GlobalTopoServer.ManagedSpec.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("10Gi"))
+	g.Expect(c.Spec.GlobalTopoServer.ManagedSpec.Image).To(BeEmpty())
+	tg := c.Spec.Databases[0].Spec.TableGroups[0]
+	g.Expect(*tg.Partitioning.Shards).To(Equal(int32(1)))
+	pool := tg.ShardTemplate.Pools[0]
+	g.Expect(*pool.Replicas).To(Equal(resolve.DefaultPoolReplicas))
+	g.Expect(pool.DataVolumeClaimTemplate.AccessModes).To(Equal([]corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}))
+	g.Expect(pool.DataVolumeClaimTemplate.Resources.Requests.Storage().Cmp(resolve.DefaultPoolStorage)).To(Equal(0))
+	g.Expect(pool.Postgres).To(BeNil(), "resources stay implicit")
+}
+
+// Sizes that work but defeat their purpose are admitted with a warning.
+func TestWarnings(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := newNamespace(t, "warnings")
+	c := &v1alpha1.MultigresCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "small"},
+		Spec: v1alpha1.MultigresClusterSpec{
+			GlobalTopoServer: &v1alpha1.TopoServerConfig{ManagedSpec: &v1alpha1.ManagedTopoServerSpec{Replicas: ptr.To[int32](2)}},
+			Cells:            []v1alpha1.CellConfig{{Name: "zone-a"}},
+			Databases: []v1alpha1.DatabaseConfig{{Name: "app", Spec: v1alpha1.DatabaseConfigSpec{
+				TableGroups: []v1alpha1.TableGroupConfig{{Name: "main", ShardTemplate: v1alpha1.ShardTemplateConfig{
+					Pools: []v1alpha1.PoolConfig{{Type: v1alpha1.PoolTypeReplica, Cell: "zone-a",
+						ShardPoolSpec: v1alpha1.ShardPoolSpec{Replicas: ptr.To[int32](1)}}},
+				}}},
+			}}},
+		},
+	}
+	warnings.take()
+	g.Expect(admin.Create(ctx, c)).To(Succeed())
+	msgs := warnings.take()
+	g.Expect(msgs).To(ContainElement(ContainSubstring("etcd cluster of 2 members")))
+	g.Expect(msgs).To(ContainElement(And(ContainSubstring("replica pool in cell zone-a has 1 replica"), ContainSubstring("at least 2"))))
+}
+
+// Deleting a template a cluster uses is refused, naming the cluster and the fields; once no
+// cluster refers to it, it can be deleted.
+func TestTemplateInUseCannotBeDeleted(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := newNamespace(t, "in-use")
+	cluster := applySamples(t, ns, false)
+
+	tmpl := &v1alpha1.DeploymentTemplate{}
+	g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: ns, Name: "orders-read-only"}, tmpl)).To(Succeed())
+	err := admin.Delete(ctx, tmpl)
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+	g.Expect(err.Error()).To(ContainSubstring(cluster.Name))
+	g.Expect(err.Error()).To(ContainSubstring(ordersTG + ".shardTemplate.pools[1].deploymentTemplate"))
+
+	g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(cluster), cluster)).To(Succeed())
+	pool := &cluster.Spec.Databases[0].Spec.TableGroups[1].ShardTemplate.Pools[1]
+	pool.DeploymentTemplate = ""
+	pool.Replicas = ptr.To[int32](1)
+	pool.DataVolumeClaimTemplate = &corev1.PersistentVolumeClaimSpec{
+		AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+		Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("500Gi")}},
+	}
+	g.Expect(admin.Update(ctx, cluster)).To(Succeed())
+	g.Expect(admin.Delete(ctx, tmpl)).To(Succeed())
+}
+
+// Children are the operator's: a user's create, update or delete is refused with a pointer to
+// the MultigresCluster, while the operator's own writes pass.
+func TestChildrenAreReadOnly(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := newNamespace(t, "children")
+	shard := &v1alpha1.Shard{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c-db-tg-0", Labels: map[string]string{v1alpha1.LabelCluster: "c"}},
+		Spec: v1alpha1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0",
+			PostgresCredentialsSecret: "c-postgres-credentials"},
+	}
+	err := admin.Create(ctx, shard.DeepCopy())
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+	g.Expect(err.Error()).To(ContainSubstring(`resolves them from MultigresCluster "c"`))
+	g.Expect(err.Error()).To(ContainSubstring("edit the MultigresCluster"))
+
+	g.Expect(operatorClient.Create(ctx, shard)).To(Succeed())
+
+	byUser := shard.DeepCopy()
+	byUser.Spec.ShardName = "7"
+	err = admin.Update(ctx, byUser)
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+
+	shard.Spec.Images.Postgres = "postgres:17"
+	g.Expect(operatorClient.Update(ctx, shard)).To(Succeed())
+
+	g.Expect(apierrors.IsForbidden(admin.Delete(ctx, shard))).To(BeTrue())
+	g.Expect(operatorClient.Delete(ctx, shard)).To(Succeed())
+}
