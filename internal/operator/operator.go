@@ -9,10 +9,15 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	multigresv1alpha1 "github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/cell"
+	"github.com/multigres/multigres-operator/internal/controllers/shard"
+	"github.com/multigres/multigres-operator/internal/controllers/tablegroup"
+	"github.com/multigres/multigres-operator/internal/controllers/toposerver"
+	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // Name is the operator's field owner and event source.
-const Name = "multigres-operator"
+const Name = resolve.ManagedBy
 
 // NewScheme knows the built-in kinds and every multigres.com kind.
 func NewScheme() *k8sruntime.Scheme {
@@ -22,12 +27,21 @@ func NewScheme() *k8sruntime.Scheme {
 	return s
 }
 
-// Setup registers every controller and webhook with the manager.
+// Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
-	_ = mgr
+	for _, setup := range []func(ctrl.Manager) error{
+		toposerver.Setup,
+		cell.Setup,
+		tablegroup.Setup,
+		shard.Setup,
+	} {
+		if err := setup(mgr); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // The operator reads its own kinds everywhere; each controller declares what else it needs.
 // +kubebuilder:rbac:groups=multigres.com,resources=multigresclusters;deploymenttemplates;toposervers;cells;tablegroups;shards,verbs=get;list;watch
-// +kubebuilder:rbac:groups=core,resources=events,verbs=create;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch

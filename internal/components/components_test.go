@@ -1,0 +1,228 @@
+package components
+
+import (
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/components/pss"
+)
+
+var (
+	topo = GlobalTopo{Address: "c-global-client.ns.svc:2379", Root: "/multigres/global"}
+	img  = Image{Name: "ghcr.io/multigres/multigres:v1", PullPolicy: corev1.PullIfNotPresent}
+	pool = Pool{
+		PostgresImage: Image{Name: "ghcr.io/multigres/pgctld:v1"}, PoolerImage: img, Topo: topo,
+		Type: v1alpha1.PoolTypeReadOnly, Cell: "us-east-1", Database: "production_db",
+		TableGroup: "orders_tg", Shard: "0", Service: "tg-0-us-east-1-readonly", Namespace: "ns",
+		CredentialsSecret: "c-postgres-credentials",
+	}
+	etcd = EtcdCluster{Image: Image{Name: "quay.io/coreos/etcd:v3.5.17"}, Name: "c-global", Namespace: "ns", PeerService: "c-global-peer", Replicas: 3}
+)
+
+func commandLine(c corev1.Container) string {
+	return strings.Join(append(append([]string{}, c.Command...), c.Args...), " ")
+}
+
+// The command lines of multigres-components.md, program by program.
+func TestCommandLines(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  corev1.Container
+		want string
+	}{
+		{"multigateway", MultiGateway(Stateless{Image: img, Topo: topo}, "us-east-1"),
+			"multigateway --http-port=15100 --grpc-port=15170 --pg-port=5432 --cell=us-east-1" +
+				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
+		{"multiorch", MultiOrch(Stateless{Image: img, Topo: topo}, "us-west-2"),
+			"multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2" +
+				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
+		{"multiadmin", MultiAdmin(Stateless{Image: img, Topo: topo}),
+			"multiadmin --http-port=15000 --grpc-port=15070" +
+				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
+		{"pgctld", Postgres(pool),
+			"pgctld server --pooler-dir=/var/lib/pooler --grpc-port=15470 --http-port=15400 --pg-port=5432 --pg-listen-addresses=*"},
+		{"multipooler", MultiPooler(pool),
+			"multipooler --http-port=15200 --grpc-port=15270" +
+				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global" +
+				" --cell=us-east-1 --database=production_db --table-group=orders_tg --shard=0 --service-id=$(POD_NAME)" +
+				" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432" +
+				" --hostname=$(POD_NAME).tg-0-us-east-1-readonly.ns.svc.cluster.local"},
+		{"createclustermetadata", CreateClusterMetadata(Registration{Image: img, Topo: topo, Cells: []string{"us-east-1", "us-west-2"}}),
+			"multigres createclustermetadata --global-topo-address=c-global-client.ns.svc:2379 --global-topo-root=/multigres/global" +
+				" --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"},
+		{"etcd", Etcd(etcd), "etcd"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := commandLine(tc.got); got != tc.want {
+				t.Errorf("command line\n got: %s\nwant: %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func envOf(c corev1.Container) map[string]string {
+	m := map[string]string{}
+	for _, e := range c.Env {
+		switch {
+		case e.ValueFrom == nil:
+			m[e.Name] = e.Value
+		case e.ValueFrom.FieldRef != nil:
+			m[e.Name] = "field:" + e.ValueFrom.FieldRef.FieldPath
+		case e.ValueFrom.SecretKeyRef != nil:
+			m[e.Name] = "secret:" + e.ValueFrom.SecretKeyRef.Name + "/" + e.ValueFrom.SecretKeyRef.Key
+		}
+	}
+	return m
+}
+
+func TestEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  corev1.Container
+		want map[string]string
+	}{
+		{"etcd static bootstrap", Etcd(etcd), map[string]string{
+			"POD_NAME":                         "field:metadata.name",
+			"ETCD_NAME":                        "$(POD_NAME)",
+			"ETCD_DATA_DIR":                    "/var/lib/etcd",
+			"ETCD_LISTEN_CLIENT_URLS":          "http://0.0.0.0:2379",
+			"ETCD_ADVERTISE_CLIENT_URLS":       "http://$(POD_NAME).c-global-peer.ns.svc:2379",
+			"ETCD_LISTEN_PEER_URLS":            "http://0.0.0.0:2380",
+			"ETCD_INITIAL_ADVERTISE_PEER_URLS": "http://$(POD_NAME).c-global-peer.ns.svc:2380",
+			"ETCD_INITIAL_CLUSTER": "c-global-0=http://c-global-0.c-global-peer.ns.svc:2380," +
+				"c-global-1=http://c-global-1.c-global-peer.ns.svc:2380,c-global-2=http://c-global-2.c-global-peer.ns.svc:2380",
+			"ETCD_INITIAL_CLUSTER_STATE": "new",
+			"ETCD_INITIAL_CLUSTER_TOKEN": "ns/c-global",
+			"ETCD_LISTEN_METRICS_URLS":   "http://0.0.0.0:2381",
+		}},
+		{"postgres", Postgres(pool), map[string]string{
+			"PGDATA":                 "/var/lib/pooler/pg_data",
+			"POSTGRES_USER":          "secret:c-postgres-credentials/username",
+			"POSTGRES_PASSWORD_FILE": "/etc/multigres/postgres/password",
+		}},
+		{"multipooler of a readOnly pool", MultiPooler(pool), map[string]string{
+			"POD_NAME":               "field:metadata.name",
+			"MT_POOLER_TYPE":         "RDONLY",
+			"PGDATA":                 "/var/lib/pooler/pg_data",
+			"POSTGRES_USER":          "secret:c-postgres-credentials/username",
+			"POSTGRES_PASSWORD_FILE": "/etc/multigres/postgres/password",
+		}},
+		{"multigateway", MultiGateway(Stateless{Topo: topo}, "c1"), map[string]string{"POD_IP": "field:status.podIP"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := envOf(tc.got)
+			if len(got) != len(tc.want) {
+				t.Errorf("env has %d variables, want %d: %v", len(got), len(tc.want), got)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q", k, got[k], v)
+				}
+			}
+		})
+	}
+}
+
+func TestPoolerType(t *testing.T) {
+	replica := pool
+	replica.Type = v1alpha1.PoolTypeReplica
+	if got := envOf(MultiPooler(replica))[PoolerTypeEnv]; got != "REPLICA" {
+		t.Errorf("replica pool: %s = %q, want REPLICA", PoolerTypeEnv, got)
+	}
+}
+
+// Ports and probes: the probes hit the program's HTTP port on the doc's paths.
+func TestPortsAndProbes(t *testing.T) {
+	type probe struct{ live, ready, port string }
+	for _, tc := range []struct {
+		name  string
+		got   corev1.Container
+		ports map[string]int32
+		probe probe
+	}{
+		{"multigateway", MultiGateway(Stateless{}, "c"), map[string]int32{"http": 15100, "grpc": 15170, "postgres": 5432}, probe{"/live", "/ready", "http"}},
+		{"multiorch", MultiOrch(Stateless{}, "c"), map[string]int32{"http": 15300, "grpc": 15370}, probe{"/live", "/ready", "http"}},
+		{"multiadmin", MultiAdmin(Stateless{}), map[string]int32{"http": 15000, "grpc": 15070}, probe{"/live", "/ready", "http"}},
+		{"multipooler", MultiPooler(pool), map[string]int32{"http": 15200, "grpc": 15270}, probe{"/live", "/ready", "http"}},
+		{"postgres", Postgres(pool), map[string]int32{"pgctld-http": 15400, "pgctld-grpc": 15470, "postgres": 5432}, probe{"/live", "/live", "pgctld-http"}},
+		{"etcd", Etcd(etcd), map[string]int32{"client": 2379, "peer": 2380, "metrics": 2381}, probe{"/livez", "/readyz", "metrics"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := map[string]int32{}
+			for _, p := range tc.got.Ports {
+				got[p.Name] = p.ContainerPort
+			}
+			if len(got) != len(tc.ports) {
+				t.Errorf("ports %v, want %v", got, tc.ports)
+			}
+			for n, p := range tc.ports {
+				if got[n] != p {
+					t.Errorf("port %s = %d, want %d", n, got[n], p)
+				}
+			}
+			l, r := tc.got.LivenessProbe.HTTPGet, tc.got.ReadinessProbe.HTTPGet
+			if l.Path != tc.probe.live || r.Path != tc.probe.ready || l.Port.StrVal != tc.probe.port || r.Port.StrVal != tc.probe.port {
+				t.Errorf("probes live %s:%s ready %s:%s, want %+v", l.Path, l.Port.StrVal, r.Path, r.Port.StrVal, tc.probe)
+			}
+		})
+	}
+}
+
+// Every pod the package builds is admitted where the restricted standard is enforced.
+func TestPodsAreRestricted(t *testing.T) {
+	stateless := Stateless{Image: img, Topo: topo}
+	reg := RegistrationJob("c-us-east-1", "ns", nil, Registration{Image: img, Topo: topo, Cells: []string{"a"}})
+	for name, tmpl := range map[string]corev1.PodTemplateSpec{
+		"etcd":         PodTemplate(Pod{User: EtcdUser, Containers: []corev1.Container{Etcd(etcd)}}),
+		"pool":         PodTemplate(Pod{User: PostgresUser, Containers: []corev1.Container{Postgres(pool), MultiPooler(pool)}, Volumes: PoolVolumes(pool)}),
+		"multigateway": PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiGateway(stateless, "a")}}),
+		"multiorch":    PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiOrch(stateless, "a")}}),
+		"multiadmin":   PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiAdmin(stateless)}}),
+		"registration": reg.Spec.Template,
+	} {
+		if v := pss.Violations(&tmpl); len(v) > 0 {
+			t.Errorf("%s pod violates the restricted standard: %v", name, v)
+		}
+	}
+	// The check itself can fail: a pod without the security contexts is refused.
+	bare := corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "x", Image: "x"}}}}
+	if len(pss.Violations(&bare)) == 0 {
+		t.Error("a pod without security contexts passed the restricted check")
+	}
+}
+
+// A registration Job's name follows its inputs: same inputs, same Job; new cells, new Job.
+func TestRegistrationJobName(t *testing.T) {
+	r := Registration{Image: img, Topo: topo, Cells: []string{"a", "b"}}
+	a, b := RegistrationJob("c-a", "ns", nil, r), RegistrationJob("c-a", "ns", nil, r)
+	if a.Name != b.Name {
+		t.Errorf("same inputs, names %s and %s", a.Name, b.Name)
+	}
+	r.Cells = append(r.Cells, "c")
+	if c := RegistrationJob("c-a", "ns", nil, r); c.Name == a.Name {
+		t.Errorf("a new cell kept the Job name %s", a.Name)
+	}
+	if !strings.HasPrefix(a.Name, "c-a-register-") || len(a.Name) != len("c-a-register-")+8 {
+		t.Errorf("name %s, want c-a-register-<8 hex>", a.Name)
+	}
+}
+
+func TestRetentionPolicyDefaultsToRetain(t *testing.T) {
+	for _, tc := range []struct {
+		in                  *v1alpha1.VolumeRetentionPolicy
+		whenDeleted, scaled string
+	}{
+		{nil, "Retain", "Retain"},
+		{&v1alpha1.VolumeRetentionPolicy{}, "Retain", "Retain"},
+		{&v1alpha1.VolumeRetentionPolicy{WhenDeleted: v1alpha1.DeleteVolume}, "Delete", "Retain"},
+		{&v1alpha1.VolumeRetentionPolicy{WhenScaled: v1alpha1.DeleteVolume}, "Retain", "Delete"},
+	} {
+		got := RetentionPolicy(tc.in)
+		if string(got.WhenDeleted) != tc.whenDeleted || string(got.WhenScaled) != tc.scaled {
+			t.Errorf("%+v: got %+v", tc.in, got)
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package components
+
+// Ports, upstream convention: HTTP 15x00, gRPC 15x70.
+const (
+	MultiAdminHTTPPort   int32 = 15000
+	MultiAdminGRPCPort   int32 = 15070
+	MultiGatewayHTTPPort int32 = 15100
+	MultiGatewayGRPCPort int32 = 15170
+	MultiPoolerHTTPPort  int32 = 15200
+	MultiPoolerGRPCPort  int32 = 15270
+	MultiOrchHTTPPort    int32 = 15300
+	MultiOrchGRPCPort    int32 = 15370
+	PgctldHTTPPort       int32 = 15400
+	PgctldGRPCPort       int32 = 15470
+	PostgresPort         int32 = 5432
+
+	EtcdClientPort  int32 = 2379
+	EtcdPeerPort    int32 = 2380
+	EtcdMetricsPort int32 = 2381
+)
+
+// Port names, unique within a pod and at most 15 characters.
+const (
+	PortHTTP       = "http"
+	PortGRPC       = "grpc"
+	PortPostgres   = "postgres"
+	PortPgctldHTTP = "pgctld-http"
+	PortPgctldGRPC = "pgctld-grpc"
+	PortClient     = "client"
+	PortPeer       = "peer"
+	PortMetrics    = "metrics"
+)
+
+// Paths inside the containers.
+const (
+	// PoolerDir is where a pool pod's data volume is mounted: the parent of PGDATA, so
+	// initdb can set PGDATA's mode (a mount point's mode cannot be changed by non-root).
+	PoolerDir = "/var/lib/pooler"
+	// PGData is the Postgres data directory pgctld expects under the pooler directory.
+	PGData = PoolerDir + "/pg_data"
+	// EtcdDataDir is where a topo server pod's data volume is mounted.
+	EtcdDataDir = "/var/lib/etcd"
+	// CredentialsDir holds the Postgres password file, mounted from the credentials Secret.
+	CredentialsDir = "/etc/multigres/postgres"
+	// PasswordFile is POSTGRES_PASSWORD_FILE.
+	PasswordFile = CredentialsDir + "/" + SecretKeyPassword
+)
+
+// Keys of the Postgres credentials Secret (api: postgresCredentialsSecret).
+const (
+	SecretKeyUsername = "username"
+	SecretKeyPassword = "password"
+)
+
+// Volume names.
+const (
+	DataVolume        = "data"
+	CredentialsVolume = "postgres-credentials"
+)
+
+// ClusterDomain is the cluster DNS suffix in pool pods' --hostname.
+const ClusterDomain = "cluster.local"

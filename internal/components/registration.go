@@ -1,0 +1,90 @@
+package components
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/multigres/multigres-operator/internal/names"
+)
+
+// Cluster metadata every registration writes (multigres createclustermetadata).
+const (
+	// RegistrationDurabilityPolicy is the bootstrap durability policy of the database record:
+	// a write is durable once two poolers have it, hence pools of at least two replicas.
+	RegistrationDurabilityPolicy = "AT_LEAST_2"
+	// RegistrationBackupLocation is the database record's backup location; the CLI requires one.
+	RegistrationBackupLocation = "/backups"
+	// ComponentTopoRegistration is the component label of registration Jobs and their pods.
+	ComponentTopoRegistration = "topo-registration"
+)
+
+// Registration writes the cluster's cells (and the default database) into the global
+// topology. The CLI is idempotent: existing cells and databases are kept.
+type Registration struct {
+	Image       Image
+	PullSecrets []corev1.LocalObjectReference
+	Topo        GlobalTopo
+	// Cells are the logical cell names, in a stable order.
+	Cells []string
+}
+
+// CreateClusterMetadata is the multigres CLI container that registers the cells.
+func CreateClusterMetadata(r Registration) corev1.Container {
+	return corev1.Container{
+		Name:            ContainerMultigres,
+		Image:           r.Image.Name,
+		ImagePullPolicy: r.Image.PullPolicy,
+		Command:         []string{"multigres"},
+		Args: []string{
+			"createclustermetadata",
+			flag("global-topo-address", r.Topo.Address),
+			flag("global-topo-root", r.Topo.Root),
+			flag("cells", strings.Join(r.Cells, ",")),
+			flag("durability-policy", RegistrationDurabilityPolicy),
+			flag("backup-location", RegistrationBackupLocation),
+		},
+		SecurityContext: ContainerSecurityContext(MultigresUser),
+	}
+}
+
+// RegistrationJob runs CreateClusterMetadata once. Its name ends in a hash of everything it
+// runs: a Job's pod template is immutable, so a change of cells, address or image is a new
+// Job, and an unchanged one is found again by name. owner is the name of the object that
+// owns the Job; labels are its labels.
+func RegistrationJob(owner, namespace string, labels map[string]string, r Registration) *batchv1.Job {
+	container := CreateClusterMetadata(r)
+	name := names.Build(owner, "register", inputHash(container, r.PullSecrets))
+	l := Labels(labels, ComponentTopoRegistration, name)
+	return &batchv1.Job{
+		ObjectMeta: objectMeta(name, namespace, l),
+		Spec: batchv1.JobSpec{
+			// etcd may still be starting: keep retrying (with the Job's growing back-off, at
+			// most six minutes apart) for about an hour and a half before giving up.
+			BackoffLimit: ptr.To[int32](20),
+			Template: PodTemplate(Pod{
+				Labels:        l,
+				User:          MultigresUser,
+				Containers:    []corev1.Container{container},
+				PullSecrets:   r.PullSecrets,
+				RestartPolicy: corev1.RestartPolicyOnFailure,
+			}),
+		},
+	}
+}
+
+// inputHash is a short, stable hash of a Job's inputs.
+func inputHash(v ...any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain structs always marshal
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:8]
+}
+

@@ -1,0 +1,66 @@
+package components
+
+import corev1 "k8s.io/api/core/v1"
+
+// Stateless configures a per-cell or per-cluster Multigres service run by a Deployment:
+// multigateway, multiorch, multiadmin.
+type Stateless struct {
+	Image     Image
+	Topo      GlobalTopo
+	Resources *corev1.ResourceRequirements
+}
+
+// Container names.
+const (
+	ContainerMultiGateway = "multigateway"
+	ContainerMultiOrch    = "multiorch"
+	ContainerMultiAdmin   = "multiadmin"
+	ContainerMultiPooler  = "multipooler"
+	ContainerPostgres     = "postgres"
+	ContainerEtcd         = "etcd"
+	ContainerMultigres    = "multigres"
+)
+
+// statelessContainer is a Multigres service that advertises its pod IP: Deployment pods have
+// no stable name, and the IP is what other pods can always reach.
+func statelessContainer(name string, s Stateless, httpPort, grpcPort int32, extraFlags []string, extraPorts ...corev1.ContainerPort) corev1.Container {
+	args := []string{
+		flag("http-port", itoa(httpPort)),
+		flag("grpc-port", itoa(grpcPort)),
+	}
+	args = append(args, extraFlags...)
+	args = append(args, s.Topo.flags()...)
+	args = append(args, flag("hostname", "$("+EnvPodIP+")"))
+	return corev1.Container{
+		Name:            name,
+		Image:           s.Image.Name,
+		ImagePullPolicy: s.Image.PullPolicy,
+		// The multigres image has no entrypoint; the command is the program, found on its PATH.
+		Command:         []string{name},
+		Args:            args,
+		Env:             []corev1.EnvVar{podIPEnv()},
+		Ports:           append([]corev1.ContainerPort{containerPort(PortHTTP, httpPort), containerPort(PortGRPC, grpcPort)}, extraPorts...),
+		Resources:       resources(s.Resources),
+		LivenessProbe:   liveness("/live", PortHTTP),
+		ReadinessProbe:  readiness("/ready", PortHTTP),
+		SecurityContext: ContainerSecurityContext(MultigresUser),
+	}
+}
+
+// MultiGateway is the per-cell Postgres-protocol entry point.
+func MultiGateway(s Stateless, cell string) corev1.Container {
+	return statelessContainer(ContainerMultiGateway, s, MultiGatewayHTTPPort, MultiGatewayGRPCPort,
+		[]string{flag("pg-port", itoa(PostgresPort)), flag("cell", cell)},
+		containerPort(PortPostgres, PostgresPort))
+}
+
+// MultiOrch is the per-cell orchestrator; it elects primaries and repairs replication.
+func MultiOrch(s Stateless, cell string) corev1.Container {
+	return statelessContainer(ContainerMultiOrch, s, MultiOrchHTTPPort, MultiOrchGRPCPort,
+		[]string{flag("cell", cell)})
+}
+
+// MultiAdmin is the per-cluster admin service; it belongs to no cell.
+func MultiAdmin(s Stateless) corev1.Container {
+	return statelessContainer(ContainerMultiAdmin, s, MultiAdminHTTPPort, MultiAdminGRPCPort, nil)
+}

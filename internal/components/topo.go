@@ -1,0 +1,33 @@
+package components
+
+import (
+	"fmt"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+)
+
+// GlobalTopo is where a Multigres service finds the global topology.
+type GlobalTopo struct {
+	// Address is host:port of the etcd client endpoint, or a comma-separated list.
+	Address string
+	// Root is the cluster's root path, e.g. /multigres/global.
+	Root string
+}
+
+// flags are the topology flags every Multigres service takes.
+func (t GlobalTopo) flags() []string {
+	return []string{
+		flag("topo-global-server-addresses", t.Address),
+		flag("topo-global-root", t.Root),
+	}
+}
+
+// TopoFrom is the global topology of a child spec's reference. The cluster controller always
+// fills in the address; a reference that names only the managed client Service still works.
+func TopoFrom(ref v1alpha1.GlobalTopoServerRef, namespace string) GlobalTopo {
+	addr := ref.Address
+	if addr == "" && ref.ClientServiceName != "" {
+		addr = fmt.Sprintf("%s.%s.svc:%d", ref.ClientServiceName, namespace, EtcdClientPort)
+	}
+	return GlobalTopo{Address: addr, Root: ref.RootPath}
+}

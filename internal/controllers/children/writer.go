@@ -1,0 +1,165 @@
+package children
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// FieldOwner is the operator's server-side apply field manager.
+const FieldOwner = resolve.ManagedBy
+
+// Event reasons for children.
+const (
+	ReasonCreated = "Created"
+	ReasonUpdated = "Updated"
+	ReasonDeleted = "Deleted"
+)
+
+// Writer writes a controller's children. Client should be the manager's (cached) client.
+type Writer struct {
+	Client client.Client
+	Events events.EventRecorder
+}
+
+// Manager is what NewWriter needs from a controller-runtime manager.
+type Manager interface {
+	GetClient() client.Client
+	GetEventRecorder(name string) events.EventRecorder
+}
+
+// NewWriter is a Writer with the manager's client and an event recorder named FieldOwner.
+func NewWriter(mgr Manager) *Writer {
+	return &Writer{Client: mgr.GetClient(), Events: mgr.GetEventRecorder(FieldOwner)}
+}
+
+// Ensure makes owner the controller of desired and writes desired if it is missing or
+// differs from the cached object in its labels, annotations, owner references or any
+// top-level field other than metadata and status (spec, data, ...). It reports whether it
+// wrote. desired must not set write-only fields (a Secret's stringData): they never compare
+// equal. desired gets the managed-by label, which puts it in the operator's cache.
+func (w *Writer) Ensure(ctx context.Context, owner, desired client.Object) (bool, error) {
+	scheme := w.Client.Scheme()
+	if err := controllerutil.SetControllerReference(owner, desired, scheme); err != nil {
+		return false, err
+	}
+	labels := desired.GetLabels()
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels[resolve.LabelManagedBy] = resolve.ManagedBy
+	desired.SetLabels(labels)
+
+	gvk, err := apiutil.GVKForObject(desired, scheme)
+	if err != nil {
+		return false, err
+	}
+	observed, err := scheme.New(gvk)
+	if err != nil {
+		return false, err
+	}
+	reason := ReasonUpdated
+	err = w.Client.Get(ctx, client.ObjectKeyFromObject(desired), observed.(client.Object))
+	switch {
+	case apierrors.IsNotFound(err):
+		reason = ReasonCreated
+	case err != nil:
+		return false, err
+	case UpToDate(desired, observed.(client.Object)):
+		return false, nil
+	}
+
+	if err := w.apply(ctx, desired, gvk.GroupVersion().String(), gvk.Kind); err != nil {
+		return false, fmt.Errorf("applying %s %s: %w", gvk.Kind, client.ObjectKeyFromObject(desired), err)
+	}
+	log.FromContext(ctx).Info(reason+" "+gvk.Kind, "object", client.ObjectKeyFromObject(desired))
+	w.Events.Eventf(owner, desired, corev1.EventTypeNormal, reason, reason, "%s %s %s", reason, gvk.Kind, desired.GetName())
+	return true, nil
+}
+
+// UpToDate reports whether observed already has everything desired sets.
+func UpToDate(desired, observed client.Object) bool {
+	if !equality.Semantic.DeepDerivative(desired.GetLabels(), observed.GetLabels()) ||
+		!equality.Semantic.DeepDerivative(desired.GetAnnotations(), observed.GetAnnotations()) {
+		return false
+	}
+	for _, want := range desired.GetOwnerReferences() {
+		if !hasOwnerReference(observed.GetOwnerReferences(), want) {
+			return false
+		}
+	}
+	d, o := reflect.ValueOf(desired).Elem(), reflect.ValueOf(observed).Elem()
+	for i := range d.NumField() {
+		switch d.Type().Field(i).Name {
+		case "TypeMeta", "ObjectMeta", "Status":
+			continue
+		}
+		if !equality.Semantic.DeepDerivative(d.Field(i).Interface(), o.Field(i).Interface()) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasOwnerReference(refs []metav1.OwnerReference, want metav1.OwnerReference) bool {
+	for _, r := range refs {
+		if r.UID == want.UID && equality.Semantic.DeepDerivative(want, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply server-side applies desired. The body is desired's JSON form without status, without
+// server-set metadata and without nulls (which apply would read as "remove this field").
+func (w *Writer) apply(ctx context.Context, desired client.Object, apiVersion, kind string) error {
+	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(desired)
+	if err != nil {
+		return err
+	}
+	delete(content, "status")
+	meta := map[string]any{"name": desired.GetName(), "namespace": desired.GetNamespace()}
+	for _, k := range []string{"labels", "annotations", "ownerReferences"} {
+		if v, ok := content["metadata"].(map[string]any)[k]; ok {
+			meta[k] = v
+		}
+	}
+	content["metadata"] = meta
+	content["apiVersion"], content["kind"] = apiVersion, kind
+	u := &unstructured.Unstructured{Object: dropNulls(content).(map[string]any)}
+	return w.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(u),
+		client.FieldOwner(FieldOwner), client.ForceOwnership)
+}
+
+// dropNulls removes null values from maps, recursively; empty maps stay (emptyDir: {}).
+func dropNulls(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if e == nil {
+				delete(v, k)
+				continue
+			}
+			v[k] = dropNulls(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = dropNulls(e)
+		}
+	}
+	return v
+}

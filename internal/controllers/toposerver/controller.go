@@ -1,0 +1,105 @@
+// Package toposerver runs a managed etcd cluster for a TopoServer: a StatefulSet of members
+// that bootstrap statically, a client Service, a headless peer Service and a
+// PodDisruptionBudget that keeps quorum.
+package toposerver
+
+import (
+	"context"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"sigs.k8s.io/cluster-api/util/patch"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+)
+
+// +kubebuilder:rbac:groups=multigres.com,resources=toposervers/status,verbs=get;patch
+// +kubebuilder:rbac:groups=multigres.com,resources=toposervers/finalizers,verbs=update
+// +kubebuilder:rbac:groups=apps,resources=statefulsets,verbs=get;list;watch;create;patch
+// +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch
+// +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;patch
+
+// Reconciler reconciles TopoServers.
+type Reconciler struct {
+	client.Client
+	Writer *children.Writer
+}
+
+// Setup registers the TopoServer controller with the manager.
+func Setup(mgr ctrl.Manager) error {
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("toposerver").
+		For(&v1alpha1.TopoServer{}).
+		Owns(&appsv1.StatefulSet{}).
+		Owns(&corev1.Service{}).
+		Owns(&policyv1.PodDisruptionBudget{}).
+		Complete(r)
+}
+
+// Reconcile brings the etcd objects to the TopoServer's spec and reports them in its status.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	ts := &v1alpha1.TopoServer{}
+	if err := r.Get(ctx, req.NamespacedName, ts); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if ts.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil // garbage collection removes the children
+	}
+	helper, err := patch.NewHelper(ts, r.Client)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	sts, members, err := r.reconcileObjects(ctx, ts)
+	setStatus(ts, sts, members)
+	return ctrl.Result{}, kerrors.NewAggregate([]error{err,
+		helper.Patch(ctx, ts, patch.WithOwnedConditions{Conditions: ownedConditions})})
+}
+
+// reconcileObjects ensures the children and returns the observed StatefulSet (empty when it
+// did not exist yet) and the etcd member count.
+func (r *Reconciler) reconcileObjects(ctx context.Context, ts *v1alpha1.TopoServer) (*appsv1.StatefulSet, int32, error) {
+	observed := &appsv1.StatefulSet{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: ts.Namespace, Name: ts.Name}, observed)
+	if client.IgnoreNotFound(err) != nil {
+		return observed, ts.Spec.Replicas, err
+	}
+	exists := !apierrors.IsNotFound(err)
+	members := ts.Spec.Replicas
+	if n, ok := bootstrappedMembers(observed); exists && ok {
+		members = n
+	}
+	obj := build(ts, members)
+	if exists {
+		// Claim templates are immutable: keep them as created (volumes grow through their claims).
+		obj.statefulSet.Spec.VolumeClaimTemplates = observed.Spec.VolumeClaimTemplates
+	}
+	for _, o := range []client.Object{obj.peerService, obj.clientService, obj.statefulSet, obj.pdb} {
+		if _, err := r.Writer.Ensure(ctx, ts, o); err != nil {
+			return observed, members, err
+		}
+	}
+	return observed, members, nil
+}
+
+// bootstrappedMembers is the member count an existing etcd cluster was bootstrapped with, read
+// from its ETCD_INITIAL_CLUSTER. Static bootstrap cannot add or remove members, so this count
+// wins over the spec (and over a hand edit of the StatefulSet's replicas).
+func bootstrappedMembers(sts *appsv1.StatefulSet) (int32, bool) {
+	for _, c := range sts.Spec.Template.Spec.Containers {
+		for _, e := range c.Env {
+			if c.Name == components.ContainerEtcd && e.Name == "ETCD_INITIAL_CLUSTER" && e.Value != "" {
+				return int32(strings.Count(e.Value, ",") + 1), true
+			}
+		}
+	}
+	return 0, false
+}
