@@ -122,10 +122,10 @@ func MultiPooler(p Pool) corev1.Container {
 			containerPort(PortHTTP, MultiPoolerHTTPPort),
 			containerPort(PortGRPC, MultiPoolerGRPCPort),
 		},
-		Resources:       resources(p.PoolerResources),
-		VolumeMounts:    poolMounts(),
-		LivenessProbe:   liveness("/live", PortHTTP),
-		ReadinessProbe:  readiness("/ready", PortHTTP),
+		Resources:      resources(p.PoolerResources),
+		VolumeMounts:   poolMounts(),
+		LivenessProbe:  liveness("/live", PortHTTP),
+		ReadinessProbe: readiness("/ready", PortHTTP),
 		// Same user as postgres: both work in the shared pooler directory.
 		SecurityContext: ContainerSecurityContext(PostgresUser),
 	}

@@ -87,4 +87,3 @@ func inputHash(v ...any) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:8]
 }
-

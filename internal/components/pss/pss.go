@@ -26,4 +26,3 @@ func Violations(template *corev1.PodTemplateSpec) []string {
 	}
 	return out
 }
-

@@ -1,0 +1,123 @@
+// Package cell runs a Cell: its multigateway Deployment and Service, its multiorch
+// Deployment, its managed local TopoServer if it has one, and, for one cell of the cluster,
+// the Job that registers the cells in the global topology.
+package cell
+
+import (
+	"context"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"sigs.k8s.io/cluster-api/util/patch"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// +kubebuilder:rbac:groups=multigres.com,resources=cells/status,verbs=get;patch
+// +kubebuilder:rbac:groups=multigres.com,resources=cells/finalizers,verbs=update
+// +kubebuilder:rbac:groups=multigres.com,resources=toposervers,verbs=create;patch;delete
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch
+// +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;patch;delete
+
+// Reconciler reconciles Cells.
+type Reconciler struct {
+	client.Client
+	Writer *children.Writer
+}
+
+// Setup registers the Cell controller with the manager.
+func Setup(mgr ctrl.Manager) error {
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("cell").
+		For(&v1alpha1.Cell{}).
+		Owns(&appsv1.Deployment{}).
+		Owns(&corev1.Service{}).
+		Owns(&v1alpha1.TopoServer{}).
+		Owns(&batchv1.Job{}).
+		Complete(r)
+}
+
+// observed is what the cell's children report, from the cache; empty objects until they exist.
+type observed struct {
+	gateway, orch *appsv1.Deployment
+	topoServer    *v1alpha1.TopoServer
+	registration  *batchv1.Job
+}
+
+// Reconcile brings the cell's components to its spec and reports them in its status.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	c := &v1alpha1.Cell{}
+	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if c.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil
+	}
+	helper, err := patch.NewHelper(c, r.Client)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	obj := build(c)
+	errs := []error{r.ensure(ctx, c, obj)}
+	seen, err := r.observe(ctx, c, obj)
+	if err == nil {
+		setStatus(c, obj, seen)
+	}
+	errs = append(errs, err, helper.Patch(ctx, c, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	return ctrl.Result{}, kerrors.NewAggregate(errs)
+}
+
+// ensure writes the cell's children and deletes the ones it no longer has: the local topo
+// server when the cell stops managing one (its volumes follow its retention policy), and
+// registration Jobs of earlier cell sets.
+func (r *Reconciler) ensure(ctx context.Context, c *v1alpha1.Cell, obj objects) error {
+	desired := []client.Object{obj.gatewayService, obj.gateway, obj.orch}
+	keepTopo, keepJob := map[string]bool{}, map[string]bool{}
+	if obj.topoServer != nil {
+		desired = append(desired, obj.topoServer)
+		keepTopo[obj.topoServer.Name] = true
+	}
+	if obj.registration != nil {
+		desired = append(desired, obj.registration)
+		keepJob[obj.registration.Name] = true
+	}
+	var errs []error
+	for _, o := range desired {
+		if _, err := r.Writer.Ensure(ctx, c, o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	_, err := r.Writer.DeleteOrphans(ctx, c, &v1alpha1.TopoServerList{},
+		map[string]string{resolve.LabelComponent: resolve.ComponentTopoServer}, keepTopo)
+	errs = append(errs, err)
+	_, err = r.Writer.DeleteOrphans(ctx, c, &batchv1.JobList{},
+		map[string]string{resolve.LabelComponent: components.ComponentTopoRegistration}, keepJob)
+	return kerrors.NewAggregate(append(errs, err))
+}
+
+// observe reads the children from the cache.
+func (r *Reconciler) observe(ctx context.Context, c *v1alpha1.Cell, obj objects) (observed, error) {
+	o := observed{gateway: &appsv1.Deployment{}, orch: &appsv1.Deployment{}}
+	get := func(name string, into client.Object) error {
+		return client.IgnoreNotFound(r.Get(ctx, client.ObjectKey{Namespace: c.Namespace, Name: name}, into))
+	}
+	errs := []error{get(obj.gateway.Name, o.gateway), get(obj.orch.Name, o.orch)}
+	if obj.topoServer != nil {
+		o.topoServer = &v1alpha1.TopoServer{}
+		errs = append(errs, get(obj.topoServer.Name, o.topoServer))
+	}
+	if obj.registration != nil {
+		o.registration = &batchv1.Job{}
+		errs = append(errs, get(obj.registration.Name, o.registration))
+	}
+	return o, kerrors.NewAggregate(errs)
+}

@@ -1,0 +1,81 @@
+package shard
+
+import (
+	"cmp"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// poolObjects are what one pool runs on. The StatefulSet, its headless Service and its PDB
+// share one name.
+type poolObjects struct {
+	statefulSet *appsv1.StatefulSet
+	service     *corev1.Service
+	pdb         *policyv1.PodDisruptionBudget
+}
+
+// PoolName names a pool's StatefulSet, headless Service and PDB: <shard>-<cell>-<type>, so
+// reordering the pools renames nothing. It is cut to names.MaxStatefulSet (with a hash) so
+// pod names and the controller-revision-hash label stay within 63 characters.
+func PoolName(shard string, p v1alpha1.PoolSpec) string {
+	return names.BuildMax(names.MaxStatefulSet, shard, p.Cell, string(p.Type))
+}
+
+// buildPool is the desired state of pool p of shard s.
+func buildPool(s *v1alpha1.Shard, p v1alpha1.PoolSpec) poolObjects {
+	name := PoolName(s.Name, p)
+	labels := components.Labels(s.Labels, resolve.ComponentShardPool, name,
+		v1alpha1.LabelCell, p.Cell, components.LabelPoolType, string(p.Type))
+	selector := components.Selector(resolve.ComponentShardPool, name)
+	images := s.Spec.Images
+	pool := components.Pool{
+		PostgresImage:     components.Image{Name: cmp.Or(images.Postgres, resolve.DefaultPostgresImage), PullPolicy: images.ImagePullPolicy},
+		PoolerImage:       components.Image{Name: cmp.Or(images.MultiPooler, resolve.DefaultMultigresImage), PullPolicy: images.ImagePullPolicy},
+		Topo:              components.TopoFrom(s.Spec.GlobalTopoServer, s.Namespace),
+		Type:              p.Type,
+		Cell:              p.Cell,
+		Database:          s.Spec.DatabaseName,
+		TableGroup:        s.Spec.TableGroupName,
+		Shard:             s.Spec.ShardName,
+		Service:           name,
+		Namespace:         s.Namespace,
+		CredentialsSecret: s.Spec.PostgresCredentialsSecret,
+	}
+	if p.Postgres != nil {
+		pool.PostgresResources = p.Postgres.Resources
+	}
+	if p.MultiPooler != nil {
+		pool.PoolerResources = p.MultiPooler.Resources
+	}
+	template := components.PodTemplate(components.Pod{
+		Labels:      labels,
+		User:        components.PostgresUser,
+		Containers:  []corev1.Container{components.Postgres(pool), components.MultiPooler(pool)},
+		Volumes:     components.PoolVolumes(pool),
+		Affinity:    p.Affinity,
+		PullSecrets: images.ImagePullSecrets,
+	})
+	return poolObjects{
+		statefulSet: components.BuildStatefulSet(components.StatefulSet{
+			Name: name, Namespace: s.Namespace, Labels: labels, Selector: selector, Service: name,
+			Replicas:  ptr.Deref(p.Replicas, resolve.DefaultPoolReplicas),
+			Template:  template,
+			DataClaim: components.DataClaim(p.DataVolumeClaimTemplate, resolve.DefaultPoolStorage),
+			Retention: p.DataVolumeRetentionPolicy,
+		}),
+		service: components.HeadlessService(name, s.Namespace, labels, selector,
+			components.ServicePort(components.PortPostgres, components.PostgresPort),
+			components.ServicePort(components.PortHTTP, components.MultiPoolerHTTPPort),
+			components.ServicePort(components.PortGRPC, components.MultiPoolerGRPCPort)),
+		// One pod of a pool at a time: multiorch keeps a primary and quorum among the rest.
+		pdb: components.PodDisruptionBudget(name, s.Namespace, labels, selector, 1),
+	}
+}

@@ -1,0 +1,135 @@
+// Package shard runs a Shard's pools: per pool a StatefulSet of pods with two containers
+// (postgres run by pgctld, and multipooler), a headless Service that names the pods and a
+// PodDisruptionBudget. Data volumes come from the StatefulSet's claim template; they grow
+// with the spec and are never shrunk or deleted by this controller.
+package shard
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"sigs.k8s.io/cluster-api/util/patch"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// +kubebuilder:rbac:groups=multigres.com,resources=shards/status,verbs=get;patch
+// +kubebuilder:rbac:groups=multigres.com,resources=shards/finalizers,verbs=update
+// +kubebuilder:rbac:groups=apps,resources=statefulsets,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=core,resources=persistentvolumeclaims,verbs=get;list;watch;patch
+
+// Reconciler reconciles Shards.
+type Reconciler struct {
+	client.Client
+	Writer *children.Writer
+}
+
+// Setup registers the Shard controller with the manager.
+func Setup(mgr ctrl.Manager) error {
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("shard").
+		For(&v1alpha1.Shard{}).
+		Owns(&appsv1.StatefulSet{}).
+		Owns(&corev1.Service{}).
+		Owns(&policyv1.PodDisruptionBudget{}).
+		Complete(r)
+}
+
+// observedPool is a pool as it runs: its StatefulSet (empty until it exists).
+type observedPool struct {
+	name        string
+	spec        v1alpha1.PoolSpec
+	statefulSet *appsv1.StatefulSet
+}
+
+// Reconcile brings the shard's pools to its spec and reports them in its status.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	s := &v1alpha1.Shard{}
+	if err := r.Get(ctx, req.NamespacedName, s); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if s.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil
+	}
+	helper, err := patch.NewHelper(s, r.Client)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	var errs []error
+	pools, duplicates := r.pools(s)
+	keep := map[string]bool{}
+	for i := range pools {
+		keep[pools[i].name] = true
+		if err := r.reconcilePool(ctx, s, &pools[i]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := r.deleteRemovedPools(ctx, s, keep); err != nil {
+		errs = append(errs, err)
+	}
+	setStatus(s, pools, duplicates)
+	errs = append(errs, helper.Patch(ctx, s, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	return ctrl.Result{}, kerrors.NewAggregate(errs)
+}
+
+// pools are the shard's pools by name. Two pools with the same cell and type would be one
+// StatefulSet: the first wins and the others are reported.
+func (r *Reconciler) pools(s *v1alpha1.Shard) ([]observedPool, []string) {
+	var pools []observedPool
+	var duplicates []string
+	seen := map[string]bool{}
+	for _, p := range s.Spec.Pools {
+		name := PoolName(s.Name, p)
+		if seen[name] {
+			duplicates = append(duplicates, fmt.Sprintf("%s/%s", p.Cell, p.Type))
+			continue
+		}
+		seen[name] = true
+		pools = append(pools, observedPool{name: name, spec: p, statefulSet: &appsv1.StatefulSet{}})
+	}
+	return pools, duplicates
+}
+
+// reconcilePool ensures one pool's objects and grows its volumes.
+func (r *Reconciler) reconcilePool(ctx context.Context, s *v1alpha1.Shard, p *observedPool) error {
+	err := r.Get(ctx, client.ObjectKey{Namespace: s.Namespace, Name: p.name}, p.statefulSet)
+	if client.IgnoreNotFound(err) != nil {
+		return err
+	}
+	obj := buildPool(s, p.spec)
+	if !apierrors.IsNotFound(err) {
+		// Claim templates are immutable: keep them as created; growClaims resizes the claims.
+		obj.statefulSet.Spec.VolumeClaimTemplates = p.statefulSet.Spec.VolumeClaimTemplates
+	}
+	for _, o := range []client.Object{obj.service, obj.statefulSet, obj.pdb} {
+		if _, err := r.Writer.Ensure(ctx, s, o); err != nil {
+			return err
+		}
+	}
+	return r.growClaims(ctx, s, p)
+}
+
+// deleteRemovedPools deletes the objects of pools no longer in the spec. The StatefulSet's
+// retention policy decides what happens to the pool's volumes (by default they stay).
+func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1alpha1.Shard, keep map[string]bool) error {
+	labels := map[string]string{resolve.LabelComponent: resolve.ComponentShardPool}
+	var errs []error
+	for _, list := range []client.ObjectList{&policyv1.PodDisruptionBudgetList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}} {
+		if _, err := r.Writer.DeleteOrphans(ctx, s, list, labels, keep); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return kerrors.NewAggregate(errs)
+}

@@ -1,0 +1,83 @@
+// Package tablegroup runs the shards of a TableGroup: one Shard per index, derived from the
+// table group's spec by resolve.Shards. Shards are never deleted by this controller: a shard
+// holds data, and lowering the shard count is refused (and reported) instead.
+package tablegroup
+
+import (
+	"context"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"sigs.k8s.io/cluster-api/util/patch"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// +kubebuilder:rbac:groups=multigres.com,resources=tablegroups/status,verbs=get;patch
+// +kubebuilder:rbac:groups=multigres.com,resources=tablegroups/finalizers,verbs=update
+// +kubebuilder:rbac:groups=multigres.com,resources=shards,verbs=create;patch
+
+// Reconciler reconciles TableGroups.
+type Reconciler struct {
+	client.Client
+	Writer *children.Writer
+}
+
+// Setup registers the TableGroup controller with the manager.
+func Setup(mgr ctrl.Manager) error {
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("tablegroup").
+		For(&v1alpha1.TableGroup{}).
+		Owns(&v1alpha1.Shard{}).
+		Complete(r)
+}
+
+// Reconcile ensures the table group's shards and rolls their readiness up.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	tg := &v1alpha1.TableGroup{}
+	if err := r.Get(ctx, req.NamespacedName, tg); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if tg.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil
+	}
+	helper, err := patch.NewHelper(tg, r.Client)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	desired := resolve.Shards(tg)
+	var errs []error
+	for i := range desired {
+		if _, err := r.Writer.Ensure(ctx, tg, &desired[i]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	owned, err := r.ownedShards(ctx, tg)
+	if err != nil {
+		errs = append(errs, err)
+	} else {
+		setStatus(tg, desired, owned)
+	}
+	errs = append(errs, helper.Patch(ctx, tg, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	return ctrl.Result{}, kerrors.NewAggregate(errs)
+}
+
+// ownedShards are the Shards tg controls, from the cache.
+func (r *Reconciler) ownedShards(ctx context.Context, tg *v1alpha1.TableGroup) ([]v1alpha1.Shard, error) {
+	list := &v1alpha1.ShardList{}
+	if err := r.List(ctx, list, client.InNamespace(tg.Namespace)); err != nil {
+		return nil, err
+	}
+	var owned []v1alpha1.Shard
+	for _, s := range list.Items {
+		if metav1.IsControlledBy(&s, tg) {
+			owned = append(owned, s)
+		}
+	}
+	return owned, nil
+}
