@@ -1,0 +1,120 @@
+package v1beta1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// CellImages are the images a cell runs, passed down from the cluster.
+type CellImages struct {
+	// +optional
+	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// +optional
+	// +listType=atomic
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// +optional
+	MultiGateway string `json:"multigateway,omitempty"`
+	// +optional
+	MultiOrch string `json:"multiorch,omitempty"`
+}
+
+// CellTopoServerSpec is a cell's resolved topology: exactly one of global, external and
+// managed, the same union as the cluster's cell topoServer.
+// +kubebuilder:validation:XValidation:rule="(has(self.global) ? 1 : 0) + (has(self.external) ? 1 : 0) + (has(self.managed) ? 1 : 0) == 1",message="set exactly one of global, external or managed"
+type CellTopoServerSpec struct {
+	// Global, `global: {}`, means the cell uses spec.globalTopoServer.
+	// +optional
+	Global *UseGlobalTopoServer `json:"global,omitempty"`
+	// +optional
+	External *ExternalTopoServerSpec `json:"external,omitempty"`
+	// Managed is resolved completely; the Cell controller creates a TopoServer from it.
+	// +optional
+	Managed *TopoServerSpec `json:"managed,omitempty"`
+}
+
+// CellSpec is a fully resolved cell.
+type CellSpec struct {
+	// Name is the logical cell name, as in the cluster's spec.cells.
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+	// +optional
+	Images CellImages `json:"images,omitempty"`
+	// +optional
+	MultiGateway StatelessSpec `json:"multigateway,omitempty"`
+	// +optional
+	MultiOrch StatelessSpec `json:"multiorch,omitempty"`
+	// GlobalTopoServer is always set by the cluster controller.
+	GlobalTopoServer GlobalTopoServerRef `json:"globalTopoServer"`
+	// TopoServer is where the cell's own topology lives; omitted, it is `global: {}`.
+	// +optional
+	// +kubebuilder:default={global: {}}
+	TopoServer *CellTopoServerSpec `json:"topoServer,omitempty"`
+	// AllCells lists every cell of the cluster, for discovery.
+	// +optional
+	// +listType=atomic
+	AllCells []string `json:"allCells,omitempty"`
+	// +optional
+	TopologyReconciliation TopologyReconciliation `json:"topologyReconciliation,omitempty"`
+}
+
+// CellTopoServerStatus is where a cell's local topology lives, if it has one.
+type CellTopoServerStatus struct {
+	// +optional
+	RootPath string `json:"rootPath,omitempty"`
+	// +optional
+	Address string `json:"address,omitempty"`
+}
+
+// CellStatus reports the cell's components.
+type CellStatus struct {
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// +optional
+	GatewayReplicas int32 `json:"gatewayReplicas,omitempty"`
+	// +optional
+	GatewayReadyReplicas int32 `json:"gatewayReadyReplicas,omitempty"`
+	// +optional
+	GatewayServiceName string `json:"gatewayServiceName,omitempty"`
+	// MultiOrchAvailable is unset until the operator has observed multiorch.
+	// +optional
+	MultiOrchAvailable *bool `json:"multiorchAvailable,omitempty"`
+	// +optional
+	TopoServer *CellTopoServerStatus `json:"topoServer,omitempty"`
+}
+
+// Cell runs one cell's multigateway and multiorch, and its local topo server if managed.
+// Read-only: edit the MultigresCluster.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:storageversion
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=mgcell,categories=multigres
+// +kubebuilder:printcolumn:name="Cell",type=string,JSONPath=`.spec.name`
+// +kubebuilder:printcolumn:name="Gateways",type=integer,JSONPath=`.status.gatewayReadyReplicas`,description="ready gateway replicas"
+// +kubebuilder:printcolumn:name="Desired",type=integer,JSONPath=`.spec.multigateway.replicas`
+// +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Cell struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec CellSpec `json:"spec,omitempty"`
+	// +optional
+	Status CellStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// CellList is a list of Cell.
+type CellList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Cell `json:"items"`
+}
+
+func init() { SchemeBuilder.Register(&Cell{}, &CellList{}) }

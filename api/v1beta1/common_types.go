@@ -1,0 +1,199 @@
+package v1beta1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Labels the operator puts on every object it creates (design document, child CR examples).
+const (
+	LabelCluster    = "multigres.com/cluster"
+	LabelCell       = "multigres.com/cell"
+	LabelDatabase   = "multigres.com/database"
+	LabelTableGroup = "multigres.com/tablegroup"
+	LabelShard      = "multigres.com/shard"
+	LabelTopoScope  = "multigres.com/topo-scope"
+)
+
+// Condition types shared by every kind.
+const (
+	ConditionAvailable   = "Available"
+	ConditionProgressing = "Progressing"
+	ConditionReady       = "Ready"
+)
+
+// PoolType is the role of a shard pool. Primaries are elected by multiorch among replica
+// pools, so "primary" is not a pool type.
+// +kubebuilder:validation:Enum=replica;readOnly
+type PoolType string
+
+const (
+	// PoolTypeReplica pools take part in primary election and synchronous replication.
+	PoolTypeReplica PoolType = "replica"
+	// PoolTypeReadOnly pools serve reads only and never become primary.
+	PoolTypeReadOnly PoolType = "readOnly"
+)
+
+// ClusterImages are the images of every Multigres component. They are set once per cluster
+// so that one cluster never runs two incongruent versions.
+type ClusterImages struct {
+	// ImagePullPolicy applies to every Multigres container of the cluster. Default IfNotPresent.
+	// +optional
+	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+
+	// ImagePullSecrets are added to every pod of the cluster.
+	// +optional
+	// +listType=atomic
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+
+	// Default ghcr.io/multigres/multigres:latest.
+	// +optional
+	MultiGateway string `json:"multigateway,omitempty"`
+	// Default ghcr.io/multigres/multigres:latest.
+	// +optional
+	MultiOrch string `json:"multiorch,omitempty"`
+	// Default ghcr.io/multigres/multigres:latest.
+	// +optional
+	MultiPooler string `json:"multipooler,omitempty"`
+	// Default ghcr.io/multigres/multigres:latest.
+	// +optional
+	MultiAdmin string `json:"multiadmin,omitempty"`
+	// Postgres is the image of the postgres container, which runs pgctld.
+	// Default ghcr.io/multigres/pgctld:latest.
+	// +optional
+	Postgres string `json:"postgres,omitempty"`
+}
+
+// StatelessSpec configures a Deployment-backed component: multiadmin, multigateway, multiorch.
+// Pointer fields keep "not set" apart from a zero value, so overrides can set zeros and typed
+// clients do not send empty objects that CEL's has() would count as set.
+type StatelessSpec struct {
+	// Replicas defaults to 1 for multiadmin and multiorch, 2 for multigateway.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Replicas *int32 `json:"replicas,omitempty"`
+	// Resources, when entirely empty (no requests, no limits), get the component's defaults
+	// (docs/templates.md).
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+}
+
+// ContainerSpec configures one container of a shard pool pod.
+type ContainerSpec struct {
+	// Resources, when entirely empty, get the container's defaults (docs/templates.md).
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+}
+
+// ShardPoolSpec configures the pods of one shard pool: postgres (run by pgctld) and
+// multipooler as two containers of one pod, with one data volume each.
+type ShardPoolSpec struct {
+	// Replicas is the number of pods of the pool in each shard. Default 3.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	Replicas *int32 `json:"replicas,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// DataVolumeClaimTemplate is the claim each pod gets for its Postgres data, as a
+	// StatefulSet's volumeClaimTemplates take it. Unset parts default to accessModes
+	// [ReadWriteOnce] and a 10Gi storage request.
+	// +optional
+	DataVolumeClaimTemplate *corev1.PersistentVolumeClaimSpec `json:"dataVolumeClaimTemplate,omitempty"`
+	// +optional
+	Postgres *ContainerSpec `json:"postgres,omitempty"`
+	// +optional
+	MultiPooler *ContainerSpec `json:"multipooler,omitempty"`
+	// DataVolumeRetentionPolicy says whether data volumes outlive a scale-down or the
+	// deletion of the pool; unset cases are Retain.
+	// +optional
+	DataVolumeRetentionPolicy *VolumeRetentionPolicy `json:"dataVolumeRetentionPolicy,omitempty"`
+}
+
+// RetentionPolicy is what happens to a data volume when its pod goes away.
+// +kubebuilder:validation:Enum=Retain;Delete
+type RetentionPolicy string
+
+const (
+	// RetainVolume keeps the volume and its data; it is reused if the pod comes back.
+	RetainVolume RetentionPolicy = "Retain"
+	// DeleteVolume deletes the volume and its data.
+	DeleteVolume RetentionPolicy = "Delete"
+)
+
+// VolumeRetentionPolicy says what happens to data volumes. Data is never deleted unless the
+// user chooses Delete here.
+type VolumeRetentionPolicy struct {
+	// WhenDeleted applies when the pool, topo server or whole cluster is deleted. Default Retain.
+	// +optional
+	WhenDeleted RetentionPolicy `json:"whenDeleted,omitempty"`
+	// WhenScaled applies to the volumes of replicas removed by a scale-down. Default Retain.
+	// +optional
+	WhenScaled RetentionPolicy `json:"whenScaled,omitempty"`
+}
+
+// ManagedTopoServerSpec configures an etcd cluster the operator runs. Unlike the Multigres
+// components it carries its own image: a topo server is a separate resource.
+type ManagedTopoServerSpec struct {
+	// RootPath is where this topo server keeps Multigres data. The rootPath beside the
+	// deploymentTemplate (ManagedTopoServerConfig.rootPath) wins over this one.
+	// +optional
+	RootPath string `json:"rootPath,omitempty"`
+	// Default quay.io/coreos/etcd:v3.5.17.
+	// +optional
+	Image string `json:"image,omitempty"`
+	// Default IfNotPresent.
+	// +optional
+	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// +optional
+	// +listType=atomic
+	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// Replicas is the etcd member count, default 3. Members are bootstrapped statically, so
+	// it cannot change once the etcd cluster exists.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	Replicas *int32 `json:"replicas,omitempty"`
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Type=object
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// Unset parts default to accessModes [ReadWriteOnce] and a 10Gi storage request.
+	// +optional
+	DataVolumeClaimTemplate *corev1.PersistentVolumeClaimSpec `json:"dataVolumeClaimTemplate,omitempty"`
+	// +optional
+	DataVolumeRetentionPolicy *VolumeRetentionPolicy `json:"dataVolumeRetentionPolicy,omitempty"`
+}
+
+// ExternalTopoServerSpec points at an etcd the operator does not run.
+type ExternalTopoServerSpec struct {
+	// Address is the etcd client address, host:port; a comma-separated list for several.
+	// +kubebuilder:validation:MinLength=1
+	Address string `json:"address"`
+	// RootPath is the topology root in that etcd. Default /multigres/global for the global
+	// topo server, /multigres/<cell> for a cell's.
+	// +optional
+	RootPath string `json:"rootPath,omitempty"`
+}
+
+// GlobalTopoServerRef tells a child where the cluster's global topology lives.
+type GlobalTopoServerRef struct {
+	// +optional
+	RootPath string `json:"rootPath,omitempty"`
+	// ClientServiceName is the managed etcd client Service; empty for an external topo server.
+	// +optional
+	ClientServiceName string `json:"clientServiceName,omitempty"`
+	// Address is the client address (host:port, comma-separated) components dial.
+	// +optional
+	Address string `json:"address,omitempty"`
+}

@@ -1,0 +1,220 @@
+package v1beta1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// MultigresClusterSpec is the whole desired cluster. With DeploymentTemplate it is the only
+// object users edit; the operator resolves it into read-only children.
+type MultigresClusterSpec struct {
+	// +optional
+	Images ClusterImages `json:"images,omitempty"`
+
+	// GlobalTopoServer is the cluster-wide topology. Omitted, it is a managed etcd with
+	// default settings, written out as `managed: {spec: {}}`.
+	// +optional
+	// +kubebuilder:default={managed: {spec: {}}}
+	GlobalTopoServer *GlobalTopoServerConfig `json:"globalTopoServer,omitempty"`
+
+	// MultiAdmin omitted runs multiadmin with default settings.
+	// +optional
+	MultiAdmin *StatelessComponentConfig `json:"multiadmin,omitempty"`
+
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=100
+	Cells []CellConfig `json:"cells,omitempty"`
+
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=100
+	Databases []DatabaseConfig `json:"databases,omitempty"`
+
+	// PostgresCredentialsSecret names a Secret in the cluster's namespace with the keys
+	// "username" and "password" for Postgres. Empty, the operator generates one,
+	// <cluster>-postgres-credentials, once, and never puts it in a spec or a log.
+	// +optional
+	PostgresCredentialsSecret string `json:"postgresCredentialsSecret,omitempty"`
+
+	// TopologyReconciliation is passed to every Cell. Unset flags are true.
+	// +optional
+	TopologyReconciliation *TopologyReconciliation `json:"topologyReconciliation,omitempty"`
+}
+
+// CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.
+type CellConfig struct {
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+	// +optional
+	// +kubebuilder:default={}
+	Spec CellConfigSpec `json:"spec,omitempty"`
+}
+
+// CellConfigSpec holds the per-cell components.
+type CellConfigSpec struct {
+	// MultiGateway omitted runs the cell's multigateway with default settings.
+	// +optional
+	MultiGateway *StatelessComponentConfig `json:"multigateway,omitempty"`
+	// MultiOrch omitted runs the cell's multiorch with default settings.
+	// +optional
+	MultiOrch *StatelessComponentConfig `json:"multiorch,omitempty"`
+	// TopoServer is the cell's topology; omitted, it is `global: {}`, the cluster's.
+	// +optional
+	// +kubebuilder:default={global: {}}
+	TopoServer *CellTopoServerConfig `json:"topoServer,omitempty"`
+}
+
+// TopologyReconciliation says what the operator writes into the topology for a cell.
+type TopologyReconciliation struct {
+	// RegisterCell registers the cluster's cells and databases in the global topology.
+	// Default true.
+	// +optional
+	RegisterCell *bool `json:"registerCell,omitempty"`
+	// PruneTablets removes topology records of poolers that no longer exist. Default true.
+	// +optional
+	PruneTablets *bool `json:"pruneTablets,omitempty"`
+}
+
+// DatabaseConfig is one logical database.
+type DatabaseConfig struct {
+	// Name is the Postgres database name; "_" becomes "-" in Kubernetes object names.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+	// +optional
+	Spec DatabaseConfigSpec `json:"spec,omitempty"`
+}
+
+// DatabaseConfigSpec holds the table groups of a database.
+type DatabaseConfigSpec struct {
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=100
+	TableGroups []TableGroupConfig `json:"tablegroups,omitempty"`
+}
+
+// TableGroupConfig is one table group: a set of tables sharded together.
+type TableGroupConfig struct {
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+	// +optional
+	Partitioning Partitioning `json:"partitioning,omitempty"`
+	// +optional
+	ShardTemplate ShardTemplateConfig `json:"shardTemplate,omitempty"`
+}
+
+// Partitioning says how a table group is split.
+type Partitioning struct {
+	// Shards is the number of shards, numbered 0..shards-1. It can grow but not shrink.
+	// Default 1.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1024
+	Shards *int32 `json:"shards,omitempty"`
+}
+
+// ShardTemplateConfig is what every shard of a table group runs.
+type ShardTemplateConfig struct {
+	// Pools are keyed by name: overrides and server-side apply address a pool by name.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	Pools []PoolConfig `json:"pools,omitempty"`
+}
+
+// MultigresClusterStatus is observed state, rebuilt on every reconcile.
+type MultigresClusterStatus struct {
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// +optional
+	GlobalTopoServer *GlobalTopoServerStatus `json:"globalTopoServer,omitempty"`
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// +optional
+	Cells map[string]CellStatusSummary `json:"cells,omitempty"`
+	// +optional
+	Databases map[string]DatabaseStatusSummary `json:"databases,omitempty"`
+	// +optional
+	MultiAdmin *MultiAdminStatus `json:"multiadmin,omitempty"`
+}
+
+// GlobalTopoServerStatus reports the global topology.
+type GlobalTopoServerStatus struct {
+	// +optional
+	Etcd *EtcdStatus `json:"etcd,omitempty"`
+}
+
+// EtcdStatus reports an etcd cluster.
+type EtcdStatus struct {
+	// Available is unset until the operator has observed the etcd cluster.
+	// +optional
+	Available *bool `json:"available,omitempty"`
+}
+
+// CellStatusSummary is a cell's health as the cluster sees it. Unset means not yet observed.
+type CellStatusSummary struct {
+	// +optional
+	GatewayAvailable *bool `json:"gatewayAvailable,omitempty"`
+	// +optional
+	MultiOrchAvailable *bool `json:"multiorchAvailable,omitempty"`
+	// +optional
+	TopoServerAvailable *bool `json:"topoServerAvailable,omitempty"`
+}
+
+// DatabaseStatusSummary counts a database's Postgres instances over all its shards.
+type DatabaseStatusSummary struct {
+	// +optional
+	DesiredInstances int32 `json:"desiredInstances,omitempty"`
+	// +optional
+	ReadyInstances int32 `json:"readyInstances,omitempty"`
+	// ServingWrites is unset until observed.
+	// +optional
+	ServingWrites *bool `json:"servingWrites,omitempty"`
+}
+
+// MultiAdminStatus reports the cluster's multiadmin.
+type MultiAdminStatus struct {
+	// Available is unset until observed.
+	// +optional
+	Available *bool `json:"available,omitempty"`
+	// +optional
+	ServiceName string `json:"serviceName,omitempty"`
+}
+
+// MultigresCluster is a Multigres deployment: topology, cells, databases and their shards.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:storageversion
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=mgc,categories=multigres
+// +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
+// +kubebuilder:printcolumn:name="Progressing",type=string,JSONPath=`.status.conditions[?(@.type=="Progressing")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type MultigresCluster struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec MultigresClusterSpec `json:"spec,omitempty"`
+	// +optional
+	Status MultigresClusterStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// MultigresClusterList is a list of MultigresCluster.
+type MultigresClusterList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []MultigresCluster `json:"items"`
+}
+
+func init() { SchemeBuilder.Register(&MultigresCluster{}, &MultigresClusterList{}) }

@@ -1,0 +1,74 @@
+package v1beta1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ShardSpec is a fully resolved shard.
+type ShardSpec struct {
+	// +kubebuilder:validation:MinLength=1
+	DatabaseName string `json:"databaseName"`
+	// +kubebuilder:validation:MinLength=1
+	TableGroupName string `json:"tableGroupName"`
+	// ShardName is the shard's name in the topology: its index, "0", "1", ...
+	// +kubebuilder:validation:MinLength=1
+	ShardName string `json:"shardName"`
+	// +optional
+	Images ShardImages `json:"images,omitempty"`
+	// PostgresCredentialsSecret names the Secret (keys "username", "password") Postgres uses.
+	// +kubebuilder:validation:MinLength=1
+	PostgresCredentialsSecret string              `json:"postgresCredentialsSecret"`
+	GlobalTopoServer          GlobalTopoServerRef `json:"globalTopoServer"`
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Pools []PoolSpec `json:"pools,omitempty"`
+}
+
+// ShardStatus reports the shard's pods.
+type ShardStatus struct {
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// +optional
+	PrimaryCell string `json:"primaryCell,omitempty"`
+	// +optional
+	TotalPods int32 `json:"totalPods,omitempty"`
+	// +optional
+	ReadyPods int32 `json:"readyPods,omitempty"`
+}
+
+// Shard runs the Postgres pools of one shard. Read-only: edit the MultigresCluster.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:storageversion
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=mgshard,categories=multigres
+// +kubebuilder:printcolumn:name="Shard",type=string,JSONPath=`.spec.shardName`
+// +kubebuilder:printcolumn:name="Ready",type=integer,JSONPath=`.status.readyPods`,description="ready pods"
+// +kubebuilder:printcolumn:name="Pods",type=integer,JSONPath=`.status.totalPods`
+// +kubebuilder:printcolumn:name="Primary",type=string,JSONPath=`.status.primaryCell`
+// +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Shard struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec ShardSpec `json:"spec,omitempty"`
+	// +optional
+	Status ShardStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ShardList is a list of Shard.
+type ShardList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Shard `json:"items"`
+}
+
+func init() { SchemeBuilder.Register(&Shard{}, &ShardList{}) }
