@@ -1,0 +1,90 @@
+package webhooks
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+)
+
+// fuzzInput is what one fuzz case decodes to: an old and a new cluster and some templates.
+type fuzzInput struct {
+	Old       v1alpha1.MultigresCluster     `json:"old"`
+	New       v1alpha1.MultigresCluster     `json:"new"`
+	Templates []v1alpha1.DeploymentTemplate `json:"templates"`
+}
+
+// FuzzValidators shows the defaulters and validators never panic on arbitrary specs and give
+// the same answer twice.
+func FuzzValidators(f *testing.F) {
+	f.Add(sampleInput(f))
+	f.Add([]byte(`{"new":{"spec":{"cells":[{"name":"a","spec":{"topoServer":{}}}],"databases":[{"name":"d","spec":{"tablegroups":[{"name":"t","shardTemplate":{"pools":[{"type":"replica","cell":"b","overrides":{}}]}}]}}]}}}`))
+	f.Add([]byte(`{"old":{"spec":{"globalTopoServer":{"managedSpec":{"replicas":3}}}},"new":{"spec":{"globalTopoServer":{"managedSpec":{"replicas":-1,"rootPath":"x//"}}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var in fuzzInput
+		if json.Unmarshal(data, &in) != nil {
+			return
+		}
+		templates := Templates{}
+		for i := range in.Templates {
+			DefaultTemplate(&in.Templates[i])
+			_ = ValidateTemplate(&in.Templates[i])
+			templates[in.Templates[i].Name] = &in.Templates[i]
+		}
+		DefaultCluster(&in.New)
+		oldRes, _, _ := CheckCluster(&in.Old, templates)
+		res, errs, warnings := CheckCluster(&in.New, templates)
+		updateErrs := ValidateClusterUpdate(&in.Old, &in.New, oldRes, res)
+
+		res2, errs2, warnings2 := CheckCluster(&in.New, templates)
+		if !reflect.DeepEqual(errs.ToAggregate(), errs2.ToAggregate()) || !reflect.DeepEqual(warnings, warnings2) || (res == nil) != (res2 == nil) {
+			t.Fatalf("validation is not deterministic:\n%v\n%v", errs, errs2)
+		}
+		if !reflect.DeepEqual(updateErrs, ValidateClusterUpdate(&in.Old, &in.New, oldRes, res)) {
+			t.Fatal("update validation is not deterministic")
+		}
+		_ = Users("t", []v1alpha1.MultigresCluster{in.Old, in.New})
+	})
+}
+
+// sampleInput is the design document's example as a fuzz seed.
+func sampleInput(f *testing.F) []byte {
+	files, err := filepath.Glob("../../config/samples/*.yaml")
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no samples: %v", err)
+	}
+	var in fuzzInput
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		var kind struct{ Kind string }
+		if err := yaml.Unmarshal(data, &kind); err != nil {
+			f.Fatal(err)
+		}
+		switch kind.Kind {
+		case "MultigresCluster":
+			if err := yaml.Unmarshal(data, &in.New); err != nil {
+				f.Fatal(err)
+			}
+			in.Old = *in.New.DeepCopy()
+		case "DeploymentTemplate":
+			var t v1alpha1.DeploymentTemplate
+			if err := yaml.Unmarshal(data, &t); err != nil {
+				f.Fatal(err)
+			}
+			in.Templates = append(in.Templates, t)
+		}
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return data
+}

@@ -1,0 +1,131 @@
+// Package selfcert tests the operator's self-managed webhook certificate against a real API
+// server: the CA it makes is injected into the real webhook configurations and the API
+// server calls the operator's webhook over TLS with it; a certificate near expiry is renewed.
+package selfcert
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/selfcert"
+	"github.com/multigres/multigres-operator/internal/testenv"
+	"github.com/multigres/multigres-operator/internal/webhooks"
+)
+
+func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
+	g := NewWithT(t)
+	env, err := testenv.New()
+	g.Expect(err).NotTo(HaveOccurred())
+	cfg, err := env.Start()
+	g.Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = env.Stop() }()
+	// Stop the manager before the API server, or the server waits for its watches to end.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	k8s, err := client.New(cfg, client.Options{Scheme: env.Scheme})
+	g.Expect(err).NotTo(HaveOccurred())
+
+	port := freePort(t)
+	configs, err := testenv.WebhookConfigurations(fmt.Sprintf("https://127.0.0.1:%d", port))
+	g.Expect(err).NotTo(HaveOccurred())
+	var mutating, validating []string
+	for _, obj := range configs {
+		g.Expect(k8s.Create(ctx, obj)).To(Succeed())
+		switch obj.(type) {
+		case *admissionregistrationv1.MutatingWebhookConfiguration:
+			mutating = append(mutating, obj.GetName())
+		case *admissionregistrationv1.ValidatingWebhookConfiguration:
+			validating = append(validating, obj.GetName())
+		}
+	}
+	g.Expect(k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "multigres-system"}})).To(Succeed())
+
+	rotator := &selfcert.Rotator{
+		Secret:             types.NamespacedName{Namespace: "multigres-system", Name: "multigres-operator-webhook-cert"},
+		Hosts:              selfcert.ServiceHosts("multigres-operator-webhook-service", "multigres-system", "127.0.0.1"),
+		MutatingWebhooks:   mutating,
+		ValidatingWebhooks: validating,
+		Interval:           time.Second,
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:  env.Scheme,
+		Metrics: metricsserver.Options{BindAddress: "0"},
+		WebhookServer: webhook.NewServer(webhook.Options{
+			Host: "127.0.0.1", Port: port, TLSOpts: []func(*tls.Config){rotator.TLSOption},
+		}),
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	rotator.Client, rotator.Reader = mgr.GetClient(), mgr.GetAPIReader()
+	g.Expect(mgr.Add(rotator)).To(Succeed())
+	g.Expect(webhooks.Setup(mgr)).To(Succeed())
+	go func() { _ = mgr.Start(ctx) }()
+	g.Eventually(func() error { return rotator.Ready(nil) }, 30*time.Second).Should(Succeed())
+
+	// The CA of the Secret is what every webhook configuration trusts now.
+	secret := &corev1.Secret{}
+	g.Expect(k8s.Get(ctx, rotator.Secret, secret)).To(Succeed())
+	ca := secret.Data["ca.crt"]
+	g.Expect(ca).NotTo(BeEmpty())
+	g.Eventually(func(g Gomega) {
+		for _, name := range validating {
+			v := &admissionregistrationv1.ValidatingWebhookConfiguration{}
+			g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, v)).To(Succeed())
+			for _, w := range v.Webhooks {
+				g.Expect(w.ClientConfig.CABundle).To(Equal(ca))
+			}
+		}
+	}, 10*time.Second).Should(Succeed())
+
+	// The API server calls the webhook over TLS: an invalid cluster is refused by it.
+	g.Expect(k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "app"}})).To(Succeed())
+	bad := &v1alpha1.MultigresCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "bad"},
+		Spec:       v1alpha1.MultigresClusterSpec{MultiAdmin: &v1alpha1.StatelessComponentConfig{DeploymentTemplate: "missing"}},
+	}
+	g.Eventually(func() string {
+		err := k8s.Create(ctx, bad.DeepCopy())
+		if err == nil {
+			return "accepted"
+		}
+		return err.Error()
+	}, 20*time.Second).Should(And(ContainSubstring(`admission webhook "vmultigrescluster-v1alpha1.multigres.com" denied the request`),
+		ContainSubstring("spec.multiadmin.deploymentTemplate")))
+
+	// A certificate about to expire is replaced, and the new CA injected.
+	old, err := selfcert.Generate(rotator.Hosts, time.Now().Add(-360*24*time.Hour), 365*24*time.Hour)
+	g.Expect(err).NotTo(HaveOccurred())
+	secret.Data["ca.crt"], secret.Data["ca.key"], secret.Data["tls.crt"], secret.Data["tls.key"] = old.CACert, old.CAKey, old.ServingCert, old.ServingKey
+	g.Expect(k8s.Update(ctx, secret)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, rotator.Secret, secret)).To(Succeed())
+		g.Expect(secret.Data["ca.crt"]).NotTo(Equal(old.CACert))
+		g.Expect(secret.Data["ca.crt"]).NotTo(Equal(ca))
+		m := &admissionregistrationv1.MutatingWebhookConfiguration{}
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: mutating[0]}, m)).To(Succeed())
+		g.Expect(m.Webhooks[0].ClientConfig.CABundle).To(Equal(secret.Data["ca.crt"]))
+	}, 20*time.Second).Should(Succeed())
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
