@@ -4,7 +4,7 @@ SHELL := /usr/bin/env bash -o pipefail
 
 CONTROLLER_GEN := go tool controller-gen
 # The control-plane binaries envtest and `make run` use, built from Go modules and cached in bin/.
-CONTROLPLANE_BINS ?= kube-apiserver etcd
+CONTROLPLANE_BINS ?= kube-apiserver etcd kubectl
 
 .PHONY: help
 help: ## List the targets.
@@ -40,7 +40,7 @@ verify: generate manifests ## Fail when generated files are not up to date.
 		git status --porcelain -- api config; git diff --stat -- api config; exit 1; fi
 
 .PHONY: controlplane
-controlplane: ## Build (once) the kube-apiserver and etcd binaries into bin/.
+controlplane: ## Build (once) kube-apiserver, etcd and kubectl into bin/.
 	@hack/build-controlplane.sh $(CONTROLPLANE_BINS) >/dev/null
 
 .PHONY: test
@@ -64,11 +64,12 @@ uninstall: ## Remove the CRDs (and so every custom resource) from the current cl
 	kubectl delete -k config/crd --ignore-not-found
 
 IMG ?= ghcr.io/multigres/multigres-operator:latest
+# DEPLOY_CONFIG=config/certmanager serves the webhooks with a cert-manager certificate instead.
+DEPLOY_CONFIG ?= config/default
 .PHONY: deploy
-deploy: manifests ## Deploy the operator into the cluster of the current kubeconfig.
-	cd config/manager && kubectl kustomize . >/dev/null
-	kubectl apply --server-side -k config/default
+deploy: manifests ## Deploy the operator (image IMG) into the cluster of the current kubeconfig.
+	kubectl kustomize $(DEPLOY_CONFIG) | sed 's|ghcr.io/multigres/multigres-operator:latest|$(IMG)|' | kubectl apply --server-side -f -
 
 .PHONY: undeploy
 undeploy: ## Remove the operator from the current cluster.
-	kubectl delete -k config/default --ignore-not-found
+	kubectl delete -k $(DEPLOY_CONFIG) --ignore-not-found

@@ -13,6 +13,11 @@ require (
 )
 
 require (
+	github.com/cert-manager/cert-manager v1.20.3 // indirect
+	sigs.k8s.io/gateway-api v1.5.0 // indirect
+)
+
+require (
 	cel.dev/expr v0.25.2 // indirect
 	dario.cat/mergo v1.0.1 // indirect
 	github.com/MakeNowJust/heredoc v1.0.0 // indirect

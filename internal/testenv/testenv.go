@@ -77,3 +77,21 @@ var OperatorUser = envtest.User{
 	Name:   "system:serviceaccount:multigres-system:multigres-operator-controller-manager",
 	Groups: []string{"system:masters"},
 }
+
+// Kubectl is the path of a kubectl built like the other control-plane binaries.
+func Kubectl() (string, error) {
+	dir, err := Assets()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "kubectl")
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	cmd := exec.Command(filepath.Join(RepoRoot(), "hack", "build-controlplane.sh"), "kubectl")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building kubectl: %w", err)
+	}
+	return path, nil
+}

@@ -1,0 +1,91 @@
+// Package deploy renders the install manifests (config/default and config/certmanager) with
+// kubectl kustomize and applies them to a real API server, with cert-manager's own CRDs
+// installed from its Go module, as `make deploy` would.
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	certmanagerv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	. "github.com/onsi/gomega"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/internal/testenv"
+)
+
+func TestInstallManifestsApply(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	kubectl, err := testenv.Kubectl()
+	g.Expect(err).NotTo(HaveOccurred())
+
+	env, err := testenv.New()
+	g.Expect(err).NotTo(HaveOccurred())
+	env.CRDDirectoryPaths = append(env.CRDDirectoryPaths, certManagerCRDs(t))
+	g.Expect(certmanagerv1.AddToScheme(env.Scheme)).To(Succeed())
+	cfg, err := env.Start()
+	g.Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = env.Stop() }()
+	k8s, err := client.New(cfg, client.Options{Scheme: env.Scheme})
+	g.Expect(err).NotTo(HaveOccurred())
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	g.Expect(os.WriteFile(kubeconfig, env.KubeConfig, 0o600)).To(Succeed())
+
+	apply := func(dir string) {
+		t.Helper()
+		rendered, err := exec.Command(kubectl, "kustomize", filepath.Join(testenv.RepoRoot(), "config", dir)).Output()
+		g.Expect(err).NotTo(HaveOccurred(), "kubectl kustomize config/%s", dir)
+		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", "-")
+		cmd.Stdin = bytes.NewReader(rendered)
+		out, err := cmd.CombinedOutput()
+		g.Expect(err).NotTo(HaveOccurred(), "applying config/%s:\n%s", dir, out)
+	}
+
+	apply("default")
+	manager := &appsv1.Deployment{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: "multigres-system", Name: "multigres-operator-controller-manager"}, manager)).To(Succeed())
+	g.Expect(manager.Spec.Strategy.Type).To(Equal(appsv1.RecreateDeploymentStrategyType), "two webhook servers of different versions must not serve at once")
+	container := manager.Spec.Template.Spec.Containers[0]
+	g.Expect(container.Args).NotTo(ContainElement(HavePrefix("--webhook-cert-dir")), "config/default uses the self-managed certificate")
+	// The names the operator's flags default to are the names the manifests give.
+	validating := &admissionregistrationv1.ValidatingWebhookConfiguration{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: "multigres-operator-validating-webhook-configuration"}, validating)).To(Succeed())
+	for _, w := range validating.Webhooks {
+		g.Expect(*w.FailurePolicy).To(Equal(admissionregistrationv1.Fail))
+		g.Expect(w.ClientConfig.Service.Name).To(Equal("multigres-operator-webhook-service"))
+		g.Expect(w.ClientConfig.Service.Namespace).To(Equal("multigres-system"))
+	}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: "multigres-operator-mutating-webhook-configuration"}, &admissionregistrationv1.MutatingWebhookConfiguration{})).To(Succeed())
+
+	apply("certmanager")
+	cert := &certmanagerv1.Certificate{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: "multigres-system", Name: "multigres-operator-serving-cert"}, cert)).To(Succeed())
+	g.Expect(cert.Spec.DNSNames).To(ContainElement("multigres-operator-webhook-service.multigres-system.svc"))
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(manager), manager)).To(Succeed())
+	container = manager.Spec.Template.Spec.Containers[0]
+	g.Expect(container.Args).To(ContainElement("--webhook-cert-dir=/tmp/k8s-webhook-server/serving-certs"))
+	g.Expect(slices.ContainsFunc(manager.Spec.Template.Spec.Volumes, func(v corev1.Volume) bool {
+		return v.Secret != nil && v.Secret.SecretName == cert.Spec.SecretName
+	})).To(BeTrue(), "the manager mounts the Secret cert-manager writes")
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(validating), validating)).To(Succeed())
+	g.Expect(validating.Annotations).To(HaveKeyWithValue("cert-manager.io/inject-ca-from", "multigres-system/"+cert.Name))
+}
+
+// certManagerCRDs is deploy/crds of the cert-manager Go module this project requires.
+func certManagerCRDs(t *testing.T) string {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/cert-manager/cert-manager").Output()
+	if err != nil {
+		t.Fatalf("locating the cert-manager module: %v", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "deploy", "crds")
+}
