@@ -59,6 +59,8 @@ func main() {
 		HealthProbeBindAddress: *probeAddr,
 		LeaderElection:         *leaderElection,
 		LeaderElectionID:       "multigres-operator.multigres.com",
+		// Needed when running outside a cluster (make run); in a pod it is the pod's namespace.
+		LeaderElectionNamespace: *namespace,
 		// Step down at once on shutdown so a new replica takes over without waiting for the lease.
 		LeaderElectionReleaseOnCancel: true,
 		WebhookServer:                 webhook.NewServer(webhookOpts),
