@@ -10,6 +10,7 @@ import (
 
 	multigresv1alpha1 "github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
+	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
 	"github.com/multigres/multigres-operator/internal/controllers/tablegroup"
 	"github.com/multigres/multigres-operator/internal/controllers/toposerver"
@@ -30,6 +31,7 @@ func NewScheme() *k8sruntime.Scheme {
 // Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
 	for _, setup := range []func(ctrl.Manager) error{
+		multigrescluster.Setup,
 		toposerver.Setup,
 		cell.Setup,
 		tablegroup.Setup,

@@ -1,0 +1,95 @@
+package multigrescluster
+
+import (
+	"context"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// reconcileChildren writes every child of the resolved cluster that differs from what the
+// cache holds, then deletes the children the spec no longer names. It returns how many it
+// wrote or deleted.
+func (r *Reconciler) reconcileChildren(ctx context.Context, c *v1alpha1.MultigresCluster, res *resolve.Result) (int, error) {
+	if c.Spec.PostgresCredentialsSecret == "" {
+		if err := r.ensureCredentials(ctx, c); err != nil {
+			return 0, err
+		}
+	}
+	desired := desiredChildren(res)
+	changed := 0
+	for _, obj := range desired {
+		wrote, err := r.Writer.Ensure(ctx, c, obj)
+		if err != nil {
+			return changed, err
+		}
+		if wrote {
+			changed++
+		}
+	}
+	deleted, err := r.deleteOrphans(ctx, c, desired)
+	return changed + deleted, err
+}
+
+// desiredChildren are the objects the cluster itself owns, in the order they are written.
+func desiredChildren(res *resolve.Result) []client.Object {
+	var objs []client.Object
+	if res.GlobalTopoServer != nil {
+		objs = append(objs, res.GlobalTopoServer)
+	}
+	for i := range res.Cells {
+		objs = append(objs, &res.Cells[i])
+	}
+	for i := range res.TableGroups {
+		objs = append(objs, &res.TableGroups[i])
+	}
+	deployment, service := multiAdmin(res)
+	return append(objs, deployment, service)
+}
+
+// deleteOrphans deletes, kind by kind, the children controlled by c that desired does not
+// name: a cell or table group removed from the spec, a global topo server made external.
+// Objects of c's children (a Cell's Deployments) are controlled by them, not by c, and are
+// left to garbage collection.
+func (r *Reconciler) deleteOrphans(ctx context.Context, c *v1alpha1.MultigresCluster, desired []client.Object) (int, error) {
+	keep := map[string]map[string]bool{} // kind -> names; a Cell and a TableGroup may share a name
+	for _, obj := range desired {
+		kind, err := r.kind(obj)
+		if err != nil {
+			return 0, err
+		}
+		if keep[kind] == nil {
+			keep[kind] = map[string]bool{}
+		}
+		keep[kind][obj.GetName()] = true
+	}
+	labels := map[string]string{v1alpha1.LabelCluster: c.Name}
+	deleted := 0
+	for _, list := range []client.ObjectList{
+		&v1alpha1.TopoServerList{}, &v1alpha1.CellList{}, &v1alpha1.TableGroupList{},
+		&appsv1.DeploymentList{}, &corev1.ServiceList{},
+	} {
+		kind, err := r.kind(list)
+		if err != nil {
+			return deleted, err
+		}
+		names, err := r.Writer.DeleteOrphans(ctx, c, list, labels, keep[strings.TrimSuffix(kind, "List")])
+		deleted += len(names)
+		if err != nil {
+			return deleted, err
+		}
+	}
+	return deleted, nil
+}
+
+func (r *Reconciler) kind(obj runtime.Object) (string, error) {
+	gvk, err := apiutil.GVKForObject(obj, r.Scheme())
+	return gvk.Kind, err
+}

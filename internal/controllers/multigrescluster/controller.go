@@ -1,0 +1,94 @@
+// Package multigrescluster is the MultigresCluster controller: it resolves the cluster and
+// the DeploymentTemplates it names (internal/resolve, through the webhooks' own rules) into
+// the global TopoServer, the Cells, the TableGroups and the multiadmin Deployment and
+// Service; keeps the templates' status.consumers and in-use finalizers; and rolls the
+// children's status up into the cluster's.
+//
+// It never trusts that the admission webhooks ran: an invalid spec is reported as
+// Ready=False with reason InvalidSpec and the existing children are left untouched.
+package multigrescluster
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/cluster-api/util/patch"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/webhooks"
+)
+
+// +kubebuilder:rbac:groups=multigres.com,resources=multigresclusters,verbs=patch
+// +kubebuilder:rbac:groups=multigres.com,resources=multigresclusters/status,verbs=get;patch
+// +kubebuilder:rbac:groups=multigres.com,resources=multigresclusters/finalizers,verbs=update
+// +kubebuilder:rbac:groups=multigres.com,resources=deploymenttemplates,verbs=patch
+// +kubebuilder:rbac:groups=multigres.com,resources=deploymenttemplates/status,verbs=get;patch
+// +kubebuilder:rbac:groups=multigres.com,resources=toposervers;cells;tablegroups,verbs=create;patch;delete
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=core,resources=secrets,verbs=get;list;watch;create
+
+// Reconciler reconciles MultigresClusters.
+type Reconciler struct {
+	client.Client
+	// APIReader reads past the label-filtered cache (a credentials Secret made by hand).
+	APIReader client.Reader
+	Writer    *children.Writer
+}
+
+// Reconcile brings the cluster's children to its resolved spec, keeps the templates'
+// consumers, and rebuilds the cluster's status from what the children report.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	c := &v1alpha1.MultigresCluster{}
+	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	templates, err := webhooks.ListTemplates(ctx, r.Client, c.Namespace)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if !c.DeletionTimestamp.IsZero() {
+		// Children go with the cluster through owner references; only the templates'
+		// consumer lists need this controller.
+		return ctrl.Result{}, r.releaseTemplates(ctx, c, templates)
+	}
+	// A failure here must not keep the spec's problems out of the status: carry on.
+	errs := []error{r.syncTemplates(ctx, c, templates)}
+
+	helper, err := patch.NewHelper(c, r.Client)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	res, invalid, _ := webhooks.CheckCluster(c, templates)
+	changed := 0
+	if len(invalid) > 0 {
+		r.reportInvalid(ctx, c, invalid)
+	} else {
+		changed, err = r.reconcileChildren(ctx, c, res)
+		errs = append(errs, err)
+	}
+	obs, err := r.observe(ctx, c)
+	if err != nil {
+		errs = append(errs, err)
+	} else {
+		setStatus(c, desiredFrom(c, res, obs), obs, invalid, changed)
+	}
+	errs = append(errs, helper.Patch(ctx, c, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	return ctrl.Result{}, kerrors.NewAggregate(errs)
+}
+
+// reportInvalid logs the problems and emits a Warning event, once per distinct message:
+// the condition carries it afterwards, and repeating it would be a write per reconcile.
+func (r *Reconciler) reportInvalid(ctx context.Context, c *v1alpha1.MultigresCluster, errs field.ErrorList) {
+	msg := invalidMessage(errs)
+	if alreadyReported(c, msg) {
+		return
+	}
+	ctrl.LoggerFrom(ctx).Info("Spec is invalid; children are left as they are", "errors", msg)
+	r.Writer.Events.Eventf(c, nil, corev1.EventTypeWarning, ReasonInvalidSpec, "Resolve", "%s", msg)
+}

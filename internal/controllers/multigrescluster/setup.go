@@ -1,0 +1,97 @@
+package multigrescluster
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// IndexTemplateNames is the field index of MultigresClusters by the names of the
+// DeploymentTemplates they reference (resolve.TemplateNames).
+const IndexTemplateNames = ".spec.templateNames"
+
+// Setup registers the MultigresCluster controller and its field index with the manager.
+func Setup(mgr ctrl.Manager) error {
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.MultigresCluster{}, IndexTemplateNames,
+		func(obj client.Object) []string { return resolve.TemplateNames(obj.(*v1alpha1.MultigresCluster)) }); err != nil {
+		return err
+	}
+	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr)}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("multigrescluster").
+		// The controller's own status writes come back as updates; they change nothing to do.
+		For(&v1alpha1.MultigresCluster{}, builder.WithPredicates(notStatusOnly())).
+		Owns(&v1alpha1.Cell{}).
+		Owns(&v1alpha1.TableGroup{}).
+		Owns(&appsv1.Deployment{}).
+		Owns(&corev1.Service{}).
+		Owns(&corev1.Secret{}).
+		// TopoServers by label, not owner: the global one is the cluster's, a cell's local one
+		// is its Cell's, and both feed the cluster's status. Shards are grandchildren whose
+		// ready pods the cluster counts.
+		Watches(&v1alpha1.TopoServer{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
+		Watches(&v1alpha1.Shard{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
+		Watches(&v1alpha1.DeploymentTemplate{}, handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate)).
+		Complete(r)
+}
+
+// clusterOfLabel maps an object to the cluster its multigres.com/cluster label names.
+func clusterOfLabel(_ context.Context, obj client.Object) []reconcile.Request {
+	name := obj.GetLabels()[v1alpha1.LabelCluster]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: name}}}
+}
+
+// clustersOfTemplate maps a template to the clusters that reference it (from the field
+// index, not by reading every cluster) and to the ones its status still lists, so a
+// cluster that stopped using it is taken off the list.
+func (r *Reconciler) clustersOfTemplate(ctx context.Context, obj client.Object) []reconcile.Request {
+	t := obj.(*v1alpha1.DeploymentTemplate)
+	var keys []types.NamespacedName
+	list := &v1alpha1.MultigresClusterList{}
+	if err := r.List(ctx, list, client.InNamespace(t.Namespace), client.MatchingFields{IndexTemplateNames: t.Name}); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Listing the clusters of a template", "template", client.ObjectKeyFromObject(t))
+	}
+	for _, c := range list.Items {
+		keys = append(keys, client.ObjectKeyFromObject(&c))
+	}
+	for _, ref := range t.Status.Consumers {
+		keys = append(keys, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name})
+	}
+	slices.SortFunc(keys, compareKeys)
+	keys = slices.Compact(keys)
+	reqs := make([]reconcile.Request, 0, len(keys))
+	for _, k := range keys {
+		reqs = append(reqs, reconcile.Request{NamespacedName: k})
+	}
+	return reqs
+}
+
+// notStatusOnly drops updates that changed nothing but status (and resourceVersion).
+func notStatusOnly() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		o, n := e.ObjectOld, e.ObjectNew
+		return o.GetGeneration() != n.GetGeneration() ||
+			!o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp()) ||
+			!slices.Equal(o.GetFinalizers(), n.GetFinalizers()) ||
+			!maps.Equal(o.GetLabels(), n.GetLabels()) ||
+			!maps.Equal(o.GetAnnotations(), n.GetAnnotations())
+	}}
+}

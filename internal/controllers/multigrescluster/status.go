@@ -1,0 +1,272 @@
+package multigrescluster
+
+import (
+	"fmt"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/cluster-api/util/conditions"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+// Condition reasons.
+const (
+	ReasonInvalidSpec            = "InvalidSpec"
+	ReasonAvailable              = "AllComponentsAvailable"
+	ReasonNotAvailable           = "ComponentsNotAvailable"
+	ReasonApplyingChanges        = "ApplyingChanges"
+	ReasonChildrenProgressing    = "ChildrenProgressing"
+	ReasonReconciliationComplete = "ReconciliationComplete"
+	ReasonReady                  = "Ready"
+	ReasonProgressing            = "Progressing"
+)
+
+var ownedConditions = []string{v1alpha1.ConditionAvailable, v1alpha1.ConditionProgressing, v1alpha1.ConditionReady}
+
+// maxListed bounds the components a condition message names.
+const maxListed = 10
+
+// setStatus rebuilds c's status from want and what the children report. invalid holds the
+// spec's problems; changed is how many children this reconcile wrote or deleted.
+func setStatus(c *v1alpha1.MultigresCluster, want desired, obs *observed, invalid field.ErrorList, changed int) {
+	var rep report
+	c.Status.ObservedGeneration = c.Generation
+
+	// The global topology: managed, it is our TopoServer; external, nobody here can see it.
+	global := metav1.ConditionUnknown
+	c.Status.GlobalTopoServer = nil
+	if want.globalTopo != "" {
+		global = rep.child("TopoServer "+want.globalTopo, lookup(obs.topoServers, want.globalTopo))
+		c.Status.GlobalTopoServer = &v1alpha1.GlobalTopoServerStatus{Etcd: &v1alpha1.EtcdStatus{Available: global}}
+	}
+
+	c.Status.Cells = nil
+	for i := range want.cells {
+		cell := &want.cells[i]
+		observedCell := lookup(obs.cells, cell.Name)
+		rep.progress("Cell "+cell.Spec.Name, observedCell)
+		// A cell's topology is the global one unless it has its own; each topo server
+		// counts once towards the cluster's availability, an external one not at all.
+		topo := global
+		switch {
+		case cell.Spec.TopoServer.ManagedSpec != nil:
+			name := names.CellTopoServer(c.Name, cell.Spec.Name)
+			topo = rep.child("TopoServer "+name, lookup(obs.topoServers, name))
+		case cell.Spec.TopoServer.External != nil:
+			topo = metav1.ConditionUnknown
+		}
+		s := v1alpha1.CellStatusSummary{
+			GatewayAvailable:    gatewayAvailable(observedCell),
+			MultiOrchAvailable:  orUnknown(cellField(observedCell, func(c *v1alpha1.Cell) metav1.ConditionStatus { return c.Status.MultiOrchAvailable })),
+			TopoServerAvailable: topo,
+		}
+		rep.available("Cell "+cell.Spec.Name+" multigateway", s.GatewayAvailable)
+		rep.available("Cell "+cell.Spec.Name+" multiorch", s.MultiOrchAvailable)
+		if c.Status.Cells == nil {
+			c.Status.Cells = map[string]v1alpha1.CellStatusSummary{}
+		}
+		c.Status.Cells[cell.Spec.Name] = s
+	}
+
+	shardsWanted := map[string]int32{}
+	for i := range want.tableGroups {
+		tg := &want.tableGroups[i]
+		rep.child("TableGroup "+tg.Spec.DatabaseName+"/"+tg.Spec.TableGroupName, lookup(obs.tableGroups, tg.Name))
+		shardsWanted[tg.Spec.DatabaseName] += ptr.Deref(tg.Spec.Partitioning.Shards, resolve.DefaultShards)
+	}
+	c.Status.Databases = nil
+	for db, instances := range want.instances {
+		if c.Status.Databases == nil {
+			c.Status.Databases = map[string]v1alpha1.DatabaseStatusSummary{}
+		}
+		c.Status.Databases[db] = databaseSummary(db, instances, shardsWanted[db], obs.shards)
+	}
+
+	c.Status.MultiAdmin = &v1alpha1.MultiAdminStatus{ServiceName: names.MultiAdmin(c.Name), Available: metav1.ConditionUnknown}
+	if d := obs.multiAdmin; d == nil {
+		rep.progressing = append(rep.progressing, "multiadmin (not created yet)")
+	} else {
+		c.Status.MultiAdmin.Available = deploymentAvailable(d)
+		if !children.DeploymentRollout(d).Done {
+			rep.progressing = append(rep.progressing, "multiadmin")
+		}
+	}
+	rep.available("multiadmin", c.Status.MultiAdmin.Available)
+
+	setConditions(c, &rep, invalid, changed)
+}
+
+// setConditions sets Available, Progressing and Ready; Ready is both of the others.
+func setConditions(c *v1alpha1.MultigresCluster, rep *report, invalid field.ErrorList, changed int) {
+	if len(invalid) > 0 {
+		msg := invalidMessage(invalid)
+		for _, t := range ownedConditions {
+			conditions.Set(c, metav1.Condition{Type: t, Status: metav1.ConditionFalse, Reason: ReasonInvalidSpec, Message: msg})
+		}
+		return
+	}
+	available := metav1.Condition{Type: v1alpha1.ConditionAvailable, Status: metav1.ConditionTrue,
+		Reason: ReasonAvailable, Message: "All components are available."}
+	if len(rep.notAvailable) > 0 {
+		available.Status, available.Reason = metav1.ConditionFalse, ReasonNotAvailable
+		available.Message = "Not available: " + list(rep.notAvailable) + "."
+	}
+	progressing := metav1.Condition{Type: v1alpha1.ConditionProgressing, Status: metav1.ConditionFalse,
+		Reason: ReasonReconciliationComplete, Message: "Cluster reconciliation complete."}
+	switch {
+	case changed > 0:
+		progressing.Status, progressing.Reason = metav1.ConditionTrue, ReasonApplyingChanges
+		progressing.Message = "Applying the spec to the cluster's children."
+	case len(rep.progressing) > 0:
+		progressing.Status, progressing.Reason = metav1.ConditionTrue, ReasonChildrenProgressing
+		progressing.Message = "Waiting for: " + list(rep.progressing) + "."
+	}
+	ready := metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: ReasonReady, Message: "The cluster is available and up to date."}
+	switch {
+	case available.Status != metav1.ConditionTrue:
+		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, ReasonNotAvailable, available.Message
+	case progressing.Status != metav1.ConditionFalse:
+		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, ReasonProgressing, progressing.Message
+	}
+	conditions.Set(c, available)
+	conditions.Set(c, progressing)
+	conditions.Set(c, ready)
+}
+
+// invalidMessage names every field in error, as the webhook would.
+func invalidMessage(errs field.ErrorList) string { return errs.ToAggregate().Error() }
+
+// alreadyReported: c's status already says the spec is invalid for exactly msg.
+func alreadyReported(c *v1alpha1.MultigresCluster, msg string) bool {
+	ready := conditions.Get(c, v1alpha1.ConditionReady)
+	return ready != nil && ready.Reason == ReasonInvalidSpec && ready.Message == msg
+}
+
+// report collects what is not available and what is still moving, in a stable order.
+type report struct {
+	notAvailable, progressing []string
+}
+
+// child is a child kind with the Available/Progressing conditions its controller keeps.
+type child interface {
+	GetGeneration() int64
+	conditions.Getter
+}
+
+// child notes obj's progress and availability and returns its Available status; obj is
+// nil when it does not exist (yet).
+func (r *report) child(what string, obj child) metav1.ConditionStatus {
+	r.progress(what, obj)
+	status := metav1.ConditionUnknown
+	if obj != nil {
+		if a := conditions.Get(obj, v1alpha1.ConditionAvailable); a != nil {
+			status = a.Status
+		}
+	}
+	r.available(what, status)
+	return status
+}
+
+// progress notes obj as progressing when it is missing, when its controller has not
+// reported on its latest spec, or when it says it is progressing.
+func (r *report) progress(what string, obj child) {
+	switch {
+	case obj == nil:
+		r.progressing = append(r.progressing, what+" (not created yet)")
+	case !reported(obj) || conditions.IsTrue(obj, v1alpha1.ConditionProgressing):
+		r.progressing = append(r.progressing, what)
+	}
+}
+
+func (r *report) available(what string, s metav1.ConditionStatus) {
+	if s != metav1.ConditionTrue {
+		r.notAvailable = append(r.notAvailable, what)
+	}
+}
+
+// reported: the child's controller has set Available for the child's current generation.
+func reported(obj child) bool {
+	a := conditions.Get(obj, v1alpha1.ConditionAvailable)
+	return a != nil && a.ObservedGeneration >= obj.GetGeneration()
+}
+
+// lookup returns m[name] as a child, nil (not a typed nil) when absent.
+func lookup[T child](m map[string]T, name string) child {
+	if obj, ok := m[name]; ok {
+		return obj
+	}
+	return nil
+}
+
+// gatewayAvailable: the cell's gateways are all ready, as the Cell controller counts them.
+func gatewayAvailable(obj child) metav1.ConditionStatus {
+	cell, _ := obj.(*v1alpha1.Cell)
+	switch {
+	case cell == nil || cell.Status.ObservedGeneration == 0:
+		return metav1.ConditionUnknown
+	case cell.Status.GatewayReadyReplicas >= ptr.Deref(cell.Spec.MultiGateway.Replicas, 0):
+		return metav1.ConditionTrue
+	}
+	return metav1.ConditionFalse
+}
+
+func cellField(obj child, get func(*v1alpha1.Cell) metav1.ConditionStatus) metav1.ConditionStatus {
+	if cell, _ := obj.(*v1alpha1.Cell); cell != nil {
+		return get(cell)
+	}
+	return ""
+}
+
+// deploymentAvailable: every replica is ready (as the Cell controller judges multiorch).
+func deploymentAvailable(d *appsv1.Deployment) metav1.ConditionStatus {
+	if r := children.DeploymentRollout(d); d.Status.ObservedGeneration > 0 && r.Ready >= r.Want {
+		return metav1.ConditionTrue
+	}
+	return metav1.ConditionFalse
+}
+
+// databaseSummary counts db's ready Postgres instances over its shards. It serves writes
+// when every shard it should have exists and serves writes: it reports a primary or, as
+// long as shards do not report primaries (multiorch elects them; the operator does not read
+// the topology), all its pools are ready for multiorch to elect one.
+func databaseSummary(db string, instances, shardsWanted int32, shards []v1alpha1.Shard) v1alpha1.DatabaseStatusSummary {
+	s := v1alpha1.DatabaseStatusSummary{DesiredInstances: instances, ServingWrites: metav1.ConditionFalse}
+	var count, serving int32
+	for i := range shards {
+		shard := &shards[i]
+		if shard.Labels[v1alpha1.LabelDatabase] != db {
+			continue
+		}
+		count++
+		s.ReadyInstances += shard.Status.ReadyPods
+		if shard.Status.PrimaryCell != "" || (reported(shard) && conditions.IsTrue(shard, v1alpha1.ConditionAvailable)) {
+			serving++
+		}
+	}
+	if shardsWanted > 0 && count >= shardsWanted && serving == count {
+		s.ServingWrites = metav1.ConditionTrue
+	}
+	return s
+}
+
+func orUnknown(s metav1.ConditionStatus) metav1.ConditionStatus {
+	if s == "" {
+		return metav1.ConditionUnknown
+	}
+	return s
+}
+
+// list joins items for a condition message, naming at most maxListed of them.
+func list(items []string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:maxListed], ", "), len(items)-maxListed)
+}

@@ -1,0 +1,154 @@
+package multigrescluster
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/webhooks"
+)
+
+const (
+	// ClusterFinalizer stays on a cluster while a template lists it as a consumer, so that
+	// deleting the cluster takes it off those lists first.
+	ClusterFinalizer = "multigres.com/cluster-cleanup"
+	// TemplateFinalizer stays on a template while a cluster uses it: a safety net for when
+	// the webhook that refuses deleting a template in use is not installed.
+	TemplateFinalizer = "multigres.com/template-in-use"
+)
+
+// syncTemplates brings status.consumers and the in-use finalizer of every template c
+// references, or is still listed by, up to date. c gets its cleanup finalizer before it
+// is listed anywhere, and loses it once no template can list it any more.
+func (r *Reconciler) syncTemplates(ctx context.Context, c *v1alpha1.MultigresCluster, templates webhooks.Templates) error {
+	uses := slices.ContainsFunc(resolve.TemplateNames(c), func(n string) bool { return templates[n] != nil })
+	if uses {
+		if err := r.setFinalizer(ctx, c, ClusterFinalizer, true); err != nil {
+			return err
+		}
+	}
+	if err := r.syncConsumers(ctx, affectedTemplates(c, templates)); err != nil {
+		return err
+	}
+	if !uses {
+		return r.setFinalizer(ctx, c, ClusterFinalizer, false)
+	}
+	return nil
+}
+
+// releaseTemplates takes a cluster being deleted off every template's consumers, then lets
+// it go.
+func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1alpha1.MultigresCluster, templates webhooks.Templates) error {
+	if !controllerutil.ContainsFinalizer(c, ClusterFinalizer) {
+		return nil
+	}
+	if err := r.syncConsumers(ctx, affectedTemplates(c, templates)); err != nil {
+		return err
+	}
+	return client.IgnoreNotFound(r.setFinalizer(ctx, c, ClusterFinalizer, false))
+}
+
+// affectedTemplates are the existing templates c references or that list c, by name.
+func affectedTemplates(c *v1alpha1.MultigresCluster, templates webhooks.Templates) []*v1alpha1.DeploymentTemplate {
+	var out []*v1alpha1.DeploymentTemplate
+	for _, name := range resolve.TemplateNames(c) {
+		if t := templates[name]; t != nil {
+			out = append(out, t)
+		}
+	}
+	self := v1alpha1.ConsumerRef{Name: c.Name, Namespace: c.Namespace}
+	for _, t := range templates {
+		if slices.Contains(t.Status.Consumers, self) && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b *v1alpha1.DeploymentTemplate) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// syncConsumers recomputes each template's consumers from the field index, so the list is
+// exact whichever cluster's reconcile writes it.
+func (r *Reconciler) syncConsumers(ctx context.Context, templates []*v1alpha1.DeploymentTemplate) error {
+	for _, t := range templates {
+		consumers, err := r.consumers(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := r.syncTemplate(ctx, t, consumers); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// consumers are the clusters, not being deleted, that reference t: sorted, unique.
+func (r *Reconciler) consumers(ctx context.Context, t *v1alpha1.DeploymentTemplate) ([]v1alpha1.ConsumerRef, error) {
+	list := &v1alpha1.MultigresClusterList{}
+	if err := r.List(ctx, list, client.InNamespace(t.Namespace), client.MatchingFields{IndexTemplateNames: t.Name}); err != nil {
+		return nil, err
+	}
+	var refs []v1alpha1.ConsumerRef
+	for _, c := range list.Items {
+		if c.DeletionTimestamp.IsZero() {
+			refs = append(refs, v1alpha1.ConsumerRef{Name: c.Name, Namespace: c.Namespace})
+		}
+	}
+	slices.SortFunc(refs, func(a, b v1alpha1.ConsumerRef) int {
+		return compareKeys(types.NamespacedName{Namespace: a.Namespace, Name: a.Name}, types.NamespacedName{Namespace: b.Namespace, Name: b.Name})
+	})
+	return slices.Compact(refs), nil
+}
+
+// syncTemplate writes t's finalizer and consumers, each only when it differs. The finalizer
+// goes first: if the status write then fails, t still lists its old consumers, so the next
+// reconcile of those clusters finds t again.
+func (r *Reconciler) syncTemplate(ctx context.Context, t *v1alpha1.DeploymentTemplate, consumers []v1alpha1.ConsumerRef) error {
+	inUse := len(consumers) > 0
+	// A finalizer cannot be added to an object being deleted; removing one always works.
+	if !inUse || t.DeletionTimestamp.IsZero() {
+		if err := r.setFinalizer(ctx, t, TemplateFinalizer, inUse); err != nil {
+			return client.IgnoreNotFound(err)
+		}
+	}
+	if slices.Equal(t.Status.Consumers, consumers) {
+		return nil
+	}
+	before := t.DeepCopy()
+	t.Status.Consumers = consumers
+	if err := r.Status().Patch(ctx, t, client.MergeFrom(before)); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	ctrl.LoggerFrom(ctx).Info("Updated the consumers of DeploymentTemplate", "template", client.ObjectKeyFromObject(t), "consumers", len(consumers))
+	return nil
+}
+
+// setFinalizer adds or removes finalizer on obj, writing only when that changes something.
+// The optimistic lock keeps a stale cached copy from dropping someone else's finalizer.
+func (r *Reconciler) setFinalizer(ctx context.Context, obj client.Object, finalizer string, present bool) error {
+	if controllerutil.ContainsFinalizer(obj, finalizer) == present {
+		return nil
+	}
+	before := obj.DeepCopyObject().(client.Object)
+	if present {
+		controllerutil.AddFinalizer(obj, finalizer)
+	} else {
+		controllerutil.RemoveFinalizer(obj, finalizer)
+	}
+	return r.Patch(ctx, obj, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
+}
+
+func compareKeys(a, b types.NamespacedName) int {
+	return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+}
