@@ -7,12 +7,14 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
@@ -36,6 +38,8 @@ var (
 func TestMain(m *testing.M) { os.Exit(run(m)) }
 
 func run(m *testing.M) int {
+	// TEST_LOG=1 shows the operator's logs.
+	ctrl.SetLogger(logr.Discard())
 	if os.Getenv("TEST_LOG") != "" {
 		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
 	}
@@ -84,7 +88,8 @@ func run(m *testing.M) int {
 	return code
 }
 
-// writeCounter counts POST, PUT, PATCH and DELETE requests and remembers what they were.
+// writeCounter counts POST, PUT, PATCH and DELETE requests and remembers what they were
+// (method, path and the start of the body).
 type writeCounter struct {
 	mu       sync.Mutex
 	requests []string
@@ -94,8 +99,15 @@ func (w *writeCounter) wrap(rt http.RoundTripper) http.RoundTripper {
 	return roundTripper(func(req *http.Request) (*http.Response, error) {
 		switch req.Method {
 		case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+			what := req.Method + " " + req.URL.Path
+			if req.Body != nil && req.GetBody != nil {
+				if body, err := req.GetBody(); err == nil {
+					b, _ := io.ReadAll(io.LimitReader(body, 2000))
+					what += " " + string(b)
+				}
+			}
 			w.mu.Lock()
-			w.requests = append(w.requests, req.Method+" "+req.URL.Path)
+			w.requests = append(w.requests, what)
 			w.mu.Unlock()
 		}
 		return rt.RoundTrip(req)

@@ -68,11 +68,13 @@ func TestTopoServer(t *testing.T) {
 	markStatefulSetReady(g, ns, "example-global")
 	haveCondition(g, ts, v1alpha1.ConditionAvailable, metav1.ConditionTrue, toposerver.ReasonQuorumReady)
 	haveCondition(g, ts, v1alpha1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonRolloutComplete)
-	g.Expect(ts.Status.ReadyReplicas).To(Equal(int32(3)))
-	g.Expect(ts.Status.Replicas).To(Equal(int32(3)))
-	g.Expect(ts.Status.ClientServiceName).To(Equal("example-global-client"))
-	g.Expect(ts.Status.PeerServiceName).To(Equal("example-global-peer"))
-	g.Expect(ts.Status.ObservedGeneration).To(Equal(ts.Generation))
+	eventually(g, ts, func(g Gomega) {
+		g.Expect(ts.Status.ReadyReplicas).To(Equal(int32(3)))
+		g.Expect(ts.Status.Replicas).To(Equal(int32(3)))
+		g.Expect(ts.Status.ClientServiceName).To(Equal("example-global-client"))
+		g.Expect(ts.Status.PeerServiceName).To(Equal("example-global-peer"))
+		g.Expect(ts.Status.ObservedGeneration).To(Equal(ts.Generation))
+	})
 
 	// Static bootstrap: the member count is kept, and the refusal is reported.
 	g.Expect(k8s.Patch(ctx, ts, client.RawPatch("application/merge-patch+json", []byte(`{"spec":{"replicas":5}}`)))).To(Succeed())

@@ -1,0 +1,184 @@
+package controllers
+
+import (
+	"testing"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/cell"
+)
+
+// exampleCell is a resolved cell of cluster "example", as the cluster controller writes it.
+func exampleCell(ns, name string, all ...string) *v1alpha1.Cell {
+	return &v1alpha1.Cell{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "example-" + name,
+			Labels: map[string]string{v1alpha1.LabelCluster: "example", v1alpha1.LabelCell: name}},
+		Spec: v1alpha1.CellSpec{
+			Name: name,
+			Images: v1alpha1.CellImages{MultiGateway: "multigres/multigres:gw", MultiOrch: "multigres/multigres:orch",
+				ImagePullPolicy: corev1.PullAlways, ImagePullSecrets: []corev1.LocalObjectReference{{Name: "regcred"}}},
+			MultiGateway:           v1alpha1.StatelessSpec{Replicas: ptr.To[int32](2), Resources: resources("500m", "512Mi")},
+			MultiOrch:              v1alpha1.StatelessSpec{Replicas: ptr.To[int32](1), Resources: resources("100m", "128Mi")},
+			GlobalTopoServer:       v1alpha1.GlobalTopoServerRef{RootPath: "/multigres/global", ClientServiceName: "example-global-client", Address: "example-global-client." + ns + ".svc:2379"},
+			AllCells:               all,
+			TopologyReconciliation: v1alpha1.TopologyReconciliation{RegisterCell: ptr.To(true), PruneTablets: ptr.To(true)},
+		},
+	}
+}
+
+func TestCellWithManagedLocalTopoServer(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t, "cell")
+	c := exampleCell(ns, "us-west-2", "us-east-1", "us-west-2")
+	c.Spec.TopoServer.ManagedSpec = &v1alpha1.TopoServerSpec{RootPath: "/multigres/us-west-2", Image: "quay.io/coreos/etcd:v3.5.17",
+		Replicas: 1, DataVolumeClaimTemplate: claim("5Gi")}
+	g.Expect(k8s.Create(ctx, c)).To(Succeed())
+
+	topo := get(g, ns, "example-us-west-2", &v1alpha1.TopoServer{})
+	controlledBy(g, topo, c)
+	g.Expect(topo.Labels).To(HaveKeyWithValue(v1alpha1.LabelTopoScope, "cell"))
+	g.Expect(topo.Labels).To(HaveKeyWithValue(v1alpha1.LabelCell, "us-west-2"))
+	g.Expect(topo.Labels).To(HaveKeyWithValue(v1alpha1.LabelCluster, "example"))
+	g.Expect(topo.Spec.RootPath).To(Equal("/multigres/us-west-2"))
+	g.Expect(topo.Spec.Replicas).To(Equal(int32(1)))
+
+	gw := get(g, ns, "example-us-west-2-multigateway", &appsv1.Deployment{})
+	controlledBy(g, gw, c)
+	g.Expect(*gw.Spec.Replicas).To(Equal(int32(2)))
+	gwc := container(gw.Spec.Template.Spec, "multigateway")
+	g.Expect(gwc.Image).To(Equal("multigres/multigres:gw"))
+	g.Expect(gwc.ImagePullPolicy).To(Equal(corev1.PullAlways))
+	g.Expect(gw.Spec.Template.Spec.ImagePullSecrets).To(Equal([]corev1.LocalObjectReference{{Name: "regcred"}}))
+	g.Expect(gwc.Resources.Requests.Cpu().String()).To(Equal("500m"))
+	g.Expect(gwc.Resources.Requests.Memory().String()).To(Equal("512Mi"))
+	g.Expect(commandLine(gwc)).To(Equal("multigateway --http-port=15100 --grpc-port=15170 --pg-port=5432 --cell=us-west-2" +
+		" --topo-global-server-addresses=example-global-client.cell.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"))
+
+	orch := get(g, ns, "example-us-west-2-multiorch", &appsv1.Deployment{})
+	oc := container(orch.Spec.Template.Spec, "multiorch")
+	g.Expect(oc.Image).To(Equal("multigres/multigres:orch"))
+	g.Expect(oc.Resources.Requests.Cpu().String()).To(Equal("100m"))
+	g.Expect(commandLine(oc)).To(ContainSubstring("multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2"))
+
+	svc := get(g, ns, "example-us-west-2-gateway", &corev1.Service{})
+	controlledBy(g, svc, c)
+	ports := map[string]int32{}
+	for _, p := range svc.Spec.Ports {
+		ports[p.Name] = p.Port
+	}
+	g.Expect(ports).To(Equal(map[string]int32{"postgres": 5432, "http": 15100, "grpc": 15170}))
+	g.Expect(svc.Spec.Selector).To(Equal(gw.Spec.Selector.MatchLabels))
+
+	// Only the first cell by name registers the topology; this is the second.
+	g.Consistently(func() ([]batchv1.Job, error) {
+		jobs := &batchv1.JobList{}
+		return jobs.Items, k8s.List(ctx, jobs, client.InNamespace(ns))
+	}, "300ms", poll).Should(BeEmpty())
+
+	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionFalse, cell.ReasonComponentsNotReady)
+	markDeploymentReady(g, ns, gw.Name)
+	markDeploymentReady(g, ns, orch.Name)
+	markStatefulSetReady(g, ns, topo.Name) // the topo server's etcd
+	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
+	haveCondition(g, c, v1alpha1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
+	eventually(g, c, func(g Gomega) {
+		g.Expect(c.Status.GatewayReplicas).To(Equal(int32(2)))
+		g.Expect(c.Status.GatewayReadyReplicas).To(Equal(int32(2)))
+		g.Expect(c.Status.GatewayServiceName).To(Equal("example-us-west-2-gateway"))
+		g.Expect(c.Status.MultiOrchAvailable).To(Equal(metav1.ConditionTrue))
+		g.Expect(c.Status.TopoServer).To(Equal(&v1alpha1.CellTopoServerStatus{
+			RootPath: "/multigres/us-west-2", Address: "example-us-west-2-client.cell.svc:2379"}))
+	})
+
+	// The cell stops managing a topo server: its TopoServer goes.
+	g.Eventually(func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(c), c); err != nil {
+			return err
+		}
+		c.Spec.TopoServer = v1alpha1.CellTopoServerSpec{}
+		return k8s.Update(ctx, c)
+	}, timeout, poll).Should(Succeed())
+	g.Eventually(func() bool {
+		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, "example-us-west-2"), &v1alpha1.TopoServer{}))
+	}, timeout, poll).Should(BeTrue())
+	g.Eventually(func() *v1alpha1.CellTopoServerStatus {
+		_ = k8s.Get(ctx, client.ObjectKeyFromObject(c), c)
+		return c.Status.TopoServer
+	}, timeout, poll).Should(BeNil())
+}
+
+func TestCellRegistersTheTopology(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t, "register")
+	c := exampleCell(ns, "us-east-1", "us-west-2", "us-east-1")
+	g.Expect(k8s.Create(ctx, c)).To(Succeed())
+
+	job := registrationJob(g, ns)
+	controlledBy(g, &job, c)
+	mg := container(job.Spec.Template.Spec, "multigres")
+	g.Expect(mg.Image).To(Equal("multigres/multigres:orch"))
+	g.Expect(commandLine(mg)).To(Equal("multigres createclustermetadata --global-topo-address=example-global-client.register.svc:2379" +
+		" --global-topo-root=/multigres/global --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"))
+	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
+
+	completeJob(g, &job)
+	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
+
+	// A new cell: a new Job registers the new set; the old one goes. (A cell that sorted
+	// first would take the registration over.)
+	g.Eventually(func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(c), c); err != nil {
+			return err
+		}
+		c.Spec.AllCells = append(c.Spec.AllCells, "us-west-1")
+		return k8s.Update(ctx, c)
+	}, timeout, poll).Should(Succeed())
+	var next batchv1.Job
+	g.Eventually(func(g Gomega) {
+		next = registrationJob(g, ns)
+		g.Expect(next.Name).NotTo(Equal(job.Name))
+	}, timeout, poll).Should(Succeed())
+	g.Expect(commandLine(container(next.Spec.Template.Spec, "multigres"))).To(ContainSubstring("--cells=us-east-1,us-west-1,us-west-2"))
+	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
+}
+
+// registrationJob waits until exactly one registration Job is left (not being deleted).
+func registrationJob(g Gomega, ns string) batchv1.Job {
+	var job batchv1.Job
+	g.Eventually(func(g Gomega) {
+		jobs := &batchv1.JobList{}
+		g.Expect(k8s.List(ctx, jobs, client.InNamespace(ns))).To(Succeed())
+		var live []batchv1.Job
+		for _, j := range jobs.Items {
+			if j.DeletionTimestamp == nil {
+				live = append(live, j)
+			}
+		}
+		g.Expect(live).To(HaveLen(1))
+		job = live[0]
+	}, timeout, poll).Should(Succeed())
+	return job
+}
+
+// completeJob plays the Job controller for a Job whose pod succeeded.
+func completeJob(g Gomega, job *batchv1.Job) {
+	g.Eventually(func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(job), job); err != nil {
+			return err
+		}
+		now := metav1.Now()
+		job.Status = batchv1.JobStatus{StartTime: &now, CompletionTime: &now, Succeeded: 1, Conditions: []batchv1.JobCondition{
+			{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
+			{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		}}
+		return k8s.Status().Update(ctx, job)
+	}, timeout, poll).Should(Succeed())
+}

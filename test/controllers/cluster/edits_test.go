@@ -1,0 +1,101 @@
+package cluster
+
+import (
+	"testing"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/utils/ptr"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+)
+
+// Editing a template rewrites exactly the children resolved from it.
+func TestTemplateEditReachesOnlyItsUsers(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := newNamespace(t, "template-edit")
+	applySamples(t, ns)
+	waitForTree(g, ns)
+	converge(g, ns)
+	before := snapshot(g, ns)
+
+	tmpl := get(g, ns, "orders-read-only", &v1alpha1.DeploymentTemplate{})
+	update(g, tmpl, func(t *v1alpha1.DeploymentTemplate) {
+		t.Spec.ShardPool.DataVolumeClaimTemplate.Resources.Requests[corev1.ResourceStorage] = resource.MustParse("600Gi")
+		t.Spec.ShardPool.Postgres.Resources.Requests[corev1.ResourceCPU] = resource.MustParse("3")
+	})
+	orders := sample + "-production-db-orders-tg"
+	g.Eventually(func(g Gomega) {
+		tg := get(g, ns, orders, &v1alpha1.TableGroup{})
+		readOnly := tg.Spec.ShardTemplate.Pools[1]
+		g.Expect(readOnly.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("600Gi"))
+		g.Expect(readOnly.Postgres.Resources.Requests.Cpu().String()).To(Equal("3"))
+	}, timeout, poll).Should(Succeed())
+	converge(g, ns)
+
+	after := snapshot(g, ns)
+	for ref, v := range before {
+		if ref == (objectRef{"TableGroup", orders}) {
+			g.Expect(after[ref].resourceVersion).NotTo(Equal(v.resourceVersion), "%v was not updated", ref)
+			continue
+		}
+		g.Expect(after[ref]).To(Equal(v), "%v changed", ref)
+	}
+}
+
+// A child edited by hand is put back.
+func TestHandEditOfChildReverted(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := newNamespace(t, "hand-edit")
+	applySamples(t, ns)
+	waitForTree(g, ns)
+	converge(g, ns)
+
+	cell := get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
+	update(g, cell, func(c *v1alpha1.Cell) { c.Spec.MultiGateway.Replicas = ptr.To[int32](7) })
+	edited := cell.ResourceVersion
+	g.Eventually(func(g Gomega) {
+		get(g, ns, sample+"-us-east-1", cell)
+		g.Expect(cell.ResourceVersion).NotTo(Equal(edited))
+		g.Expect(*cell.Spec.MultiGateway.Replicas).To(Equal(int32(2)))
+	}, timeout, poll).Should(Succeed())
+}
+
+// A cell removed from the spec is deleted; its own objects carry the owner reference that
+// lets garbage collection delete them after it.
+func TestRemovedCellDeleted(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := newNamespace(t, "cell-removal")
+	c := applySamples(t, ns)
+	waitForTree(g, ns)
+
+	update(g, c, func(c *v1alpha1.MultigresCluster) {
+		c.Spec.Cells = append(c.Spec.Cells, v1alpha1.CellConfig{Name: "eu-central-1"})
+	})
+	name := sample + "-eu-central-1"
+	cell := get(g, ns, name, &v1alpha1.Cell{})
+	controlledBy(g, cell, c)
+	controlledBy(g, get(g, ns, name+"-multigateway", &appsv1.Deployment{}), cell)
+	controlledBy(g, get(g, ns, name+"-multiorch", &appsv1.Deployment{}), cell)
+	g.Eventually(func(g Gomega) {
+		east := get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
+		g.Expect(east.Spec.AllCells).To(Equal([]string{"eu-central-1", "us-east-1", "us-west-2"}))
+	}, timeout, poll).Should(Succeed())
+
+	update(g, c, func(c *v1alpha1.MultigresCluster) { c.Spec.Cells = c.Spec.Cells[:2] })
+	g.Eventually(func() bool {
+		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, name), &v1alpha1.Cell{}))
+	}, timeout, poll).Should(BeTrue(), "the removed cell was not deleted")
+	get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
+	get(g, ns, sample+"-us-west-2", &v1alpha1.Cell{})
+	g.Eventually(func(g Gomega) {
+		east := get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
+		g.Expect(east.Spec.AllCells).To(Equal([]string{"us-east-1", "us-west-2"}))
+	}, timeout, poll).Should(Succeed())
+}

@@ -1,0 +1,71 @@
+package cluster
+
+import (
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+)
+
+// A spec that slipped past the webhook (none is installed here) is reported and tears
+// nothing down, not even the table group it drops; fixing it resumes reconciliation.
+func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := newNamespace(t, "invalid")
+	c := applySamples(t, ns)
+	waitForTree(g, ns)
+	converge(g, ns)
+	before := snapshot(g, ns)
+
+	// Drop custom_tg and point a pool at a template that does not exist.
+	update(g, c, func(c *v1alpha1.MultigresCluster) {
+		tgs := c.Spec.Databases[0].Spec.TableGroups
+		c.Spec.Databases[0].Spec.TableGroups = tgs[:3]
+		c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0].DeploymentTemplate = "missing"
+	})
+	field := "spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].deploymentTemplate"
+	for _, cond := range []string{v1alpha1.ConditionReady, v1alpha1.ConditionAvailable, v1alpha1.ConditionProgressing} {
+		got := haveCondition(g, c, cond, metav1.ConditionFalse, multigrescluster.ReasonInvalidSpec)
+		g.Expect(got.Message).To(ContainSubstring(field))
+		g.Expect(got.Message).To(ContainSubstring(`"missing"`))
+	}
+	g.Expect(c.Status.ObservedGeneration).To(Equal(c.Generation))
+	g.Eventually(func(g Gomega) {
+		events := &eventsv1.EventList{}
+		g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
+		g.Expect(events.Items).To(ContainElement(And(
+			HaveField("Type", corev1.EventTypeWarning),
+			HaveField("Reason", multigrescluster.ReasonInvalidSpec),
+			HaveField("Regarding.Name", sample),
+			HaveField("Note", ContainSubstring(field)))))
+	}, timeout, poll).Should(Succeed())
+
+	// Nothing was deleted or rewritten.
+	time.Sleep(time.Second)
+	converge(g, ns)
+	g.Expect(snapshot(g, ns)).To(Equal(before))
+
+	// Creating the template fixes the spec: the controller hears of it through the field
+	// index, and only now removes the table group the spec dropped.
+	missing := &v1alpha1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "missing"},
+		Spec: v1alpha1.DeploymentTemplateSpec{ShardPool: &v1alpha1.ShardPoolSpec{Replicas: ptr.To[int32](3)}}}
+	g.Expect(k8s.Create(ctx, missing)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		ready := conditionOf(g, c, v1alpha1.ConditionReady)
+		g.Expect(ready.Reason).NotTo(Equal(multigrescluster.ReasonInvalidSpec))
+	}, timeout, poll).Should(Succeed())
+	g.Eventually(func() bool {
+		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, sample+"-production-db-custom-tg"), &v1alpha1.TableGroup{}))
+	}, timeout, poll).Should(BeTrue())
+	consumersOf(g, ns, "missing", sample)
+}

@@ -1,0 +1,138 @@
+package controllers
+
+import (
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/controllers/cell"
+)
+
+// A hand edit of a field the operator sets is put back; a field it does not set is left.
+func TestHandEditsAreReverted(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t, "handedit")
+	ts := globalTopoServer(ns)
+	c := exampleCell(ns, "us-east-1")
+	g.Expect(k8s.Create(ctx, ts)).To(Succeed())
+	g.Expect(k8s.Create(ctx, c)).To(Succeed())
+
+	sts := get(g, ns, ts.Name, &appsv1.StatefulSet{})
+	sts.Spec.Template.Spec.Containers[0].Image = "etcd:hacked"
+	sts.Labels["team"] = "storage"
+	g.Expect(k8s.Update(ctx, sts)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(sts), sts)).To(Succeed())
+		g.Expect(sts.Spec.Template.Spec.Containers[0].Image).To(Equal("quay.io/coreos/etcd:v3.5.17"))
+	}, timeout, poll).Should(Succeed())
+	g.Expect(sts.Labels).To(HaveKeyWithValue("team", "storage"), "a label the operator does not set is kept")
+
+	gw := get(g, ns, "example-us-east-1-multigateway", &appsv1.Deployment{})
+	gw.Spec.Replicas = new(int32)
+	g.Expect(k8s.Update(ctx, gw)).To(Succeed())
+	g.Eventually(func() int32 {
+		_ = k8s.Get(ctx, client.ObjectKeyFromObject(gw), gw)
+		return *gw.Spec.Replicas
+	}, timeout, poll).Should(Equal(int32(2)))
+
+	svc := get(g, ns, "example-us-east-1-gateway", &corev1.Service{})
+	selector := svc.Spec.Selector
+	svc.Spec.Selector = map[string]string{"app": "hacked"}
+	g.Expect(k8s.Update(ctx, svc)).To(Succeed())
+	g.Eventually(func() map[string]string {
+		_ = k8s.Get(ctx, client.ObjectKeyFromObject(svc), svc)
+		return svc.Spec.Selector
+	}, timeout, poll).Should(Equal(selector))
+}
+
+// Once everything has converged, reconciling again writes nothing: no apply, no status patch,
+// no event.
+func TestIdleClusterMakesNoWrites(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t, "idle")
+	ts := globalTopoServer(ns)
+	c := exampleCell(ns, "us-east-1", "us-east-1", "us-west-2")
+	c.Spec.TopoServer.ManagedSpec = &v1alpha1.TopoServerSpec{RootPath: "/multigres/us-east-1", Image: "quay.io/coreos/etcd:v3.5.17",
+		Replicas: 1, DataVolumeClaimTemplate: claim("5Gi")}
+	tg := ordersTableGroup(ns, 2)
+	for _, o := range []client.Object{ts, c, tg} {
+		g.Expect(k8s.Create(ctx, o)).To(Succeed())
+	}
+
+	// Converge: every workload ready, every status settled.
+	for _, name := range []string{ts.Name, c.Name, "production-db-orders-tg-0-us-east-1-replica", "production-db-orders-tg-1-us-east-1-replica"} {
+		markStatefulSetReady(g, ns, name)
+	}
+	for _, name := range []string{"example-us-east-1-multigateway", "example-us-east-1-multiorch"} {
+		markDeploymentReady(g, ns, name)
+	}
+	completeJob(g, ptrTo(registrationJob(g, ns)))
+	haveCondition(g, ts, v1alpha1.ConditionAvailable, metav1.ConditionTrue, "QuorumReady")
+	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
+	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
+	haveCondition(g, tg, v1alpha1.ConditionAvailable, metav1.ConditionTrue, "ShardsReady")
+	quiet(g)
+
+	// Touch every object so each controller reconciles everything again.
+	before := writes.count()
+	reconciles := reconcileCounts(g)
+	touched := []client.Object{ts, c, tg, get(g, ns, "production-db-orders-tg-0", &v1alpha1.Shard{}), get(g, ns, "production-db-orders-tg-1", &v1alpha1.Shard{})}
+	for _, name := range []string{ts.Name, c.Name, "production-db-orders-tg-0-us-east-1-replica"} {
+		touched = append(touched, get(g, ns, name, &appsv1.StatefulSet{}))
+	}
+	// Not a Deployment: its generation counts annotation changes, so its status would
+	// rightly say Progressing until the (absent) Deployment controller caught up.
+	touched = append(touched, get(g, ns, "example-us-east-1-gateway", &corev1.Service{}))
+	for _, o := range touched {
+		patch := client.RawPatch("application/merge-patch+json", []byte(`{"metadata":{"annotations":{"test/touched":"`+time.Now().String()+`"}}}`))
+		g.Expect(k8s.Patch(ctx, o, patch)).To(Succeed())
+	}
+	g.Eventually(func(g Gomega) {
+		now := reconcileCounts(g)
+		for _, ctrl := range []string{"toposerver", "cell", "tablegroup", "shard"} {
+			g.Expect(now[ctrl]).To(BeNumerically(">", reconciles[ctrl]), "%s did not reconcile", ctrl)
+		}
+	}, timeout, poll).Should(Succeed())
+	quiet(g)
+	g.Expect(writes.since(before)).To(BeEmpty(), "writes of an idle operator")
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// quiet waits until the operator has written nothing for a second.
+func quiet(g Gomega) {
+	last, since := writes.count(), time.Now()
+	g.Eventually(func() bool {
+		if n := writes.count(); n != last {
+			last, since = n, time.Now()
+		}
+		return time.Since(since) > time.Second
+	}, timeout, poll).Should(BeTrue())
+}
+
+// reconcileCounts is how many reconciles each controller has finished.
+func reconcileCounts(g Gomega) map[string]float64 {
+	families, err := ctrlmetrics.Registry.Gather()
+	g.Expect(err).NotTo(HaveOccurred())
+	counts := map[string]float64{}
+	for _, f := range families {
+		if f.GetName() != "controller_runtime_reconcile_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "controller" {
+					counts[l.GetValue()] += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return counts
+}
