@@ -53,8 +53,8 @@ func main() {
 		webhookOpts.TLSOpts = []func(*tls.Config){rotator.TLSOption}
 	}
 
-	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
-		Scheme:                 operator.NewScheme(),
+	// ManagerOptions adds the scheme and the cache that holds only the operator's own objects.
+	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), operator.ManagerOptions(ctrl.Options{
 		Metrics:                metricsserver.Options{BindAddress: *metricsAddr},
 		HealthProbeBindAddress: *probeAddr,
 		LeaderElection:         *leaderElection,
@@ -64,7 +64,7 @@ func main() {
 		// Step down at once on shutdown so a new replica takes over without waiting for the lease.
 		LeaderElectionReleaseOnCancel: true,
 		WebhookServer:                 webhook.NewServer(webhookOpts),
-	})
+	}))
 	if err != nil {
 		log.Error(err, "creating the manager")
 		os.Exit(1)
