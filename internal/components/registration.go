@@ -64,8 +64,8 @@ func RegistrationJob(owner, namespace string, labels map[string]string, r Regist
 	return &batchv1.Job{
 		ObjectMeta: objectMeta(name, namespace, l),
 		Spec: batchv1.JobSpec{
-			// etcd may still be starting: keep retrying (with the Job's growing back-off, at
-			// most six minutes apart) for about an hour and a half before giving up.
+			// etcd may still be starting: keep retrying (the container restarts with a growing
+			// back-off, at most five minutes apart) for over an hour before giving up.
 			BackoffLimit: ptr.To[int32](20),
 			Template: PodTemplate(Pod{
 				Labels:        l,
