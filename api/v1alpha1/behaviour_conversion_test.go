@@ -45,14 +45,14 @@ func TestConvertToRejectsWhatTheCRDForbids(t *testing.T) {
 	}{
 		{"global topo server set two ways",
 			MultigresClusterSpec{GlobalTopoServer: &TopoServerConfig{DeploymentTemplate: "t", ManagedSpec: managed}},
-			[]string{"spec.globalTopoServer", "exactly one of deploymentTemplate, managedSpec or external"}},
+			[]string{"spec.globalTopoServer", `"deploymentTemplate and managedSpec"`, "only one of deploymentTemplate, managedSpec or external"}},
 		{"global topo server set no way",
 			MultigresClusterSpec{GlobalTopoServer: &TopoServerConfig{RootPath: "/r"}},
-			[]string{"spec.globalTopoServer", "exactly one of"}},
+			[]string{"spec.globalTopoServer: Required value", "one of deploymentTemplate, managedSpec or external must be set"}},
 		{"cell topo server external and managed",
 			MultigresClusterSpec{Cells: []CellConfig{{Name: "a"}, {Name: "b", Spec: CellConfigSpec{TopoServer: &TopoServerConfig{
 				External: &ExternalTopoServerSpec{Address: "x:2379"}, ManagedSpec: managed}}}}},
-			[]string{"spec.cells[1].spec.topoServer"}},
+			[]string{"spec.cells[1].spec.topoServer", `"managedSpec and external"`}},
 		{"overrides without template",
 			MultigresClusterSpec{MultiAdmin: &StatelessComponentConfig{Overrides: &StatelessSpec{Replicas: ptr.To[int32](2)}}},
 			[]string{"spec.multiadmin.overrides", "overrides without a deploymentTemplate"}},

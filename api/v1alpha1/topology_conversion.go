@@ -2,6 +2,7 @@ package v1alpha1
 
 import (
 	"cmp"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -17,16 +18,22 @@ import (
 // beside external cannot be told apart in v1beta1 (it folds into external.rootPath).
 func topoSourceTo(in *TopoServerConfig, p *field.Path) (ext *v1beta1.ExternalTopoServerSpec,
 	managed *v1beta1.ManagedTopoServerConfig, saved *savedRootPaths, errs field.ErrorList) {
-	set := 0
-	for _, s := range []bool{in.DeploymentTemplate != "", in.ManagedSpec != nil, in.External != nil} {
-		if s {
-			set++
+	var set []string
+	for _, f := range []struct {
+		name  string
+		isSet bool
+	}{{"deploymentTemplate", in.DeploymentTemplate != ""}, {"managedSpec", in.ManagedSpec != nil}, {"external", in.External != nil}} {
+		if f.isSet {
+			set = append(set, f.name)
 		}
 	}
-	if set != 1 {
-		errs = append(errs, field.Invalid(p, set, "exactly one of deploymentTemplate, managedSpec or external "+
-			"must be set (the v1alpha1 CRD requires it); cannot convert to a v1beta1 topo server union"))
-		return nil, nil, nil, errs
+	switch {
+	case len(set) == 0:
+		return nil, nil, nil, field.ErrorList{field.Required(p, "one of deploymentTemplate, managedSpec or external "+
+			"must be set (the v1alpha1 CRD requires it); cannot convert to a v1beta1 topo server union")}
+	case len(set) > 1:
+		return nil, nil, nil, field.ErrorList{field.Invalid(p, strings.Join(set, " and "), "only one of deploymentTemplate, "+
+			"managedSpec or external may be set (the v1alpha1 CRD requires it); cannot convert to a v1beta1 topo server union")}
 	}
 	errs = overridesNeedTemplate(p, in.DeploymentTemplate, in.Overrides != nil)
 	if in.External != nil {
