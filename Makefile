@@ -5,6 +5,8 @@ SHELL := /usr/bin/env bash -o pipefail
 CONTROLLER_GEN := go tool controller-gen
 # The control-plane binaries envtest and `make run` use, built from Go modules and cached in bin/.
 CONTROLPLANE_BINS ?= kube-apiserver etcd kubectl
+# What the whole local cluster of `make run` and `make test-e2e` needs besides.
+LOCALCLUSTER_BINS := $(CONTROLPLANE_BINS) kube-controller-manager kube-scheduler kwok
 
 .PHONY: help
 help: ## List the targets.
@@ -47,13 +49,17 @@ controlplane: ## Build (once) kube-apiserver, etcd and kubectl into bin/.
 test: verify lint controlplane ## Verify generated files, lint, and run every test against a real API server.
 	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(CONTROLPLANE_BINS)) go test ./... -count=1
 
+.PHONY: test-e2e
+test-e2e: ## Run the end-to-end tests: the operator binary on a whole local cluster (kwok nodes).
+	E2E=1 KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go test ./test/e2e/ -count=1 -timeout 40m -v
+
 .PHONY: build
 build: ## Build the operator binary into bin/manager.
 	go build -o bin/manager .
 
 .PHONY: run
-run: ## Start a local API server with the CRDs, run the operator on it and apply the samples.
-	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh kube-apiserver etcd kubectl) go run ./hack/run
+run: ## Run the operator on a whole local cluster (kwok nodes) with the samples applied.
+	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go run ./hack/run
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of the current kubeconfig.

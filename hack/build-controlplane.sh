@@ -4,7 +4,7 @@
 #
 #   hack/build-controlplane.sh [binary ...]   default: kube-apiserver etcd
 #
-# Known binaries: kube-apiserver kube-controller-manager kube-scheduler kubectl etcd.
+# Known binaries: kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +26,8 @@ build() {
       module_dir=$root/hack/controlplane; pkg=k8s.io/kubernetes/cmd/$name ;;
     etcd)
       module_dir=$root/hack/etcd; pkg=go.etcd.io/etcd/server/v3 ;;
+    kwok)
+      module_dir=$root/hack/kwok; pkg=sigs.k8s.io/kwok/cmd/kwok ;;
     *) echo "unknown binary: $name" >&2; exit 2 ;;
   esac
   if [[ -x "$BIN_DIR/$name" ]]; then return; fi

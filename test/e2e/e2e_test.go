@@ -1,0 +1,391 @@
+package e2e
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/resolve"
+)
+
+const (
+	ns                = "e2e"
+	convergeTimeout   = 4 * time.Minute
+	validatingWebhook = "multigres-operator-validating-webhook-configuration"
+	mutatingWebhook   = "multigres-operator-mutating-webhook-configuration"
+)
+
+// The tests share one cluster and run in order: each leaves it converged for the next.
+func TestE2E(t *testing.T) {
+	createNamespace(t, ns)
+	applySamples(t, ns)
+	var baseline map[string]object
+	steps := []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"the design document's example converges", func(t *testing.T) {
+			waitConverged(t, ns, convergeTimeout)
+			baseline = objectSet(t, ns)
+		}},
+		{"an idle cluster stays idle", idle},
+		{"killing the operator during convergence changes nothing", func(t *testing.T) { chaos(t, baseline) }},
+		{"a deleted pool pod comes back with its volume", deletePoolPod},
+		{"a drained node keeps PDBs and volumes", drainNode},
+		{"scaling a pool down and up reuses its volumes", scalePool},
+		{"a template in use cannot be deleted", deleteTemplate},
+		{"a hand edit of a Shard is refused, or reverted", editShard},
+		{"with the webhook down, apply fails and reconciling goes on", webhookDown},
+		{"deleting the cluster removes the tree and keeps the data", deleteCluster},
+	}
+	for _, s := range steps {
+		if !t.Run(s.name, s.run) {
+			t.Fatalf("stopping after %q failed; operator log: %s", s.name, operator.LogPath())
+		}
+	}
+}
+
+// No object in the namespace changes for 60 seconds once the cluster has converged.
+func idle(t *testing.T) {
+	before := resourceVersions(t, ns)
+	time.Sleep(60 * time.Second)
+	after := resourceVersions(t, ns)
+	NewWithT(t).Expect(after).To(Equal(before), "objects changed while the cluster was idle")
+}
+
+// The operator is killed at random moments while a second copy of the example converges; the
+// result matches the undisturbed run exactly: no duplicates, no orphans.
+func chaos(t *testing.T, baseline map[string]object) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	const chaosNS = "e2e-chaos"
+	createNamespace(t, chaosNS)
+	applySamples(t, chaosNS)
+	for range 6 {
+		time.Sleep(time.Duration(rand.IntN(4000)) * time.Millisecond)
+		operator.Kill()
+		g.Expect(operator.Start(ctx)).To(Succeed())
+	}
+	waitConverged(t, chaosNS, convergeTimeout)
+	g.Expect(objectSet(t, chaosNS)).To(Equal(baseline))
+	g.Expect(k8s.Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: chaosNS}})).To(Succeed())
+}
+
+// A pool pod that is deleted comes back on the same claim; the Shard's status dips, then
+// recovers.
+func deletePoolPod(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	pod := poolPods(t)[0]
+	claim := claimOf(&pod)
+	claimsBefore := claims(t, ns)
+
+	dipped := make(chan struct{})
+	go watchShardsDip(ctx, dipped)
+	g.Expect(k8s.Delete(ctx, &pod)).To(Succeed())
+	g.Eventually(dipped, time.Minute).Should(BeClosed(), "no Shard reported fewer ready pods")
+	waitConverged(t, ns, convergeTimeout)
+
+	again := &corev1.Pod{}
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(&pod), again)).To(Succeed())
+	g.Expect(again.UID).NotTo(Equal(pod.UID))
+	g.Expect(claimOf(again)).To(Equal(claim))
+	g.Expect(claims(t, ns)).To(Equal(claimsBefore), "a claim was replaced")
+}
+
+// watchShardsDip closes dipped once some Shard reports fewer ready pods than it has.
+func watchShardsDip(ctx context.Context, dipped chan struct{}) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for ctx.Err() == nil {
+		shards := &v1alpha1.ShardList{}
+		if k8s.List(ctx, shards, client.InNamespace(ns)) == nil {
+			for _, s := range shards.Items {
+				if s.Status.ReadyPods < s.Status.TotalPods {
+					close(dipped)
+					return
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Cordon a node and evict its pods as kubectl drain does: a PodDisruptionBudget refuses an
+// eviction that would take a second pod of a pool down, and no claim is lost.
+func drainNode(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	claimsBefore := claims(t, ns)
+	node := poolPods(t)[0].Spec.NodeName
+	n := &corev1.Node{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: node}, n)).To(Succeed())
+	n.Spec.Unschedulable = true
+	g.Expect(k8s.Update(ctx, n)).To(Succeed())
+	defer func() {
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: node}, n)).To(Succeed())
+		n.Spec.Unschedulable = false
+		g.Expect(k8s.Update(ctx, n)).To(Succeed())
+	}()
+
+	// Two pods of one pool at once: the second eviction is refused while the first is down.
+	pods := poolPods(t)
+	byPool := map[string][]corev1.Pod{}
+	for _, p := range pods {
+		byPool[p.Labels["multigres.com/workload"]] = append(byPool[p.Labels["multigres.com/workload"]], p)
+	}
+	for _, same := range byPool {
+		if len(same) < 2 {
+			continue
+		}
+		g.Expect(evict(ctx, &same[0])).To(Succeed())
+		err := evict(ctx, &same[1])
+		g.Expect(apierrors.IsTooManyRequests(err)).To(BeTrue(), "the PDB let a second pod of a pool go: %v", err)
+		break
+	}
+
+	// Drain: evict every pod of ours on the node, retrying what the PDBs refuse.
+	g.Eventually(func() []string {
+		var left []string
+		for _, p := range poolPodsOn(t, node) {
+			if err := evict(ctx, &p); err != nil && !apierrors.IsNotFound(err) {
+				left = append(left, p.Name)
+			}
+		}
+		return left
+	}, 3*time.Minute, 2*time.Second).Should(BeEmpty())
+	waitConverged(t, ns, convergeTimeout)
+	g.Expect(claims(t, ns)).To(Equal(claimsBefore), "a claim was lost or replaced")
+	g.Expect(poolPodsOn(t, node)).To(BeEmpty(), "a pod came back on the cordoned node")
+}
+
+func evict(ctx context.Context, p *corev1.Pod) error {
+	return k8s.SubResource("eviction").Create(ctx, p, &policyv1.Eviction{
+		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace},
+	})
+}
+
+// Scaling the inline custom_tg pool from 2 to 1 keeps the second replica's claim, and scaling
+// back to 2 gives the new pod that same claim.
+func scalePool(t *testing.T) {
+	g := NewWithT(t)
+	before := claims(t, ns)
+	setCustomReplicas(t, 1)
+	g.Eventually(func() int { return len(poolPodsOf(t, "custom_tg")) }, time.Minute).Should(Equal(1))
+	waitConverged(t, ns, convergeTimeout)
+	g.Expect(claims(t, ns)).To(Equal(before), "scaling down deleted or replaced a claim")
+	setCustomReplicas(t, 2)
+	waitConverged(t, ns, convergeTimeout)
+	g.Expect(claims(t, ns)).To(Equal(before), "scaling up did not reuse the claim")
+}
+
+func setCustomReplicas(t *testing.T, n int32) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	c := &v1alpha1.MultigresCluster{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c)).To(Succeed())
+	for i, tg := range c.Spec.Databases[0].Spec.TableGroups {
+		if tg.Name == "custom_tg" {
+			c.Spec.Databases[0].Spec.TableGroups[i].ShardTemplate.Pools[0].Replicas = ptr.To(n)
+		}
+	}
+	g.Expect(k8s.Update(ctx, c)).To(Succeed())
+}
+
+// Deleting a referenced template is refused; once the cluster no longer refers to it, it goes.
+func deleteTemplate(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	tmpl := &v1alpha1.DeploymentTemplate{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "orders-read-only"}, tmpl)).To(Succeed())
+	err := k8s.Delete(ctx, tmpl)
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+	g.Expect(err.Error()).To(ContainSubstring(sampleCluster))
+
+	c := &v1alpha1.MultigresCluster{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c)).To(Succeed())
+	pool := &c.Spec.Databases[0].Spec.TableGroups[1].ShardTemplate.Pools[1]
+	pool.DeploymentTemplate = ""
+	pool.ShardPoolSpec = *tmpl.Spec.ShardPool.DeepCopy() // the same pool, inline
+	g.Expect(k8s.Update(ctx, c)).To(Succeed())
+	g.Eventually(func() error { return k8s.Delete(ctx, tmpl) }, time.Minute).Should(Succeed())
+	g.Eventually(func() bool {
+		return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(tmpl), tmpl))
+	}, time.Minute).Should(BeTrue(), "the template's finalizer was not released")
+	waitConverged(t, ns, convergeTimeout)
+}
+
+// A user's edit of a Shard is refused by the webhook; with the webhook removed it is written,
+// and the operator puts the Shard back.
+func editShard(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	shard := &v1alpha1.Shard{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: anyShard(t)}, shard)).To(Succeed())
+	want := shard.Spec.Images.Postgres
+	shard.Spec.Images.Postgres = "postgres:hand-edited"
+	err := k8s.Update(ctx, shard)
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+
+	saved := &admissionregistrationv1.ValidatingWebhookConfiguration{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: validatingWebhook}, saved)).To(Succeed())
+	g.Expect(k8s.Delete(ctx, saved.DeepCopy())).To(Succeed())
+	defer restore(t, saved)
+
+	g.Eventually(func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(shard), shard); err != nil {
+			return err
+		}
+		shard.Spec.Images.Postgres = "postgres:hand-edited"
+		return k8s.Update(ctx, shard)
+	}, 30*time.Second).Should(Succeed())
+	g.Eventually(func() string {
+		_ = k8s.Get(ctx, client.ObjectKeyFromObject(shard), shard)
+		return shard.Spec.Images.Postgres
+	}, time.Minute).Should(Equal(want), "the operator did not revert the hand edit")
+}
+
+// With the webhook server unreachable, kubectl apply of a cluster fails with a clear error
+// instead of admitting it unchecked, while the operator goes on reconciling: a deleted
+// gateway Deployment comes back.
+func webhookDown(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	savedV := &admissionregistrationv1.ValidatingWebhookConfiguration{}
+	savedM := &admissionregistrationv1.MutatingWebhookConfiguration{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: validatingWebhook}, savedV)).To(Succeed())
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: mutatingWebhook}, savedM)).To(Succeed())
+	dead := "https://127.0.0.1:1/unreachable"
+	v, m := savedV.DeepCopy(), savedM.DeepCopy()
+	for i := range v.Webhooks {
+		v.Webhooks[i].ClientConfig.URL = &dead
+	}
+	for i := range m.Webhooks {
+		m.Webhooks[i].ClientConfig.URL = &dead
+	}
+	g.Expect(k8s.Update(ctx, v)).To(Succeed())
+	g.Expect(k8s.Update(ctx, m)).To(Succeed())
+	defer func() {
+		restore(t, savedV)
+		restore(t, savedM)
+	}()
+
+	c := &v1alpha1.MultigresCluster{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c)).To(Succeed())
+	c.Annotations = map[string]string{"e2e": "webhook-down"}
+	err := k8s.Update(ctx, c)
+	g.Expect(err).To(HaveOccurred(), "a cluster was admitted with the webhook down")
+	g.Expect(err.Error()).To(ContainSubstring("failed calling webhook"))
+
+	gateways := &appsv1.DeploymentList{}
+	g.Expect(k8s.List(ctx, gateways, client.InNamespace(ns), client.MatchingLabels{resolve.LabelComponent: resolve.ComponentMultiGateway})).To(Succeed())
+	g.Expect(gateways.Items).NotTo(BeEmpty())
+	gone := gateways.Items[0]
+	g.Expect(k8s.Delete(ctx, &gone)).To(Succeed())
+	g.Eventually(func() bool {
+		d := &appsv1.Deployment{}
+		return k8s.Get(ctx, client.ObjectKeyFromObject(&gone), d) == nil && d.UID != gone.UID
+	}, time.Minute).Should(BeTrue(), "the operator did not recreate the gateway Deployment")
+}
+
+// restore puts a webhook configuration back as it was saved.
+func restore(t *testing.T, saved client.Object) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	g.Eventually(func() error {
+		current := saved.DeepCopyObject().(client.Object)
+		err := k8s.Get(ctx, client.ObjectKeyFromObject(saved), current)
+		obj := saved.DeepCopyObject().(client.Object)
+		if apierrors.IsNotFound(err) {
+			obj.SetResourceVersion("")
+			obj.SetUID("")
+			return k8s.Create(ctx, obj)
+		}
+		if err != nil {
+			return err
+		}
+		obj.SetResourceVersion(current.GetResourceVersion())
+		return k8s.Update(ctx, obj)
+	}, 30*time.Second).Should(Succeed())
+}
+
+// Deleting the cluster removes every child through garbage collection; the data claims stay
+// (the default retention policy is Retain).
+func deleteCluster(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	before := claims(t, ns)
+	g.Expect(before).NotTo(BeEmpty())
+	c := &v1alpha1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: sampleCluster}}
+	g.Expect(k8s.Delete(ctx, c)).To(Succeed())
+	g.Eventually(func() map[string]object {
+		set := objectSet(t, ns)
+		for key := range set {
+			if strings.HasPrefix(key, "*v1.PersistentVolumeClaim/") {
+				delete(set, key) // claims are data: they follow the retention policy, checked below
+			}
+		}
+		return set
+	}, 2*time.Minute, time.Second).Should(BeEmpty(), "children left behind")
+	g.Eventually(func() int {
+		pods := &corev1.PodList{}
+		_ = k8s.List(ctx, pods, client.InNamespace(ns))
+		return len(pods.Items)
+	}, 2*time.Minute).Should(BeZero())
+	g.Expect(claims(t, ns)).To(Equal(before), "data claims were deleted")
+}
+
+func poolPods(t *testing.T) []corev1.Pod {
+	return listPods(t, client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool})
+}
+
+func poolPodsOf(t *testing.T, tableGroup string) []corev1.Pod {
+	return listPods(t, client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool, v1alpha1.LabelTableGroup: tableGroup})
+}
+
+func poolPodsOn(t *testing.T, node string) []corev1.Pod {
+	var on []corev1.Pod
+	for _, p := range poolPods(t) {
+		if p.Spec.NodeName == node && p.DeletionTimestamp == nil {
+			on = append(on, p)
+		}
+	}
+	return on
+}
+
+func listPods(t *testing.T, selector client.MatchingLabels) []corev1.Pod {
+	t.Helper()
+	pods := &corev1.PodList{}
+	NewWithT(t).Expect(k8s.List(context.Background(), pods, client.InNamespace(ns), selector)).To(Succeed())
+	NewWithT(t).Expect(pods.Items).NotTo(BeEmpty())
+	return pods.Items
+}
+
+func claimOf(p *corev1.Pod) string {
+	for _, v := range p.Spec.Volumes {
+		if v.PersistentVolumeClaim != nil {
+			return v.PersistentVolumeClaim.ClaimName
+		}
+	}
+	return ""
+}
+
+func anyShard(t *testing.T) string {
+	shards := &v1alpha1.ShardList{}
+	NewWithT(t).Expect(k8s.List(context.Background(), shards, client.InNamespace(ns))).To(Succeed())
+	NewWithT(t).Expect(shards.Items).NotTo(BeEmpty())
+	return shards.Items[0].Name
+}

@@ -1,0 +1,189 @@
+package e2e
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/testenv"
+)
+
+const sampleCluster = "example-multigres-cluster"
+
+func createNamespace(t *testing.T, name string) {
+	t.Helper()
+	NewWithT(t).Expect(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})).To(Succeed())
+}
+
+// applySamples applies config/samples into ns as `kubectl apply --server-side` would.
+func applySamples(t *testing.T, ns string) {
+	t.Helper()
+	g := NewWithT(t)
+	objs, err := testenv.Samples()
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, obj := range objs {
+		obj.SetNamespace(ns)
+		g.Expect(k8s.Patch(context.Background(), obj, client.Apply, client.FieldOwner("e2e"), client.ForceOwnership)).To(Succeed())
+	}
+}
+
+// converged reports why ns's sample cluster has not converged yet, or nil: Available, every
+// database's instances ready, and every pod Running and Ready.
+func converged(ctx context.Context, ns string) error {
+	c := &v1alpha1.MultigresCluster{}
+	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c); err != nil {
+		return err
+	}
+	if !meta.IsStatusConditionTrue(c.Status.Conditions, v1alpha1.ConditionAvailable) {
+		return fmt.Errorf("cluster not Available: %v", c.Status.Conditions)
+	}
+	if len(c.Status.Databases) == 0 {
+		return fmt.Errorf("no database status yet")
+	}
+	for name, db := range c.Status.Databases {
+		if db.DesiredInstances == 0 || db.ReadyInstances != db.DesiredInstances {
+			return fmt.Errorf("database %s: %d of %d instances ready", name, db.ReadyInstances, db.DesiredInstances)
+		}
+	}
+	pods := &corev1.PodList{}
+	if err := k8s.List(ctx, pods, client.InNamespace(ns)); err != nil {
+		return err
+	}
+	for _, p := range pods.Items {
+		if p.Status.Phase == corev1.PodSucceeded {
+			continue // a finished registration Job
+		}
+		if p.Status.Phase != corev1.PodRunning || !podReady(&p) {
+			return fmt.Errorf("pod %s is %s, not Running and Ready", p.Name, p.Status.Phase)
+		}
+	}
+	return nil
+}
+
+func waitConverged(t *testing.T, ns string, timeout time.Duration) {
+	t.Helper()
+	NewWithT(t).Eventually(func() error { return converged(context.Background(), ns) }, timeout, time.Second).Should(Succeed())
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// The kinds the operator creates, or that are created for it (pods, claims).
+func namespacedLists() []client.ObjectList {
+	return []client.ObjectList{
+		&v1alpha1.TopoServerList{}, &v1alpha1.CellList{}, &v1alpha1.TableGroupList{}, &v1alpha1.ShardList{},
+		&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}, &corev1.SecretList{},
+		&corev1.ConfigMapList{}, &corev1.PersistentVolumeClaimList{}, &policyv1.PodDisruptionBudgetList{},
+		&batchv1.JobList{}, &corev1.PodList{},
+	}
+}
+
+// object describes one object for comparisons across runs: its owner and a hash of its spec.
+type object struct {
+	Owner    string
+	SpecHash string
+}
+
+// objectSet lists the objects the operator owns in ns (by kind/name), excluding pods, claims
+// and jobs' pods whose names are random or whose existence depends on timing.
+func objectSet(t *testing.T, ns string) map[string]object {
+	t.Helper()
+	g := NewWithT(t)
+	set := map[string]object{}
+	for _, list := range namespacedLists() {
+		switch list.(type) {
+		case *corev1.PodList, *corev1.ConfigMapList:
+			continue
+		}
+		g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
+		items, err := meta.ExtractList(list)
+		g.Expect(err).NotTo(HaveOccurred())
+		for _, item := range items {
+			obj := item.(client.Object)
+			owner := metav1.GetControllerOf(obj)
+			if owner == nil && !isClaim(obj) {
+				continue // not the operator's
+			}
+			key := fmt.Sprintf("%T/%s", obj, obj.GetName())
+			if _, dup := set[key]; dup {
+				t.Fatalf("duplicate object %s", key)
+			}
+			o := object{SpecHash: specHash(t, obj)}
+			if owner != nil {
+				o.Owner = owner.Kind + "/" + owner.Name
+			}
+			set[key] = o
+		}
+	}
+	return set
+}
+
+func isClaim(obj client.Object) bool { _, ok := obj.(*corev1.PersistentVolumeClaim); return ok }
+
+func specHash(t *testing.T, obj runtime.Object) string {
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := u["spec"]
+	if _, ok := obj.(*corev1.Secret); ok {
+		spec = nil // generated credentials differ between namespaces by design
+	}
+	if claim, ok := obj.(*corev1.PersistentVolumeClaim); ok {
+		spec = claim.Spec.Resources // the volume name differs by design
+	}
+	if svc, ok := obj.(*corev1.Service); ok {
+		spec = svc.Spec.Ports // cluster IPs differ by design
+	}
+	data, _ := json.Marshal(spec)
+	return fmt.Sprintf("%x", sha256.Sum256(data))[:12]
+}
+
+// resourceVersions maps every object in ns to its resourceVersion.
+func resourceVersions(t *testing.T, ns string) map[string]string {
+	t.Helper()
+	g := NewWithT(t)
+	rvs := map[string]string{}
+	lists := append(namespacedLists(), &v1alpha1.MultigresClusterList{}, &v1alpha1.DeploymentTemplateList{})
+	for _, list := range lists {
+		g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
+		items, err := meta.ExtractList(list)
+		g.Expect(err).NotTo(HaveOccurred())
+		for _, item := range items {
+			obj := item.(client.Object)
+			rvs[fmt.Sprintf("%T/%s", obj, obj.GetName())] = obj.GetResourceVersion()
+		}
+	}
+	return rvs
+}
+
+func claims(t *testing.T, ns string) map[string]string {
+	t.Helper()
+	list := &corev1.PersistentVolumeClaimList{}
+	NewWithT(t).Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
+	uids := map[string]string{}
+	for _, c := range list.Items {
+		uids[c.Name] = string(c.UID)
+	}
+	return uids
+}

@@ -1,0 +1,79 @@
+// Package e2e runs the operator binary, as users run it, on a whole local cluster
+// (internal/localcluster: kube-controller-manager, kube-scheduler and kwok playing nodes) and
+// breaks things on purpose. `make test-e2e` runs it; it needs the local cluster's binaries in
+// KUBEBUILDER_ASSETS, and is skipped without E2E=1.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/internal/localcluster"
+	"github.com/multigres/multigres-operator/internal/testenv"
+)
+
+var (
+	cluster  *localcluster.Cluster
+	operator *localcluster.Operator
+	k8s      client.Client
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("E2E") == "" {
+		fmt.Println("e2e: skipped; run `make test-e2e` (E2E=1) to run the operator on a local cluster")
+		os.Exit(0)
+	}
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "multigres-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	keep := false
+	defer func() {
+		if keep {
+			fmt.Fprintln(os.Stderr, "e2e: logs kept in", dir)
+		} else {
+			os.RemoveAll(dir)
+		}
+	}()
+
+	binary := filepath.Join(dir, "manager")
+	build := exec.Command("go", "build", "-o", binary, testenv.RepoRoot())
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the operator:", err)
+		return 1
+	}
+	if cluster, err = localcluster.Start(ctx, localcluster.Options{BinDir: os.Getenv("KUBEBUILDER_ASSETS"), Dir: dir}); err != nil {
+		fmt.Fprintln(os.Stderr, "starting the local cluster:", err)
+		keep = true
+		return 1
+	}
+	defer cluster.Stop()
+	k8s = cluster.Client
+	if err := cluster.InstallOperator(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "installing the operator:", err)
+		keep = true
+		return 1
+	}
+	if operator, err = cluster.RunOperator(ctx, binary); err != nil {
+		fmt.Fprintln(os.Stderr, "starting the operator:", err)
+		keep = true
+		return 1
+	}
+	defer func() { operator.Stop() }()
+	code := m.Run()
+	keep = code != 0
+	return code
+}
