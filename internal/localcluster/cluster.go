@@ -41,6 +41,8 @@ type Options struct {
 	// Zones and NodesPerZone shape the simulated nodes; defaults: zone-a..c, 2 each.
 	Zones        []string
 	NodesPerZone int
+	// Audit logs the operator user's API requests to Dir/audit.log (see AuditLog).
+	Audit bool
 }
 
 // Cluster is a running local cluster.
@@ -93,13 +95,17 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := os.WriteFile(c.path("tokens.csv"), []byte(tokens), 0o600); err != nil {
 		return nil, err
 	}
-	if err := c.start("kube-apiserver", "--etcd-servers="+etcdURL, "--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1", "--secure-port="+strconv.Itoa(apiPort),
-		"--tls-cert-file="+c.path("apiserver.crt"), "--tls-private-key-file="+c.path("apiserver.key"),
-		"--client-ca-file="+c.path("ca.crt"), "--token-auth-file="+c.path("tokens.csv"),
-		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file="+c.path("sa.pub"),
-		"--service-account-signing-key-file="+c.path("sa.key"), "--authorization-mode=Node,RBAC",
-		"--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true"); err != nil {
+	audit, err := c.auditFlags()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.start("kube-apiserver", append([]string{"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1",
+		"--advertise-address=127.0.0.1", "--secure-port=" + strconv.Itoa(apiPort),
+		"--tls-cert-file=" + c.path("apiserver.crt"), "--tls-private-key-file=" + c.path("apiserver.key"),
+		"--client-ca-file=" + c.path("ca.crt"), "--token-auth-file=" + c.path("tokens.csv"),
+		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file=" + c.path("sa.pub"),
+		"--service-account-signing-key-file=" + c.path("sa.key"), "--authorization-mode=Node,RBAC",
+		"--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true"}, audit...)...); err != nil {
 		return nil, err
 	}
 

@@ -116,5 +116,8 @@ func (o *Operator) Stop() { o.proc.stop(15 * time.Second) }
 // Kill ends the operator at once, as a crash or an OOM kill would.
 func (o *Operator) Kill() { o.proc.kill() }
 
+// Pid is the operator process's id, to read its memory in /proc.
+func (o *Operator) Pid() int { return o.proc.cmd.Process.Pid }
+
 // LogPath is where the operator logs.
 func (o *Operator) LogPath() string { return o.cluster.path("operator.log") }
