@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -55,6 +55,7 @@ type Cluster struct {
 	OperatorKubeconfig string
 	Client             client.Client
 	procs              []*process
+	ports              operatorPorts
 }
 
 // Start starts every component and waits until the nodes are Ready. On error, whatever was
@@ -78,10 +79,11 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := writeCerts(opts.Dir); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(3)
+	ports, err := freePorts(6)
 	if err != nil {
 		return nil, err
 	}
+	c.ports = operatorPorts{webhook: ports[3], metrics: ports[4], health: ports[5]}
 	etcdURL := "http://127.0.0.1:" + strconv.Itoa(ports[0])
 	apiPort := ports[2]
 
@@ -184,13 +186,18 @@ func (c *Cluster) writeKubeconfig(file, server, user, token string) (string, err
 	return path, clientcmd.WriteToFile(*cfg, path)
 }
 
+// waitForAPIServer waits for /readyz, which includes the bootstrap of the default RBAC roles:
+// until then a user other than system:masters (the operator) is refused even discovery.
 func (c *Cluster) waitForAPIServer(ctx context.Context) error {
+	dc, err := discovery.NewDiscoveryClientForConfig(c.Config)
+	if err != nil {
+		return err
+	}
 	return poll(ctx, time.Minute, func() error {
 		if err := c.Failed(); err != nil {
 			return backoffStop{err}
 		}
-		ns := &corev1.NamespaceList{}
-		return c.Client.List(ctx, ns)
+		return dc.RESTClient().Get().AbsPath("/readyz").Do(ctx).Error()
 	})
 }
 
