@@ -14,6 +14,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -93,8 +94,7 @@ func deletePoolPod(t *testing.T) {
 	claim := claimOf(&pod)
 	claimsBefore := claims(t, ns)
 
-	dipped := make(chan struct{})
-	go watchShardsDip(ctx, dipped)
+	dipped := watchDips(t, ctx)
 	g.Expect(k8s.Delete(ctx, &pod)).To(Succeed())
 	g.Eventually(dipped, time.Minute).Should(BeClosed(), "no Shard reported fewer ready pods")
 	waitConverged(t, ns, convergeTimeout)
@@ -106,22 +106,42 @@ func deletePoolPod(t *testing.T) {
 	g.Expect(claims(t, ns)).To(Equal(claimsBefore), "a claim was replaced")
 }
 
-// watchShardsDip closes dipped once some Shard reports fewer ready pods than it has.
-func watchShardsDip(ctx context.Context, dipped chan struct{}) {
+// watchDips starts watching Shards and StatefulSets and returns a channel closed once a Shard,
+// or the StatefulSet of one of its pools, reports fewer ready pods than it has. Watches see
+// every change; kwok readies a new pod within milliseconds, so polling could miss the dip.
+func watchDips(t *testing.T, ctx context.Context) <-chan struct{} {
+	g := NewWithT(t)
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	for ctx.Err() == nil {
-		shards := &v1alpha1.ShardList{}
-		if k8s.List(ctx, shards, client.InNamespace(ns)) == nil {
-			for _, s := range shards.Items {
-				if s.Status.ReadyPods < s.Status.TotalPods {
-					close(dipped)
-					return
+	shards, err := watcher.Watch(ctx, &v1alpha1.ShardList{}, client.InNamespace(ns))
+	g.Expect(err).NotTo(HaveOccurred())
+	sets, err := watcher.Watch(ctx, &appsv1.StatefulSetList{}, client.InNamespace(ns))
+	g.Expect(err).NotTo(HaveOccurred())
+	dipped := make(chan struct{})
+	go func() {
+		defer cancel()
+		defer shards.Stop()
+		defer sets.Stop()
+		for {
+			var dip bool
+			select {
+			case <-ctx.Done():
+				return
+			case e := <-shards.ResultChan():
+				if s, ok := e.Object.(*v1alpha1.Shard); ok {
+					dip = s.Status.ReadyPods < s.Status.TotalPods
+				}
+			case e := <-sets.ResultChan():
+				if s, ok := e.Object.(*appsv1.StatefulSet); ok && s.Spec.Replicas != nil {
+					dip = s.Status.ReadyReplicas < *s.Spec.Replicas
 				}
 			}
+			if dip {
+				close(dipped)
+				return
+			}
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	}()
+	return dipped
 }
 
 // Cordon a node and evict its pods as kubectl drain does: a PodDisruptionBudget refuses an
@@ -193,16 +213,27 @@ func scalePool(t *testing.T) {
 }
 
 func setCustomReplicas(t *testing.T, n int32) {
-	g := NewWithT(t)
-	ctx := context.Background()
-	c := &v1alpha1.MultigresCluster{}
-	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c)).To(Succeed())
-	for i, tg := range c.Spec.Databases[0].Spec.TableGroups {
-		if tg.Name == "custom_tg" {
-			c.Spec.Databases[0].Spec.TableGroups[i].ShardTemplate.Pools[0].Replicas = ptr.To(n)
+	updateCluster(t, func(c *v1alpha1.MultigresCluster) {
+		for i, tg := range c.Spec.Databases[0].Spec.TableGroups {
+			if tg.Name == "custom_tg" {
+				c.Spec.Databases[0].Spec.TableGroups[i].ShardTemplate.Pools[0].Replicas = ptr.To(n)
+			}
 		}
-	}
-	g.Expect(k8s.Update(ctx, c)).To(Succeed())
+	})
+}
+
+// updateCluster changes the sample cluster as a user would, retrying when the operator's
+// status writes got in between.
+func updateCluster(t *testing.T, change func(c *v1alpha1.MultigresCluster)) {
+	ctx := context.Background()
+	NewWithT(t).Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		c := &v1alpha1.MultigresCluster{}
+		if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c); err != nil {
+			return err
+		}
+		change(c)
+		return k8s.Update(ctx, c)
+	})).To(Succeed())
 }
 
 // Deleting a referenced template is refused; once the cluster no longer refers to it, it goes.
@@ -215,12 +246,11 @@ func deleteTemplate(t *testing.T) {
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
 	g.Expect(err.Error()).To(ContainSubstring(sampleCluster))
 
-	c := &v1alpha1.MultigresCluster{}
-	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c)).To(Succeed())
-	pool := &c.Spec.Databases[0].Spec.TableGroups[1].ShardTemplate.Pools[1]
-	pool.DeploymentTemplate = ""
-	pool.ShardPoolSpec = *tmpl.Spec.ShardPool.DeepCopy() // the same pool, inline
-	g.Expect(k8s.Update(ctx, c)).To(Succeed())
+	updateCluster(t, func(c *v1alpha1.MultigresCluster) {
+		pool := &c.Spec.Databases[0].Spec.TableGroups[1].ShardTemplate.Pools[1]
+		pool.DeploymentTemplate = ""
+		pool.ShardPoolSpec = *tmpl.Spec.ShardPool.DeepCopy() // the same pool, inline
+	})
 	g.Eventually(func() error { return k8s.Delete(ctx, tmpl) }, time.Minute).Should(Succeed())
 	g.Eventually(func() bool {
 		return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(tmpl), tmpl))
@@ -283,10 +313,14 @@ func webhookDown(t *testing.T) {
 		restore(t, savedM)
 	}()
 
-	c := &v1alpha1.MultigresCluster{}
-	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c)).To(Succeed())
-	c.Annotations = map[string]string{"e2e": "webhook-down"}
-	err := k8s.Update(ctx, c)
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		c := &v1alpha1.MultigresCluster{}
+		if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c); err != nil {
+			return err
+		}
+		c.Annotations = map[string]string{"e2e": "webhook-down"}
+		return k8s.Update(ctx, c)
+	})
 	g.Expect(err).To(HaveOccurred(), "a cluster was admitted with the webhook down")
 	g.Expect(err.Error()).To(ContainSubstring("failed calling webhook"))
 

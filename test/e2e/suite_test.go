@@ -22,6 +22,7 @@ var (
 	cluster  *localcluster.Cluster
 	operator *localcluster.Operator
 	k8s      client.Client
+	watcher  client.WithWatch
 )
 
 func TestMain(m *testing.M) {
@@ -62,6 +63,10 @@ func run(m *testing.M) int {
 	}
 	defer cluster.Stop()
 	k8s = cluster.Client
+	if watcher, err = client.NewWithWatch(cluster.Config, client.Options{Scheme: k8s.Scheme()}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	if err := cluster.InstallOperator(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "installing the operator:", err)
 		keep = true
