@@ -29,7 +29,8 @@ const (
 
 // InstallOperator applies config/default as `make deploy` would (CRDs, namespace, RBAC),
 // except the manager Deployment and the webhook Service: the operator runs as a process here,
-// so its webhook configurations point at WebhookURL.
+// so its webhook configurations and the CRDs' conversion webhook point at WebhookURL (the
+// operator's self-managed certificate injects the CA into both).
 func (c *Cluster) InstallOperator(ctx context.Context) error {
 	rendered, err := exec.Command(filepath.Join(c.opts.BinDir, "kubectl"), "kustomize",
 		filepath.Join(testenv.RepoRoot(), "config", "default")).Output()
@@ -52,6 +53,13 @@ func (c *Cluster) InstallOperator(ctx context.Context) error {
 		switch obj.GetKind() {
 		case "Deployment", "Service", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration":
 			continue
+		case "CustomResourceDefinition":
+			if _, ok, _ := unstructured.NestedMap(obj.Object, "spec", "conversion", "webhook"); ok {
+				if err := unstructured.SetNestedMap(obj.Object, map[string]any{"url": WebhookURL + "/convert"},
+					"spec", "conversion", "webhook", "clientConfig"); err != nil {
+					return err
+				}
+			}
 		}
 		if err := c.Client.Patch(ctx, obj, client.Apply, client.FieldOwner("localcluster"), client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying %s %s: %w", obj.GetKind(), obj.GetName(), err)
