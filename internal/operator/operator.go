@@ -46,8 +46,11 @@ var CRDs = []string{
 	"shards.multigres.com",
 }
 
-// Setup registers every controller with the manager.
+// Setup registers every controller with the manager, and the storage migration.
 func Setup(mgr ctrl.Manager) error {
+	if err := mgr.Add(&StorageMigration{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), CRDs: CRDs}); err != nil {
+		return err
+	}
 	for _, setup := range []func(ctrl.Manager) error{
 		multigrescluster.Setup,
 		toposerver.Setup,
