@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -41,6 +41,8 @@ type Options struct {
 	// Zones and NodesPerZone shape the simulated nodes; defaults: zone-a..c, 2 each.
 	Zones        []string
 	NodesPerZone int
+	// Audit logs the operator user's API requests to Dir/audit.log (see AuditLog).
+	Audit bool
 }
 
 // Cluster is a running local cluster.
@@ -53,6 +55,7 @@ type Cluster struct {
 	OperatorKubeconfig string
 	Client             client.Client
 	procs              []*process
+	ports              operatorPorts
 }
 
 // Start starts every component and waits until the nodes are Ready. On error, whatever was
@@ -76,10 +79,11 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := writeCerts(opts.Dir); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(3)
+	ports, err := freePorts(6)
 	if err != nil {
 		return nil, err
 	}
+	c.ports = operatorPorts{webhook: ports[3], metrics: ports[4], health: ports[5]}
 	etcdURL := "http://127.0.0.1:" + strconv.Itoa(ports[0])
 	apiPort := ports[2]
 
@@ -93,13 +97,17 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err := os.WriteFile(c.path("tokens.csv"), []byte(tokens), 0o600); err != nil {
 		return nil, err
 	}
-	if err := c.start("kube-apiserver", "--etcd-servers="+etcdURL, "--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1", "--secure-port="+strconv.Itoa(apiPort),
-		"--tls-cert-file="+c.path("apiserver.crt"), "--tls-private-key-file="+c.path("apiserver.key"),
-		"--client-ca-file="+c.path("ca.crt"), "--token-auth-file="+c.path("tokens.csv"),
-		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file="+c.path("sa.pub"),
-		"--service-account-signing-key-file="+c.path("sa.key"), "--authorization-mode=Node,RBAC",
-		"--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true"); err != nil {
+	audit, err := c.auditFlags()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.start("kube-apiserver", append([]string{"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1",
+		"--advertise-address=127.0.0.1", "--secure-port=" + strconv.Itoa(apiPort),
+		"--tls-cert-file=" + c.path("apiserver.crt"), "--tls-private-key-file=" + c.path("apiserver.key"),
+		"--client-ca-file=" + c.path("ca.crt"), "--token-auth-file=" + c.path("tokens.csv"),
+		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file=" + c.path("sa.pub"),
+		"--service-account-signing-key-file=" + c.path("sa.key"), "--authorization-mode=Node,RBAC",
+		"--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true"}, audit...)...); err != nil {
 		return nil, err
 	}
 
@@ -178,13 +186,18 @@ func (c *Cluster) writeKubeconfig(file, server, user, token string) (string, err
 	return path, clientcmd.WriteToFile(*cfg, path)
 }
 
+// waitForAPIServer waits for /readyz, which includes the bootstrap of the default RBAC roles:
+// until then a user other than system:masters (the operator) is refused even discovery.
 func (c *Cluster) waitForAPIServer(ctx context.Context) error {
+	dc, err := discovery.NewDiscoveryClientForConfig(c.Config)
+	if err != nil {
+		return err
+	}
 	return poll(ctx, time.Minute, func() error {
 		if err := c.Failed(); err != nil {
 			return backoffStop{err}
 		}
-		ns := &corev1.NamespaceList{}
-		return c.Client.List(ctx, ns)
+		return dc.RESTClient().Get().AbsPath("/readyz").Do(ctx).Error()
 	})
 }
 

@@ -14,23 +14,26 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
-// Where the operator runs on this machine: its webhook server and health endpoint.
-const (
-	WebhookURL = "https://127.0.0.1:9443"
-	healthURL  = "http://127.0.0.1:8081/readyz"
-	namePrefix = "multigres-operator-"
-)
+// namePrefix is config/default's: the operator's flags default to names with it.
+const namePrefix = "multigres-operator-"
+
+// operatorPorts are where the operator listens on this machine, chosen free per cluster so
+// several clusters (a test and `make run`, say) can run side by side.
+type operatorPorts struct{ webhook, metrics, health int }
+
+func (p operatorPorts) webhookURL() string { return fmt.Sprintf("https://127.0.0.1:%d", p.webhook) }
 
 // InstallOperator applies config/default as `make deploy` would (CRDs, namespace, RBAC),
 // except the manager Deployment and the webhook Service: the operator runs as a process here,
-// so its webhook configurations and the CRDs' conversion webhook point at WebhookURL (the
-// operator's self-managed certificate injects the CA into both).
+// so its webhook configurations and the CRDs' conversion webhook point at it on this machine
+// (the operator's self-managed certificate injects the CA into both).
 func (c *Cluster) InstallOperator(ctx context.Context) error {
 	rendered, err := exec.Command(filepath.Join(c.opts.BinDir, "kubectl"), "kustomize",
 		filepath.Join(testenv.RepoRoot(), "config", "default")).Output()
@@ -55,7 +58,7 @@ func (c *Cluster) InstallOperator(ctx context.Context) error {
 			continue
 		case "CustomResourceDefinition":
 			if _, ok, _ := unstructured.NestedMap(obj.Object, "spec", "conversion", "webhook"); ok {
-				if err := unstructured.SetNestedMap(obj.Object, map[string]any{"url": WebhookURL + "/convert"},
+				if err := unstructured.SetNestedMap(obj.Object, map[string]any{"url": c.ports.webhookURL() + "/convert"},
 					"spec", "conversion", "webhook", "clientConfig"); err != nil {
 					return err
 				}
@@ -65,7 +68,7 @@ func (c *Cluster) InstallOperator(ctx context.Context) error {
 			return fmt.Errorf("applying %s %s: %w", obj.GetKind(), obj.GetName(), err)
 		}
 	}
-	configs, err := testenv.WebhookConfigurations(WebhookURL)
+	configs, err := testenv.WebhookConfigurations(c.ports.webhookURL())
 	if err != nil {
 		return err
 	}
@@ -75,7 +78,20 @@ func (c *Cluster) InstallOperator(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return c.waitForDiscovery(ctx)
+}
+
+// waitForDiscovery waits until discovery answers for every group, the new CRDs' included: a
+// client started before that (the operator's REST mapper) fails on "server groups: unknown".
+func (c *Cluster) waitForDiscovery(ctx context.Context) error {
+	dc, err := discovery.NewDiscoveryClientForConfig(c.Config)
+	if err != nil {
+		return err
+	}
+	return poll(ctx, time.Minute, func() error {
+		_, _, err := dc.ServerGroupsAndResources()
+		return err
+	})
 }
 
 // Operator is the operator binary running against the cluster as its service account.
@@ -90,7 +106,9 @@ type Operator struct {
 func (c *Cluster) RunOperator(ctx context.Context, binary string, args ...string) (*Operator, error) {
 	o := &Operator{cluster: c, binary: binary, args: append([]string{
 		"--namespace=multigres-system", "--webhook-host=127.0.0.1",
-		"--metrics-bind-address=127.0.0.1:8080", "--health-probe-bind-address=127.0.0.1:8081",
+		fmt.Sprintf("--webhook-port=%d", c.ports.webhook),
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", c.ports.metrics),
+		fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", c.ports.health),
 	}, args...)}
 	return o, o.Start(ctx)
 }
@@ -106,7 +124,7 @@ func (o *Operator) Start(ctx context.Context) error {
 		if done, err := p.exited(); done {
 			return backoffStop{fmt.Errorf("the operator exited (%v); see %s", err, o.cluster.path("operator.log"))}
 		}
-		resp, err := http.Get(healthURL)
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", o.cluster.ports.health))
 		if err != nil {
 			return err
 		}
@@ -123,6 +141,14 @@ func (o *Operator) Stop() { o.proc.stop(15 * time.Second) }
 
 // Kill ends the operator at once, as a crash or an OOM kill would.
 func (o *Operator) Kill() { o.proc.kill() }
+
+// Pid is the operator process's id, to read its memory in /proc.
+func (o *Operator) Pid() int { return o.proc.cmd.Process.Pid }
+
+// MetricsURL is the operator's Prometheus endpoint.
+func (o *Operator) MetricsURL() string {
+	return fmt.Sprintf("http://127.0.0.1:%d/metrics", o.cluster.ports.metrics)
+}
 
 // LogPath is where the operator logs.
 func (o *Operator) LogPath() string { return o.cluster.path("operator.log") }

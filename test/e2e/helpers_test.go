@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,7 +127,12 @@ func objectSet(t *testing.T, ns string) map[string]object {
 			if owner == nil && !isClaim(obj) {
 				continue // not the operator's
 			}
-			key := fmt.Sprintf("%T/%s", obj, obj.GetName())
+			name := obj.GetName()
+			if _, ok := obj.(*batchv1.Job); ok {
+				// A registration Job's name ends in a hash of its inputs, which name the namespace.
+				name = name[:strings.LastIndex(name, "-")]
+			}
+			key := fmt.Sprintf("%T/%s", obj, name)
 			if _, dup := set[key]; dup {
 				t.Fatalf("duplicate object %s", key)
 			}
@@ -152,10 +160,18 @@ func specHash(t *testing.T, obj runtime.Object) string {
 	if claim, ok := obj.(*corev1.PersistentVolumeClaim); ok {
 		spec = claim.Spec.Resources // the volume name differs by design
 	}
+	if job, ok := obj.(*batchv1.Job); ok {
+		spec = job.Spec.Template.Spec // the selector carries the Job's own UID
+	}
 	if svc, ok := obj.(*corev1.Service); ok {
 		spec = svc.Spec.Ports // cluster IPs differ by design
 	}
 	data, _ := json.Marshal(spec)
+	// Addresses (<service>.<namespace>.svc) and etcd's cluster token (<namespace>/<name>) name
+	// the namespace; compare across namespaces.
+	ns := obj.(client.Object).GetNamespace()
+	data = bytes.ReplaceAll(data, []byte("."+ns+".svc"), []byte(".NAMESPACE.svc"))
+	data = bytes.ReplaceAll(data, []byte(`"`+ns+`/`), []byte(`"NAMESPACE/`))
 	return fmt.Sprintf("%x", sha256.Sum256(data))[:12]
 }
 
@@ -186,4 +202,25 @@ func claims(t *testing.T, ns string) map[string]string {
 		uids[c.Name] = string(c.UID)
 	}
 	return uids
+}
+
+// diff lists what differs between two object sets: missing, extra and changed objects.
+func diff(want, got map[string]object) []string {
+	var out []string
+	for k, w := range want {
+		g, ok := got[k]
+		switch {
+		case !ok:
+			out = append(out, "missing "+k)
+		case g != w:
+			out = append(out, fmt.Sprintf("changed %s: %+v, want %+v", k, g, w))
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			out = append(out, "extra "+k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
