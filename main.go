@@ -49,6 +49,8 @@ func main() {
 			Hosts:              selfcert.ServiceHosts(*webhookService, *namespace, *webhookHost),
 			MutatingWebhooks:   []string{*mutatingCfg},
 			ValidatingWebhooks: []string{*validatingCfg},
+			// The CRDs' conversion webhook is served by the same server.
+			CRDs: operator.CRDs,
 		}
 		webhookOpts.TLSOpts = []func(*tls.Config){rotator.TLSOption}
 	}

@@ -88,12 +88,12 @@ The operator logs to %s; the other components beside it. Ctrl-C stops everything
 	return nil
 }
 
-// applySamples server-side applies every object of config/samples into the example namespace.
+// applySamples server-side applies the v1beta1 samples of config/samples into the example namespace.
 func applySamples(ctx context.Context, c client.Client) error {
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
 		return err
 	}
-	objs, err := testenv.Samples()
+	objs, err := testenv.Samples("v1beta1")
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,8 @@ func (p operatorPorts) webhookURL() string { return fmt.Sprintf("https://127.0.0
 
 // InstallOperator applies config/default as `make deploy` would (CRDs, namespace, RBAC),
 // except the manager Deployment and the webhook Service: the operator runs as a process here,
-// so its webhook configurations point at it on this machine.
+// so its webhook configurations and the CRDs' conversion webhook point at it on this machine
+// (the operator's self-managed certificate injects the CA into both).
 func (c *Cluster) InstallOperator(ctx context.Context) error {
 	rendered, err := exec.Command(filepath.Join(c.opts.BinDir, "kubectl"), "kustomize",
 		filepath.Join(testenv.RepoRoot(), "config", "default")).Output()
@@ -55,6 +56,13 @@ func (c *Cluster) InstallOperator(ctx context.Context) error {
 		switch obj.GetKind() {
 		case "Deployment", "Service", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration":
 			continue
+		case "CustomResourceDefinition":
+			if _, ok, _ := unstructured.NestedMap(obj.Object, "spec", "conversion", "webhook"); ok {
+				if err := unstructured.SetNestedMap(obj.Object, map[string]any{"url": c.ports.webhookURL() + "/convert"},
+					"spec", "conversion", "webhook", "clientConfig"); err != nil {
+					return err
+				}
+			}
 		}
 		if err := c.Client.Patch(ctx, obj, client.Apply, client.FieldOwner("localcluster"), client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying %s %s: %w", obj.GetKind(), obj.GetName(), err)

@@ -3,12 +3,14 @@
 package operator
 
 import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	multigresv1alpha1 "github.com/multigres/multigres-operator/api/v1alpha1"
+	multigresv1beta1 "github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
@@ -20,16 +22,35 @@ import (
 // Name is the operator's field owner and event source.
 const Name = resolve.ManagedBy
 
-// NewScheme knows the built-in kinds and every multigres.com kind.
+// NewScheme knows the built-in kinds, CustomResourceDefinitions (the certificate rotator and
+// the storage migration write them) and every multigres.com kind in both versions: v1beta1,
+// the hub and storage version, and v1alpha1, which converts through it.
 func NewScheme() *k8sruntime.Scheme {
 	s := k8sruntime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(s))
+	utilruntime.Must(apiextensionsv1.AddToScheme(s))
+	utilruntime.Must(multigresv1beta1.AddToScheme(s))
 	utilruntime.Must(multigresv1alpha1.AddToScheme(s))
+	utilruntime.Must(s.SetVersionPriority(multigresv1beta1.GroupVersion, multigresv1alpha1.GroupVersion))
 	return s
 }
 
-// Setup registers every controller with the manager.
+// CRDs are the names of the operator's CustomResourceDefinitions: their conversion webhook is
+// the operator's, and they are migrated to the storage version at start.
+var CRDs = []string{
+	"multigresclusters.multigres.com",
+	"deploymenttemplates.multigres.com",
+	"toposervers.multigres.com",
+	"cells.multigres.com",
+	"tablegroups.multigres.com",
+	"shards.multigres.com",
+}
+
+// Setup registers every controller with the manager, and the storage migration.
 func Setup(mgr ctrl.Manager) error {
+	if err := mgr.Add(&StorageMigration{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), CRDs: CRDs}); err != nil {
+		return err
+	}
 	for _, setup := range []func(ctrl.Manager) error{
 		multigrescluster.Setup,
 		toposerver.Setup,

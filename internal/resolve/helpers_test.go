@@ -20,7 +20,7 @@ const samplesDir = "../../config/samples"
 // loadSamples decodes the sample cluster and templates, the single source of the example.
 func loadSamples(t testing.TB) (*v1alpha1.MultigresCluster, map[string]*v1alpha1.DeploymentTemplate) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(samplesDir, "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(samplesDir, "multigres_v1alpha1_*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples in %s: %v", samplesDir, err)
 	}

@@ -9,14 +9,16 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// Samples reads every object of config/samples, one per file, as kubectl would send it.
-func Samples() ([]*unstructured.Unstructured, error) {
-	files, err := filepath.Glob(filepath.Join(RepoRoot(), "config", "samples", "*.yaml"))
+// Samples reads every object of config/samples in version (v1alpha1 or v1beta1: the files
+// multigres_<version>_*.yaml), one per file, as kubectl would send it. Both versions describe
+// the same objects.
+func Samples(version string) ([]*unstructured.Unstructured, error) {
+	files, err := filepath.Glob(filepath.Join(RepoRoot(), "config", "samples", "multigres_"+version+"_*.yaml"))
 	if err != nil {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("no samples in config/samples")
+		return nil, fmt.Errorf("no %s samples in config/samples", version)
 	}
 	objs := make([]*unstructured.Unstructured, 0, len(files))
 	for _, f := range files {

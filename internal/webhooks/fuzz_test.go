@@ -54,7 +54,7 @@ func FuzzValidators(f *testing.F) {
 
 // sampleInput is the design document's example as a fuzz seed.
 func sampleInput(f *testing.F) []byte {
-	files, err := filepath.Glob("../../config/samples/*.yaml")
+	files, err := filepath.Glob("../../config/samples/multigres_v1alpha1_*.yaml")
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no samples: %v", err)
 	}

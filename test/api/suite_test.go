@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -34,6 +35,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = env.Stop() }()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := testenv.ServeConversion(ctx, env); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	if k8s, err = client.New(cfg, client.Options{Scheme: env.Scheme}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

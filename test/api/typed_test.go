@@ -13,15 +13,19 @@ import (
 // field the way encoding/json does; the samples must still pass the CEL rules when sent that
 // way, for example no empty "resources: {}" beside a deploymentTemplate.
 func TestSamplesAcceptedFromTypedClient(t *testing.T) {
-	g := NewWithT(t)
-	ctx := context.Background()
-	ns := newNamespace(t, "typed")
-	for _, sample := range samples(t) {
-		typed, err := k8s.Scheme().New(sample.GroupVersionKind())
-		g.Expect(err).NotTo(HaveOccurred())
-		g.Expect(runtime.DefaultUnstructuredConverter.FromUnstructured(sample.Object, typed)).To(Succeed())
-		obj := typed.(client.Object)
-		obj.SetNamespace(ns)
-		g.Expect(k8s.Create(ctx, obj)).To(Succeed(), "%s %s", sample.GetKind(), sample.GetName())
+	for _, version := range []string{"v1alpha1", "v1beta1"} {
+		t.Run(version, func(t *testing.T) {
+			g := NewWithT(t)
+			ctx := context.Background()
+			ns := newNamespace(t, "typed-"+version)
+			for _, sample := range samples(t, version) {
+				typed, err := k8s.Scheme().New(sample.GroupVersionKind())
+				g.Expect(err).NotTo(HaveOccurred())
+				g.Expect(runtime.DefaultUnstructuredConverter.FromUnstructured(sample.Object, typed)).To(Succeed())
+				obj := typed.(client.Object)
+				obj.SetNamespace(ns)
+				g.Expect(k8s.Create(ctx, obj)).To(Succeed(), "%s %s", sample.GetKind(), sample.GetName())
+			}
+		})
 	}
 }

@@ -18,8 +18,10 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -31,7 +33,9 @@ func TestInstallManifestsApply(t *testing.T) {
 
 	env, err := testenv.New()
 	g.Expect(err).NotTo(HaveOccurred())
-	env.CRDDirectoryPaths = append(env.CRDDirectoryPaths, certManagerCRDs(t))
+	// Only cert-manager's CRDs: the manifests install the operator's own, and envtest would
+	// point their conversion webhook at a local URL that the manifests' Service cannot replace.
+	env.CRDDirectoryPaths = []string{certManagerCRDs(t)}
 	g.Expect(certmanagerv1.AddToScheme(env.Scheme)).To(Succeed())
 	cfg, err := env.Start()
 	g.Expect(err).NotTo(HaveOccurred())
@@ -66,6 +70,27 @@ func TestInstallManifestsApply(t *testing.T) {
 		g.Expect(w.ClientConfig.Service.Namespace).To(Equal("multigres-system"))
 	}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: "multigres-operator-mutating-webhook-configuration"}, &admissionregistrationv1.MutatingWebhookConfiguration{})).To(Succeed())
+	// Every CRD converts through the operator's webhook Service; v1beta1 is stored.
+	for _, name := range operator.CRDs {
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, crd)).To(Succeed())
+		g.Expect(crd.Spec.Conversion.Strategy).To(Equal(apiextensionsv1.WebhookConverter), name)
+		svc := crd.Spec.Conversion.Webhook.ClientConfig.Service
+		g.Expect(svc.Name).To(Equal("multigres-operator-webhook-service"), name)
+		g.Expect(svc.Namespace).To(Equal("multigres-system"), name)
+		g.Expect(*svc.Path).To(Equal("/convert"), name)
+		g.Expect(crd.Spec.Conversion.Webhook.ConversionReviewVersions).To(Equal([]string{"v1"}), name)
+		var versions []string
+		for _, v := range crd.Spec.Versions {
+			g.Expect(v.Served).To(BeTrue(), name+" "+v.Name)
+			if v.Storage {
+				versions = append(versions, v.Name+" (storage)")
+			} else {
+				versions = append(versions, v.Name)
+			}
+		}
+		g.Expect(versions).To(ConsistOf("v1alpha1", "v1beta1 (storage)"), name)
+	}
 
 	apply("certmanager")
 	cert := &certmanagerv1.Certificate{}
@@ -79,6 +104,11 @@ func TestInstallManifestsApply(t *testing.T) {
 	})).To(BeTrue(), "the manager mounts the Secret cert-manager writes")
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(validating), validating)).To(Succeed())
 	g.Expect(validating.Annotations).To(HaveKeyWithValue("cert-manager.io/inject-ca-from", "multigres-system/"+cert.Name))
+	for _, name := range operator.CRDs {
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, crd)).To(Succeed())
+		g.Expect(crd.Annotations).To(HaveKeyWithValue("cert-manager.io/inject-ca-from", "multigres-system/"+cert.Name), name)
+	}
 }
 
 // certManagerCRDs is deploy/crds of the cert-manager Go module this project requires.

@@ -36,7 +36,7 @@ func createNamespace(t *testing.T, name string) {
 func applySamples(t *testing.T, ns string) {
 	t.Helper()
 	g := NewWithT(t)
-	objs, err := testenv.Samples()
+	objs, err := testenv.Samples("v1alpha1")
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, obj := range objs {
 		obj.SetNamespace(ns)

@@ -14,14 +14,18 @@ import (
 	. "github.com/onsi/gomega"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/selfcert"
 	"github.com/multigres/multigres-operator/internal/testenv"
 	"github.com/multigres/multigres-operator/internal/webhooks"
@@ -54,12 +58,21 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 		}
 	}
 	g.Expect(k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "multigres-system"}})).To(Succeed())
+	// The CRDs' conversion webhook is the operator's server too, with no CA until the rotator
+	// injects one.
+	for _, name := range operator.CRDs {
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, crd)).To(Succeed())
+		crd.Spec.Conversion.Webhook.ClientConfig = &apiextensionsv1.WebhookClientConfig{URL: ptr.To(fmt.Sprintf("https://127.0.0.1:%d/convert", port))}
+		g.Expect(k8s.Update(ctx, crd)).To(Succeed())
+	}
 
 	rotator := &selfcert.Rotator{
 		Secret:             types.NamespacedName{Namespace: "multigres-system", Name: "multigres-operator-webhook-cert"},
 		Hosts:              selfcert.ServiceHosts("multigres-operator-webhook-service", "multigres-system", "127.0.0.1"),
 		MutatingWebhooks:   mutating,
 		ValidatingWebhooks: validating,
+		CRDs:               operator.CRDs,
 		Interval:           time.Second,
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
@@ -89,6 +102,11 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 				g.Expect(w.ClientConfig.CABundle).To(Equal(ca))
 			}
 		}
+		for _, name := range operator.CRDs {
+			crd := &apiextensionsv1.CustomResourceDefinition{}
+			g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, crd)).To(Succeed())
+			g.Expect(crd.Spec.Conversion.Webhook.ClientConfig.CABundle).To(Equal(ca), name)
+		}
 	}, 10*time.Second).Should(Succeed())
 
 	// The API server calls the webhook over TLS: an invalid cluster is refused by it.
@@ -105,6 +123,13 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 		return err.Error()
 	}, 20*time.Second).Should(And(ContainSubstring(`admission webhook "vmultigrescluster-v1alpha1.multigres.com" denied the request`),
 		ContainSubstring("spec.multiadmin.deploymentTemplate")))
+	// It converts v1alpha1 to the storage version v1beta1 and back over TLS too.
+	template := &v1alpha1.DeploymentTemplate{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "small"},
+		Spec:       v1alpha1.DeploymentTemplateSpec{MultiGateway: &v1alpha1.StatelessSpec{Replicas: ptr.To[int32](2)}},
+	}
+	g.Expect(k8s.Create(ctx, template)).To(Succeed())
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(template), &v1beta1.DeploymentTemplate{})).To(Succeed())
 
 	// A certificate about to expire is replaced, and the new CA injected.
 	old, err := selfcert.Generate(rotator.Hosts, time.Now().Add(-360*24*time.Hour), 365*24*time.Hour)
@@ -118,6 +143,9 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 		m := &admissionregistrationv1.MutatingWebhookConfiguration{}
 		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: mutating[0]}, m)).To(Succeed())
 		g.Expect(m.Webhooks[0].ClientConfig.CABundle).To(Equal(secret.Data["ca.crt"]))
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: operator.CRDs[0]}, crd)).To(Succeed())
+		g.Expect(crd.Spec.Conversion.Webhook.ClientConfig.CABundle).To(Equal(secret.Data["ca.crt"]))
 	}, 20*time.Second).Should(Succeed())
 }
 

@@ -15,7 +15,7 @@ import (
 // as a user would, and returns the sample cluster as sent.
 func applySamples(t *testing.T, ns string, templatesOnly bool) *v1alpha1.MultigresCluster {
 	t.Helper()
-	objs, err := testenv.Samples()
+	objs, err := testenv.Samples("v1alpha1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func newNamespace(t *testing.T, name string) string {
 // applySamples creates config/samples in ns as kubectl would and returns the cluster.
 func applySamples(t *testing.T, ns string) *v1alpha1.MultigresCluster {
 	t.Helper()
-	objs, err := testenv.Samples()
+	objs, err := testenv.Samples("v1alpha1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,6 +51,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = env.Stop() }()
+	conversionCtx, stopConversion := context.WithCancel(context.Background())
+	defer stopConversion()
+	if err := testenv.ServeConversion(conversionCtx, env); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 
 	operatorCfg := rest.CopyConfig(cfg)
 	operatorCfg.WrapTransport = writes.wrap
