@@ -116,12 +116,16 @@ func TestSampleTree(t *testing.T) {
 	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionTrue, multigrescluster.ReasonAvailable)
 	haveCondition(g, c, v1alpha1.ConditionProgressing, metav1.ConditionFalse, multigrescluster.ReasonReconciliationComplete)
 	haveCondition(g, c, v1alpha1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
-	g.Expect(c.Status.Databases["production_db"]).To(Equal(v1alpha1.DatabaseStatusSummary{
-		DesiredInstances: 14, ReadyInstances: 14, ServingWrites: metav1.ConditionTrue}))
+	// Conditions and the other status fields are patched in separate requests: wait for both.
 	all := v1alpha1.CellStatusSummary{GatewayAvailable: metav1.ConditionTrue, MultiOrchAvailable: metav1.ConditionTrue, TopoServerAvailable: metav1.ConditionTrue}
-	g.Expect(c.Status.Cells).To(Equal(map[string]v1alpha1.CellStatusSummary{"us-east-1": all, "us-west-2": all}))
-	g.Expect(c.Status.MultiAdmin.Available).To(Equal(metav1.ConditionTrue))
-	g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(metav1.ConditionTrue))
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
+		g.Expect(c.Status.Databases["production_db"]).To(Equal(v1alpha1.DatabaseStatusSummary{
+			DesiredInstances: 14, ReadyInstances: 14, ServingWrites: metav1.ConditionTrue}))
+		g.Expect(c.Status.Cells).To(Equal(map[string]v1alpha1.CellStatusSummary{"us-east-1": all, "us-west-2": all}))
+		g.Expect(c.Status.MultiAdmin.Available).To(Equal(metav1.ConditionTrue))
+		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(metav1.ConditionTrue))
+	}, timeout, poll).Should(Succeed())
 
 	// The password survives reconciles.
 	converge(g, ns)
