@@ -41,11 +41,11 @@ const (
 func Labels(cluster, component string) map[string]string {
 	return map[string]string{
 		v1beta1.LabelCluster: cluster,
-		LabelName:             AppName,
-		LabelInstance:         cluster,
-		LabelComponent:        component,
-		LabelManagedBy:        ManagedBy,
-		LabelPartOf:           AppName,
+		LabelName:            AppName,
+		LabelInstance:        cluster,
+		LabelComponent:       component,
+		LabelManagedBy:       ManagedBy,
+		LabelPartOf:          AppName,
 	}
 }
 
