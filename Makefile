@@ -53,6 +53,11 @@ test: verify lint controlplane ## Verify generated files, lint, and run every te
 test-e2e: ## Run the end-to-end tests: the operator binary on a whole local cluster (kwok nodes).
 	E2E=1 KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go test ./test/e2e/ -count=1 -timeout 40m -v
 
+# BENCH_ARGS narrows it, e.g. BENCH_ARGS='-clusters 1,10 -shards 8 -stalled 0 -idle 20s'.
+.PHONY: bench
+bench: ## Measure convergence, API load and memory for growing workloads (docs/performance.md).
+	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go run ./test/bench $(BENCH_ARGS)
+
 .PHONY: build
 build: ## Build the operator binary into bin/manager.
 	go build -o bin/manager .

@@ -101,13 +101,15 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The Service range is a /16: each example cluster takes 5 cluster IPs (multiadmin, two
+	// gateways, two etcd clients), and a /24 runs out before 100 of them (make bench).
 	if err := c.start("kube-apiserver", append([]string{"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1", "--secure-port=" + strconv.Itoa(apiPort),
 		"--tls-cert-file=" + c.path("apiserver.crt"), "--tls-private-key-file=" + c.path("apiserver.key"),
 		"--client-ca-file=" + c.path("ca.crt"), "--token-auth-file=" + c.path("tokens.csv"),
 		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file=" + c.path("sa.pub"),
 		"--service-account-signing-key-file=" + c.path("sa.key"), "--authorization-mode=Node,RBAC",
-		"--service-cluster-ip-range=10.0.0.0/24", "--allow-privileged=true"}, audit...)...); err != nil {
+		"--service-cluster-ip-range=10.0.0.0/16", "--allow-privileged=true"}, audit...)...); err != nil {
 		return nil, err
 	}
 

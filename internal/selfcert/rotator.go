@@ -57,7 +57,7 @@ func (r *Rotator) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error)
 	return nil, fmt.Errorf("the webhook certificate is not ready yet")
 }
 
-// Ready is a readiness check: ready once a certificate is loaded.
+// Ready is a readiness check: ready once the CA is injected and the certificate served.
 func (r *Rotator) Ready(*http.Request) error {
 	_, err := r.GetCertificate(nil)
 	return err
@@ -70,7 +70,7 @@ func (r *Rotator) Start(ctx context.Context) error {
 	for {
 		if err := r.Ensure(ctx); err != nil {
 			log.Error(err, "keeping the webhook certificate; will retry")
-			interval = time.Minute
+			interval = 5 * time.Second
 		} else {
 			interval = orDefault(r.Interval, time.Hour)
 		}
@@ -92,8 +92,13 @@ func (r *Rotator) Ensure(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Inject first: serving (and so readiness) then means the API server trusts the
+	// certificate, for admission and for conversion.
+	if err := r.inject(ctx, bundle.CACert); err != nil {
+		return err
+	}
 	r.serving.Store(&cert)
-	return r.inject(ctx, bundle.CACert)
+	return nil
 }
 
 func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {

@@ -19,7 +19,9 @@ func Setup(mgr ctrl.Manager) error {
 	if err != nil {
 		return err
 	}
-	reader := mgr.GetClient()
+	// Admission reads past the cache: a template applied a moment before its cluster (one
+	// `kubectl apply -f` of both) may not be in the cache yet, and admission must not guess.
+	reader := mgr.GetAPIReader()
 	cluster := &Cluster{Reader: reader}
 	template := &Template{Reader: reader}
 	for _, err := range []error{
