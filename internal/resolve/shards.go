@@ -39,13 +39,22 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 	return shards
 }
 
+// ManagedCellTopo is the spec of cell's own managed topo server; nil when the cell uses the
+// global or an external topo server.
+func ManagedCellTopo(cell *v1beta1.Cell) *v1beta1.TopoServerSpec {
+	if cell.Spec.TopoServer == nil {
+		return nil
+	}
+	return cell.Spec.TopoServer.Managed
+}
+
 // CellTopoServer is the managed local TopoServer of cell, for the Cell controller; nil when
 // the cell uses the global or an external topo server. It shares the Cell's name.
 func CellTopoServer(cell *v1beta1.Cell) *v1beta1.TopoServer {
-	if cell.Spec.TopoServer == nil || cell.Spec.TopoServer.Managed == nil {
+	spec := ManagedCellTopo(cell)
+	if spec == nil {
 		return nil
 	}
-	spec := cell.Spec.TopoServer.Managed
 	return &v1beta1.TopoServer{
 		TypeMeta: typeMeta("TopoServer"),
 		ObjectMeta: objectMeta(cell.Namespace, cell.Name, withLabels(cell.Labels, ComponentTopoServer,

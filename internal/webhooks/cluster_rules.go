@@ -84,7 +84,7 @@ func Warnings(res *resolve.Result) []string {
 		etcd("spec.globalTopoServer", res.GlobalTopoServer.Spec.Replicas)
 	}
 	for _, cell := range res.Cells {
-		if m := managedCellTopo(&cell); m != nil {
+		if m := resolve.ManagedCellTopo(&cell); m != nil {
 			etcd(fmt.Sprintf("cell %s topoServer", cell.Spec.Name), m.Replicas)
 		}
 	}
@@ -152,7 +152,7 @@ func ValidateClusterUpdate(oldC, newC *v1beta1.MultigresCluster, oldRes, newRes 
 		errs = append(errs, sameEtcd(spec.Child("globalTopoServer", "managed"), &o.Spec, &n.Spec)...)
 	}
 	for i, cell := range newRes.Cells {
-		n := managedCellTopo(&cell)
+		n := resolve.ManagedCellTopo(&cell)
 		o := oldCellTopo(oldRes, cell.Spec.Name)
 		if o != nil && n != nil {
 			errs = append(errs, sameEtcd(spec.Child("cells").Index(i).Child("spec", "topoServer", "managed"), o, n)...)
@@ -238,16 +238,8 @@ func indexOf(c *v1beta1.MultigresCluster, db, tg string) (int, int) {
 func oldCellTopo(res *resolve.Result, cell string) *v1beta1.TopoServerSpec {
 	for _, c := range res.Cells {
 		if c.Spec.Name == cell {
-			return managedCellTopo(&c)
+			return resolve.ManagedCellTopo(&c)
 		}
 	}
 	return nil
-}
-
-// managedCellTopo is a resolved cell's managed topo server spec, nil if it has none.
-func managedCellTopo(c *v1beta1.Cell) *v1beta1.TopoServerSpec {
-	if c.Spec.TopoServer == nil {
-		return nil
-	}
-	return c.Spec.TopoServer.Managed
 }
