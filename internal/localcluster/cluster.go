@@ -132,8 +132,11 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 
 	admin := []string{"--kubeconfig=" + c.Kubeconfig, "--authentication-kubeconfig=" + c.Kubeconfig,
 		"--authorization-kubeconfig=" + c.Kubeconfig, "--leader-elect=false", "--secure-port=0"}
+	// Each controller runs as its own service account, as on a real cluster: the garbage
+	// collector is system:serviceaccount:kube-system:generic-garbage-collector, which the
+	// operator's read-only-children webhook lets delete children.
 	if err := c.start("kube-controller-manager", append(admin, "--service-account-private-key-file="+c.path("sa.key"),
-		"--root-ca-file="+c.path("ca.crt"), "--controllers=*")...); err != nil {
+		"--root-ca-file="+c.path("ca.crt"), "--controllers=*", "--use-service-account-credentials=true")...); err != nil {
 		return nil, err
 	}
 	if err := c.start("kube-scheduler", admin...); err != nil {

@@ -18,6 +18,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -81,16 +83,25 @@ func (c *Cluster) InstallOperator(ctx context.Context) error {
 	return c.waitForDiscovery(ctx)
 }
 
-// waitForDiscovery waits until discovery answers for every group, the new CRDs' included: a
-// client started before that (the operator's REST mapper) fails on "server groups: unknown".
+// waitForDiscovery waits until discovery serves every multigres.com kind in every version
+// (new CRDs appear there a moment after they are created): the operator's REST mapper fails
+// on a kind it cannot find.
 func (c *Cluster) waitForDiscovery(ctx context.Context) error {
 	dc, err := discovery.NewDiscoveryClientForConfig(c.Config)
 	if err != nil {
 		return err
 	}
 	return poll(ctx, time.Minute, func() error {
-		_, _, err := dc.ServerGroupsAndResources()
-		return err
+		for _, gv := range operator.NewScheme().PrioritizedVersionsForGroup(v1alpha1.GroupVersion.Group) {
+			resources, err := dc.ServerResourcesForGroupVersion(gv.String())
+			if err != nil {
+				return err
+			}
+			if len(resources.APIResources) < 2*len(operator.CRDs) { // each kind and its status
+				return fmt.Errorf("discovery lists %d resources of %s", len(resources.APIResources), gv)
+			}
+		}
+		return nil
 	})
 }
 
