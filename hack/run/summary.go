@@ -10,7 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // watchTree prints a summary of the example namespace's tree whenever it changes, until ctx
@@ -37,11 +37,11 @@ func summary(ctx context.Context, c client.Client) string {
 		kind string
 		list client.ObjectList
 	}{
-		{"MultigresCluster", &v1alpha1.MultigresClusterList{}},
-		{"TopoServer", &v1alpha1.TopoServerList{}},
-		{"Cell", &v1alpha1.CellList{}},
-		{"TableGroup", &v1alpha1.TableGroupList{}},
-		{"Shard", &v1alpha1.ShardList{}},
+		{"MultigresCluster", &v1beta1.MultigresClusterList{}},
+		{"TopoServer", &v1beta1.TopoServerList{}},
+		{"Cell", &v1beta1.CellList{}},
+		{"TableGroup", &v1beta1.TableGroupList{}},
+		{"Shard", &v1beta1.ShardList{}},
 	}
 	for _, l := range lists {
 		if err := c.List(ctx, l.list, client.InNamespace(namespace)); err != nil {
@@ -52,7 +52,7 @@ func summary(ctx context.Context, c client.Client) string {
 		available := 0
 		for _, item := range items {
 			if conds, ok := item.(interface{ GetConditions() []metav1.Condition }); ok &&
-				meta.IsStatusConditionTrue(conds.GetConditions(), v1alpha1.ConditionAvailable) {
+				meta.IsStatusConditionTrue(conds.GetConditions(), v1beta1.ConditionAvailable) {
 				available++
 			}
 		}

@@ -6,7 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components/pss"
 )
 
@@ -15,7 +15,7 @@ var (
 	img  = Image{Name: "ghcr.io/multigres/multigres:v1", PullPolicy: corev1.PullIfNotPresent}
 	pool = Pool{
 		PostgresImage: Image{Name: "ghcr.io/multigres/pgctld:v1"}, PoolerImage: img, Topo: topo,
-		Type: v1alpha1.PoolTypeReadOnly, Cell: "us-east-1", Database: "production_db",
+		Type: v1beta1.PoolTypeReadOnly, Cell: "us-east-1", Database: "production_db",
 		TableGroup: "orders_tg", Shard: "0", Service: "tg-0-us-east-1-readonly", Namespace: "ns",
 		CredentialsSecret: "c-postgres-credentials",
 	}
@@ -128,7 +128,7 @@ func TestEnvironment(t *testing.T) {
 
 func TestPoolerType(t *testing.T) {
 	replica := pool
-	replica.Type = v1alpha1.PoolTypeReplica
+	replica.Type = v1beta1.PoolTypeReplica
 	if got := envOf(MultiPooler(replica))[PoolerTypeEnv]; got != "REPLICA" {
 		t.Errorf("replica pool: %s = %q, want REPLICA", PoolerTypeEnv, got)
 	}
@@ -212,13 +212,13 @@ func TestRegistrationJobName(t *testing.T) {
 
 func TestRetentionPolicyDefaultsToRetain(t *testing.T) {
 	for _, tc := range []struct {
-		in                  *v1alpha1.VolumeRetentionPolicy
+		in                  *v1beta1.VolumeRetentionPolicy
 		whenDeleted, scaled string
 	}{
 		{nil, "Retain", "Retain"},
-		{&v1alpha1.VolumeRetentionPolicy{}, "Retain", "Retain"},
-		{&v1alpha1.VolumeRetentionPolicy{WhenDeleted: v1alpha1.DeleteVolume}, "Delete", "Retain"},
-		{&v1alpha1.VolumeRetentionPolicy{WhenScaled: v1alpha1.DeleteVolume}, "Retain", "Delete"},
+		{&v1beta1.VolumeRetentionPolicy{}, "Retain", "Retain"},
+		{&v1beta1.VolumeRetentionPolicy{WhenDeleted: v1beta1.DeleteVolume}, "Delete", "Retain"},
+		{&v1beta1.VolumeRetentionPolicy{WhenScaled: v1beta1.DeleteVolume}, "Retain", "Delete"},
 	} {
 		got := RetentionPolicy(tc.in)
 		if string(got.WhenDeleted) != tc.whenDeleted || string(got.WhenScaled) != tc.scaled {

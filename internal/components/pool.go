@@ -3,7 +3,7 @@ package components
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Pool is one pod of a shard pool: postgres (run by pgctld) and multipooler side by side,
@@ -12,7 +12,7 @@ type Pool struct {
 	PostgresImage Image
 	PoolerImage   Image
 	Topo          GlobalTopo
-	Type          v1alpha1.PoolType
+	Type          v1beta1.PoolType
 	// Cell, Database, TableGroup and Shard are the logical names the pooler registers under.
 	Cell, Database, TableGroup, Shard string
 	// Service is the headless Service that gives the pods DNS names in Namespace.
@@ -30,8 +30,8 @@ const PoolerTypeEnv = "MT_POOLER_TYPE"
 
 // PoolerType is the topology role of a pool's poolers: REPLICA pools may be elected primary,
 // RDONLY pools only serve reads.
-func PoolerType(t v1alpha1.PoolType) string {
-	if t == v1alpha1.PoolTypeReadOnly {
+func PoolerType(t v1beta1.PoolType) string {
+	if t == v1beta1.PoolTypeReadOnly {
 		return "RDONLY"
 	}
 	return "REPLICA"

@@ -3,7 +3,7 @@ package components
 import (
 	"fmt"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // GlobalTopo is where a Multigres service finds the global topology.
@@ -24,7 +24,7 @@ func (t GlobalTopo) flags() []string {
 
 // TopoFrom is the global topology of a child spec's reference. The cluster controller always
 // fills in the address; a reference that names only the managed client Service still works.
-func TopoFrom(ref v1alpha1.GlobalTopoServerRef, namespace string) GlobalTopo {
+func TopoFrom(ref v1beta1.GlobalTopoServerRef, namespace string) GlobalTopo {
 	addr := ref.Address
 	if addr == "" && ref.ClientServiceName != "" {
 		addr = fmt.Sprintf("%s.%s.svc:%d", ref.ClientServiceName, namespace, EtcdClientPort)

@@ -9,7 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 func metaWithLabels(labels map[string]string) metav1.ObjectMeta {
@@ -42,7 +42,7 @@ type StatefulSet struct {
 	Replicas  int32
 	Template  corev1.PodTemplateSpec
 	DataClaim corev1.PersistentVolumeClaimSpec
-	Retention *v1alpha1.VolumeRetentionPolicy
+	Retention *v1beta1.VolumeRetentionPolicy
 }
 
 // BuildStatefulSet starts all pods at once (Parallel): etcd members must find each other to
@@ -67,15 +67,15 @@ func BuildStatefulSet(s StatefulSet) *appsv1.StatefulSet {
 }
 
 // RetentionPolicy maps the API's policy to the StatefulSet's; anything unset is Retain.
-func RetentionPolicy(p *v1alpha1.VolumeRetentionPolicy) *appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy {
+func RetentionPolicy(p *v1beta1.VolumeRetentionPolicy) *appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy {
 	out := &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
 		WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
 		WhenScaled:  appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
 	}
-	if p != nil && p.WhenDeleted == v1alpha1.DeleteVolume {
+	if p != nil && p.WhenDeleted == v1beta1.DeleteVolume {
 		out.WhenDeleted = appsv1.DeletePersistentVolumeClaimRetentionPolicyType
 	}
-	if p != nil && p.WhenScaled == v1alpha1.DeleteVolume {
+	if p != nil && p.WhenScaled == v1beta1.DeleteVolume {
 		out.WhenScaled = appsv1.DeletePersistentVolumeClaimRetentionPolicyType
 	}
 	return out

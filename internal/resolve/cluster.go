@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
@@ -17,13 +17,13 @@ import (
 // memory with the inputs.
 type Result struct {
 	// GlobalTopoServer is nil when the global topo server is external.
-	GlobalTopoServer *v1alpha1.TopoServer
+	GlobalTopoServer *v1beta1.TopoServer
 	// GlobalTopo is where every child finds the global topology.
-	GlobalTopo v1alpha1.GlobalTopoServerRef
+	GlobalTopo v1beta1.GlobalTopoServerRef
 	MultiAdmin MultiAdmin
 	// Cells and TableGroups are in spec order.
-	Cells       []v1alpha1.Cell
-	TableGroups []v1alpha1.TableGroup
+	Cells       []v1beta1.Cell
+	TableGroups []v1beta1.TableGroup
 	// DesiredInstances is, per database, the sum of pool replicas over all its shards.
 	DesiredInstances map[string]int32
 }
@@ -34,7 +34,7 @@ type MultiAdmin struct {
 	Name             string
 	Namespace        string
 	Labels           map[string]string
-	Spec             v1alpha1.StatelessSpec
+	Spec             v1beta1.StatelessSpec
 	Image            string
 	ImagePullPolicy  corev1.PullPolicy
 	ImagePullSecrets []corev1.LocalObjectReference
@@ -42,7 +42,7 @@ type MultiAdmin struct {
 
 // Cluster resolves c. templates are the DeploymentTemplates of c's namespace, by name. On
 // any error the result is nil and every problem found is returned.
-func Cluster(c *v1alpha1.MultigresCluster, templates map[string]*v1alpha1.DeploymentTemplate) (*Result, field.ErrorList) {
+func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.DeploymentTemplate) (*Result, field.ErrorList) {
 	r := &resolver{c: c, templates: templates, errs: Validate(c)}
 	res := &Result{DesiredInstances: map[string]int32{}}
 	res.GlobalTopoServer, res.GlobalTopo = r.globalTopo()
@@ -74,7 +74,7 @@ func Cluster(c *v1alpha1.MultigresCluster, templates map[string]*v1alpha1.Deploy
 }
 
 // cell resolves spec.cells[i].
-func (r *resolver) cell(i int, global v1alpha1.GlobalTopoServerRef) v1alpha1.Cell {
+func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef) v1beta1.Cell {
 	cfg := r.c.Spec.Cells[i]
 	path := field.NewPath("spec", "cells").Index(i).Child("spec")
 	all := make([]string, 0, len(r.c.Spec.Cells))
@@ -84,15 +84,15 @@ func (r *resolver) cell(i int, global v1alpha1.GlobalTopoServerRef) v1alpha1.Cel
 	slices.Sort(all) // a set: reordering spec.cells must not rewrite every Cell
 	tr := r.c.Spec.TopologyReconciliation
 	if tr == nil {
-		tr = &v1alpha1.TopologyReconciliation{}
+		tr = &v1beta1.TopologyReconciliation{}
 	}
-	return v1alpha1.Cell{
+	return v1beta1.Cell{
 		TypeMeta: typeMeta("Cell"),
 		ObjectMeta: objectMeta(r.c.Namespace, names.Cell(r.c.Name, cfg.Name),
-			r.labels(ComponentCell, v1alpha1.LabelCell, cfg.Name)),
-		Spec: v1alpha1.CellSpec{
+			r.labels(ComponentCell, v1beta1.LabelCell, cfg.Name)),
+		Spec: v1beta1.CellSpec{
 			Name: cfg.Name,
-			Images: v1alpha1.CellImages{
+			Images: v1beta1.CellImages{
 				ImagePullPolicy:  r.pullPolicy(),
 				ImagePullSecrets: r.pullSecrets(),
 				MultiGateway:     cmp.Or(r.c.Spec.Images.MultiGateway, DefaultMultigresImage),
@@ -103,7 +103,7 @@ func (r *resolver) cell(i int, global v1alpha1.GlobalTopoServerRef) v1alpha1.Cel
 			GlobalTopoServer: global,
 			TopoServer:       r.cellTopo(path.Child("topoServer"), cfg.Name, cfg.Spec.TopoServer),
 			AllCells:         all,
-			TopologyReconciliation: v1alpha1.TopologyReconciliation{
+			TopologyReconciliation: v1beta1.TopologyReconciliation{
 				RegisterCell: ptr(boolOr(tr.RegisterCell, DefaultRegisterCell)),
 				PruneTablets: ptr(boolOr(tr.PruneTablets, DefaultPruneTablets)),
 			},
@@ -112,7 +112,7 @@ func (r *resolver) cell(i int, global v1alpha1.GlobalTopoServerRef) v1alpha1.Cel
 }
 
 // tableGroup resolves spec.databases[i].spec.tablegroups[j].
-func (r *resolver) tableGroup(i, j int, global v1alpha1.GlobalTopoServerRef) v1alpha1.TableGroup {
+func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef) v1beta1.TableGroup {
 	db := r.c.Spec.Databases[i].Name
 	cfg := &r.c.Spec.Databases[i].Spec.TableGroups[j]
 	path := tableGroupPath(i, j)
@@ -120,18 +120,18 @@ func (r *resolver) tableGroup(i, j int, global v1alpha1.GlobalTopoServerRef) v1a
 	if cfg.Partitioning.Shards != nil {
 		shards = *cfg.Partitioning.Shards
 	}
-	pools := make([]v1alpha1.PoolSpec, 0, len(cfg.ShardTemplate.Pools))
+	pools := make([]v1beta1.PoolSpec, 0, len(cfg.ShardTemplate.Pools))
 	for k := range cfg.ShardTemplate.Pools {
 		pools = append(pools, r.pool(path.Child("shardTemplate", "pools").Index(k), &cfg.ShardTemplate.Pools[k]))
 	}
-	return v1alpha1.TableGroup{
+	return v1beta1.TableGroup{
 		TypeMeta: typeMeta("TableGroup"),
 		ObjectMeta: objectMeta(r.c.Namespace, names.TableGroup(r.c.Name, db, cfg.Name),
-			r.labels(ComponentTableGroup, v1alpha1.LabelDatabase, db, v1alpha1.LabelTableGroup, cfg.Name)),
-		Spec: v1alpha1.TableGroupSpec{
+			r.labels(ComponentTableGroup, v1beta1.LabelDatabase, db, v1beta1.LabelTableGroup, cfg.Name)),
+		Spec: v1beta1.TableGroupSpec{
 			DatabaseName:   db,
 			TableGroupName: cfg.Name,
-			Images: v1alpha1.ShardImages{
+			Images: v1beta1.ShardImages{
 				ImagePullPolicy:  r.pullPolicy(),
 				ImagePullSecrets: r.pullSecrets(),
 				MultiPooler:      cmp.Or(r.c.Spec.Images.MultiPooler, DefaultMultigresImage),
@@ -139,14 +139,14 @@ func (r *resolver) tableGroup(i, j int, global v1alpha1.GlobalTopoServerRef) v1a
 			},
 			PostgresCredentialsSecret: cmp.Or(r.c.Spec.PostgresCredentialsSecret, names.PostgresCredentials(r.c.Name)),
 			GlobalTopoServer:          global,
-			Partitioning:              v1alpha1.Partitioning{Shards: ptr(shards)},
-			ShardTemplate:             v1alpha1.ShardTemplate{Pools: pools},
+			Partitioning:              v1beta1.Partitioning{Shards: ptr(shards)},
+			ShardTemplate:             v1beta1.ShardTemplate{Pools: pools},
 		},
 	}
 }
 
 // Instances is the number of Postgres instances of a table group: shards x pool replicas.
-func Instances(tg *v1alpha1.TableGroupSpec) int64 {
+func Instances(tg *v1beta1.TableGroupSpec) int64 {
 	var perShard int64
 	for _, p := range tg.ShardTemplate.Pools {
 		if p.Replicas != nil {
@@ -177,7 +177,7 @@ func boolOr(p *bool, def bool) bool {
 }
 
 func typeMeta(kind string) metav1.TypeMeta {
-	return metav1.TypeMeta{APIVersion: v1alpha1.GroupVersion.String(), Kind: kind}
+	return metav1.TypeMeta{APIVersion: v1beta1.GroupVersion.String(), Kind: kind}
 }
 
 func objectMeta(namespace, name string, labels map[string]string) metav1.ObjectMeta {

@@ -8,46 +8,46 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // resolver carries the inputs of one resolution and collects its errors.
 type resolver struct {
-	c         *v1alpha1.MultigresCluster
-	templates map[string]*v1alpha1.DeploymentTemplate
+	c         *v1beta1.MultigresCluster
+	templates map[string]*v1beta1.DeploymentTemplate
 	errs      field.ErrorList
 }
 
 // statelessDefaults are the defaults of one Deployment-backed component.
 type statelessDefaults struct {
 	section   string
-	get       func(*v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec
+	get       func(*v1beta1.DeploymentTemplateSpec) *v1beta1.StatelessSpec
 	replicas  int32
 	resources corev1.ResourceRequirements
 }
 
 var (
 	multiAdminDefaults = statelessDefaults{SectionMultiAdmin,
-		func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec { return s.MultiAdmin },
+		func(s *v1beta1.DeploymentTemplateSpec) *v1beta1.StatelessSpec { return s.MultiAdmin },
 		DefaultMultiAdminReplicas, DefaultMultiAdminResources}
 	multiGatewayDefaults = statelessDefaults{SectionMultiGateway,
-		func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec { return s.MultiGateway },
+		func(s *v1beta1.DeploymentTemplateSpec) *v1beta1.StatelessSpec { return s.MultiGateway },
 		DefaultMultiGatewayReplicas, DefaultMultiGatewayResources}
 	multiOrchDefaults = statelessDefaults{SectionMultiOrch,
-		func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.StatelessSpec { return s.MultiOrch },
+		func(s *v1beta1.DeploymentTemplateSpec) *v1beta1.StatelessSpec { return s.MultiOrch },
 		DefaultMultiOrchReplicas, DefaultMultiOrchResources}
 )
 
 // stateless resolves multiadmin, multigateway or multiorch configured at path.
-func (r *resolver) stateless(path *field.Path, cfg *v1alpha1.StatelessComponentConfig, d statelessDefaults) v1alpha1.StatelessSpec {
-	var spec v1alpha1.StatelessSpec
+func (r *resolver) stateless(path *field.Path, cfg *v1beta1.StatelessComponentConfig, d statelessDefaults) v1beta1.StatelessSpec {
+	var spec v1beta1.StatelessSpec
 	if cfg != nil {
 		if cfg.DeploymentTemplate != "" {
 			if s := section(r, path, cfg.DeploymentTemplate, d.section, d.get); s != nil {
 				spec = *s.DeepCopy()
 			}
-		} else {
-			spec = *cfg.StatelessSpec.DeepCopy()
+		} else if cfg.Spec != nil {
+			spec = *cfg.Spec.DeepCopy()
 		}
 		spec = applyOverrides(r, path, spec, cfg.Overrides)
 	}
@@ -60,15 +60,15 @@ func (r *resolver) stateless(path *field.Path, cfg *v1alpha1.StatelessComponentC
 }
 
 // pool resolves one shard pool configured at path.
-func (r *resolver) pool(path *field.Path, cfg *v1alpha1.PoolConfig) v1alpha1.PoolSpec {
-	var spec v1alpha1.ShardPoolSpec
+func (r *resolver) pool(path *field.Path, cfg *v1beta1.PoolConfig) v1beta1.PoolSpec {
+	var spec v1beta1.ShardPoolSpec
 	if cfg.DeploymentTemplate != "" {
-		get := func(s *v1alpha1.DeploymentTemplateSpec) *v1alpha1.ShardPoolSpec { return s.ShardPool }
+		get := func(s *v1beta1.DeploymentTemplateSpec) *v1beta1.ShardPoolSpec { return s.ShardPool }
 		if s := section(r, path, cfg.DeploymentTemplate, SectionShardPool, get); s != nil {
 			spec = *s.DeepCopy()
 		}
-	} else {
-		spec = *cfg.ShardPoolSpec.DeepCopy()
+	} else if cfg.Spec != nil {
+		spec = *cfg.Spec.DeepCopy()
 	}
 	spec = applyOverrides(r, path, spec, cfg.Overrides)
 
@@ -80,12 +80,12 @@ func (r *resolver) pool(path *field.Path, cfg *v1alpha1.PoolConfig) v1alpha1.Poo
 	spec.DataVolumeRetentionPolicy = retention(spec.DataVolumeRetentionPolicy)
 	spec.Postgres = r.container(path.Child("postgres"), spec.Postgres, DefaultPostgresResources)
 	spec.MultiPooler = r.container(path.Child("multipooler"), spec.MultiPooler, DefaultMultiPoolerResources)
-	return v1alpha1.PoolSpec{Type: cfg.Type, Cell: cfg.Cell, ShardPoolSpec: spec}
+	return v1beta1.PoolSpec{Name: cfg.Name, Type: cfg.Type, Cell: cfg.Cell, ShardPoolSpec: spec}
 }
 
-func (r *resolver) container(path *field.Path, c *v1alpha1.ContainerSpec, def corev1.ResourceRequirements) *v1alpha1.ContainerSpec {
+func (r *resolver) container(path *field.Path, c *v1beta1.ContainerSpec, def corev1.ResourceRequirements) *v1beta1.ContainerSpec {
 	if c == nil {
-		c = &v1alpha1.ContainerSpec{}
+		c = &v1beta1.ContainerSpec{}
 	}
 	c.Resources = r.resources(path.Child("resources"), c.Resources, def)
 	return c
@@ -133,9 +133,9 @@ func (r *resolver) volume(path *field.Path, v *corev1.PersistentVolumeClaimSpec,
 }
 
 // retention fills the unset cases of a retention policy with Retain.
-func retention(p *v1alpha1.VolumeRetentionPolicy) *v1alpha1.VolumeRetentionPolicy {
+func retention(p *v1beta1.VolumeRetentionPolicy) *v1beta1.VolumeRetentionPolicy {
 	if p == nil {
-		p = &v1alpha1.VolumeRetentionPolicy{}
+		p = &v1beta1.VolumeRetentionPolicy{}
 	}
 	p.WhenDeleted = cmp.Or(p.WhenDeleted, DefaultRetentionPolicy)
 	p.WhenScaled = cmp.Or(p.WhenScaled, DefaultRetentionPolicy)

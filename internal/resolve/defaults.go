@@ -4,7 +4,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Defaults for everything neither a template, an inline spec nor an override sets. This file
@@ -46,7 +46,7 @@ func DefaultCellRootPath(cell string) string { return "/multigres/" + cell }
 
 // DefaultRetentionPolicy applies to both cases of a data volume retention policy: data is
 // never deleted unless the user says so.
-const DefaultRetentionPolicy = v1alpha1.RetainVolume
+const DefaultRetentionPolicy = v1beta1.RetainVolume
 
 // Volumes. 10Gi is small enough to provision anywhere, including a laptop cluster, and
 // volumes can grow later but never shrink: start small.

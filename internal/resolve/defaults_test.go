@@ -6,7 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // A cluster that names nothing but a cell and a pool gets every default.
@@ -21,7 +21,7 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 	if topo == nil || topo.Name != "c-global" {
 		t.Fatalf("global TopoServer %+v: want a managed etcd by default", topo)
 	}
-	expectEqual(t, "etcd", topo.Spec, v1alpha1.TopoServerSpec{
+	expectEqual(t, "etcd", topo.Spec, v1beta1.TopoServerSpec{
 		RootPath:        DefaultGlobalRootPath,
 		Image:           DefaultEtcdImage,
 		ImagePullPolicy: DefaultImagePullPolicy,
@@ -31,50 +31,51 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 			AccessModes: DefaultAccessModes,
 			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{"storage": DefaultTopoServerStorage}},
 		},
-		DataVolumeRetentionPolicy: &v1alpha1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Retain"},
+		DataVolumeRetentionPolicy: &v1beta1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Retain"},
 	})
-	expectEqual(t, "global ref", r.GlobalTopo, v1alpha1.GlobalTopoServerRef{
+	expectEqual(t, "global ref", r.GlobalTopo, v1beta1.GlobalTopoServerRef{
 		RootPath: "/multigres/global", ClientServiceName: "c-global-client", Address: "c-global-client.ns.svc:2379",
 	})
 
 	ma := r.MultiAdmin
-	expectEqual(t, "multiadmin", ma.Spec, v1alpha1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiAdminResources})
+	expectEqual(t, "multiadmin", ma.Spec, v1beta1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiAdminResources})
 	if ma.Image != "ghcr.io/multigres/multigres:latest" || ma.ImagePullPolicy != corev1.PullIfNotPresent || ma.ImagePullSecrets != nil {
 		t.Errorf("multiadmin image %q %q %v", ma.Image, ma.ImagePullPolicy, ma.ImagePullSecrets)
 	}
 
 	cell := r.Cells[0].Spec
-	expectEqual(t, "cell", cell, v1alpha1.CellSpec{
+	expectEqual(t, "cell", cell, v1beta1.CellSpec{
 		Name: "z",
-		Images: v1alpha1.CellImages{ImagePullPolicy: "IfNotPresent",
+		Images: v1beta1.CellImages{ImagePullPolicy: "IfNotPresent",
 			MultiGateway: "ghcr.io/multigres/multigres:latest", MultiOrch: "ghcr.io/multigres/multigres:latest"},
-		MultiGateway:     v1alpha1.StatelessSpec{Replicas: ptrTo(int32(2)), Resources: &DefaultMultiGatewayResources},
-		MultiOrch:        v1alpha1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiOrchResources},
+		MultiGateway:     v1beta1.StatelessSpec{Replicas: ptrTo(int32(2)), Resources: &DefaultMultiGatewayResources},
+		MultiOrch:        v1beta1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiOrchResources},
 		GlobalTopoServer: r.GlobalTopo,
+		TopoServer:       &v1beta1.CellTopoServerSpec{Global: &v1beta1.UseGlobalTopoServer{}},
 		AllCells:         []string{"z"},
-		TopologyReconciliation: v1alpha1.TopologyReconciliation{
+		TopologyReconciliation: v1beta1.TopologyReconciliation{
 			RegisterCell: ptrTo(true), PruneTablets: ptrTo(true),
 		},
 	})
 
 	tg := r.TableGroups[0].Spec
-	expectEqual(t, "table group", tg, v1alpha1.TableGroupSpec{
+	expectEqual(t, "table group", tg, v1beta1.TableGroupSpec{
 		DatabaseName: "d", TableGroupName: "g", PostgresCredentialsSecret: "c-postgres-credentials",
-		Images: v1alpha1.ShardImages{ImagePullPolicy: "IfNotPresent",
+		Images: v1beta1.ShardImages{ImagePullPolicy: "IfNotPresent",
 			MultiPooler: "ghcr.io/multigres/multigres:latest", Postgres: "ghcr.io/multigres/pgctld:latest"},
 		GlobalTopoServer: r.GlobalTopo,
-		Partitioning:     v1alpha1.Partitioning{Shards: ptrTo(int32(1))},
-		ShardTemplate: v1alpha1.ShardTemplate{Pools: []v1alpha1.PoolSpec{{
-			Type: "replica", Cell: "z",
-			ShardPoolSpec: v1alpha1.ShardPoolSpec{
+		Partitioning:     v1beta1.Partitioning{Shards: ptrTo(int32(1))},
+		ShardTemplate: v1beta1.ShardTemplate{Pools: []v1beta1.PoolSpec{{
+			Name: "replica-z", Type: "replica", Cell: "z",
+			ShardPoolSpec: v1beta1.ShardPoolSpec{
 				Replicas: ptrTo(int32(3)),
 				DataVolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
 					AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteOnce"},
 					Resources:   corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
 				},
-				DataVolumeRetentionPolicy: &v1alpha1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Retain"},
-				Postgres:                  &v1alpha1.ContainerSpec{Resources: &DefaultPostgresResources},
-				MultiPooler:               &v1alpha1.ContainerSpec{Resources: &DefaultMultiPoolerResources},
+				DataVolumeRetentionPolicy: &v1beta1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Retain"},
+				Postgres:                  &v1beta1.ContainerSpec{Resources: &DefaultPostgresResources},
+				MultiPooler:               &v1beta1.ContainerSpec{Resources: &DefaultMultiPoolerResources},
 			},
 		}}},
 	})
@@ -131,10 +132,10 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 	r := resolveOK(t, c, nil)
 	cell := r.Cells[0].Spec
 	expectEqual(t, "topology reconciliation", cell.TopologyReconciliation,
-		v1alpha1.TopologyReconciliation{RegisterCell: ptrTo(true), PruneTablets: ptrTo(false)})
+		v1beta1.TopologyReconciliation{RegisterCell: ptrTo(true), PruneTablets: ptrTo(false)})
 	secrets := []corev1.LocalObjectReference{{Name: "s"}}
-	expectEqual(t, "cell images", cell.Images, v1alpha1.CellImages{ImagePullPolicy: "Always", ImagePullSecrets: secrets, MultiGateway: "g", MultiOrch: "o"})
-	expectEqual(t, "shard images", r.TableGroups[0].Spec.Images, v1alpha1.ShardImages{ImagePullPolicy: "Always", ImagePullSecrets: secrets, MultiPooler: "p", Postgres: "pg"})
+	expectEqual(t, "cell images", cell.Images, v1beta1.CellImages{ImagePullPolicy: "Always", ImagePullSecrets: secrets, MultiGateway: "g", MultiOrch: "o"})
+	expectEqual(t, "shard images", r.TableGroups[0].Spec.Images, v1beta1.ShardImages{ImagePullPolicy: "Always", ImagePullSecrets: secrets, MultiPooler: "p", Postgres: "pg"})
 	if r.MultiAdmin.Image != "a" || r.MultiAdmin.ImagePullPolicy != "Always" {
 		t.Errorf("multiadmin %+v", r.MultiAdmin)
 	}
@@ -176,7 +177,7 @@ func TestShardsCount(t *testing.T) {
 		shards *int32
 		want   int
 	}{{nil, 1}, {ptrTo(int32(3)), 3}, {ptrTo(int32(0)), 1}, {ptrTo(int32(5000)), MaxShards}} {
-		tg := &v1alpha1.TableGroup{}
+		tg := &v1beta1.TableGroup{}
 		tg.Name = "tg"
 		tg.Spec.Partitioning.Shards = tt.shards
 		if got := Shards(tg); len(got) != tt.want || got[len(got)-1].Name != "tg-"+strconv.Itoa(tt.want-1) {
@@ -197,5 +198,5 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 		t.Errorf("credentials %q", tg.Spec.PostgresCredentialsSecret)
 	}
 	expectEqual(t, "retention", tg.Spec.ShardTemplate.Pools[0].DataVolumeRetentionPolicy,
-		&v1alpha1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Delete"})
+		&v1beta1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Delete"})
 }

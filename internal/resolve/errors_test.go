@@ -31,9 +31,9 @@ multiadmin: {deploymentTemplate: pool}
 cells: [{name: z, spec: {topoServer: {deploymentTemplate: gw}}}]
 databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z, deploymentTemplate: gw}]}}]}}]`,
 			[]string{
-				`Invalid value spec.globalTopoServer.deploymentTemplate: no spec.managedTopoServer section`,
+				`Invalid value spec.globalTopoServer.managed.deploymentTemplate: no spec.managedTopoServer section`,
 				`Invalid value spec.multiadmin.deploymentTemplate: no spec.multiadmin section`,
-				`Invalid value spec.cells[0].spec.topoServer.deploymentTemplate: no spec.managedTopoServer section`,
+				`Invalid value spec.cells[0].spec.topoServer.managed.deploymentTemplate: no spec.managedTopoServer section`,
 				`Invalid value spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].deploymentTemplate: no spec.shardPool section`,
 			}},
 		{"pool in an unknown cell", `
@@ -78,24 +78,12 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 				`Invalid value spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].dataVolumeClaimTemplate.resources.requests[storage]: must be less than or equal to the storage limit 1Gi`,
 				`Invalid value spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].postgres.resources.requests[memory]: must be less than or equal to the memory limit 1Gi`,
 			}},
-		{"template and inline", `cells: [{name: z, spec: {multigateway: {deploymentTemplate: gw, replicas: 1}}}]`,
-			[]string{`Forbidden spec.cells[0].spec.multigateway: set either deploymentTemplate (with overrides) or the inline fields replicas, resources and affinity, not both`}},
-		{"overrides without a template", `
-cells: [{name: z}]
-databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z, overrides: {replicas: 1}}]}}]}}]`,
-			[]string{`Forbidden spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].overrides: overrides need a deploymentTemplate to apply to`}},
-		{"topo server configured two ways", `globalTopoServer: {managedSpec: {}, external: {address: x}}`,
-			[]string{`Forbidden spec.globalTopoServer: set exactly one of deploymentTemplate, managedSpec or external, not managedSpec and external`}},
-		{"topo server configured no way", `cells: [{name: z, spec: {topoServer: {rootPath: /x}}}]`,
-			[]string{`Required value spec.cells[0].spec.topoServer: set one of deploymentTemplate, managedSpec or external, or remove topoServer to use the global topo server`}},
-		{"external without address", `globalTopoServer: {external: {address: ""}}`,
-			[]string{`Required value spec.globalTopoServer.external.address: the etcd client address`}},
 		{"counts", `
 globalTopoServer: {managedSpec: {replicas: 0}}
 cells: [{name: z, spec: {multiorch: {replicas: -1}}}]
 databases: [{name: d, spec: {tablegroups: [{name: g, partitioning: {shards: 0}}]}}]`,
 			[]string{
-				`Invalid value spec.globalTopoServer.replicas: must be at least 1`,
+				`Invalid value spec.globalTopoServer.managed.replicas: must be at least 1`,
 				`Invalid value spec.cells[0].spec.multiorch.replicas: must be 0 or more`,
 				`Invalid value spec.databases[0].spec.tablegroups[0].partitioning.shards: must be between 1 and 1024`,
 			}},
@@ -104,6 +92,43 @@ databases: [{name: d, spec: {tablegroups: [{name: g, partitioning: {shards: 0}}]
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r, errs := Cluster(cluster(t, tt.spec), tm)
+			if r != nil {
+				t.Error("a result despite errors")
+			}
+			expectErrors(t, errs, tt.want)
+		})
+	}
+}
+
+// Blocks configured none or two ways, which the CRD refuses too (v1beta1 specs: v1alpha1 ones
+// this wrong do not convert).
+func TestSourceErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		spec string
+		want []string
+	}{
+		{"template and spec", `cells: [{name: z, spec: {multigateway: {deploymentTemplate: gw, spec: {replicas: 1}}}}]`,
+			[]string{`Forbidden spec.cells[0].spec.multigateway: set exactly one of deploymentTemplate, spec, not deploymentTemplate and spec`}},
+		{"neither template nor spec", `multiadmin: {}`,
+			[]string{`Required value spec.multiadmin: set one of deploymentTemplate, spec`}},
+		{"overrides without a template", `
+cells: [{name: z}]
+databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{name: p, type: replica, cell: z, spec: {}, overrides: {replicas: 1}}]}}]}}]`,
+			[]string{`Forbidden spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].overrides: overrides need a deploymentTemplate to apply to`}},
+		{"topo server configured two ways", `globalTopoServer: {managed: {spec: {}}, external: {address: x}}`,
+			[]string{`Forbidden spec.globalTopoServer: set exactly one of external, managed, not external and managed`}},
+		{"cell topo server configured no way", `cells: [{name: z, spec: {topoServer: {}}}]`,
+			[]string{`Required value spec.cells[0].spec.topoServer: set one of global, external, managed`}},
+		{"managed topo server with neither template nor spec", `cells: [{name: z, spec: {topoServer: {managed: {rootPath: /x}}}}]`,
+			[]string{`Required value spec.cells[0].spec.topoServer.managed: set one of deploymentTemplate, spec`}},
+		{"external without address", `globalTopoServer: {external: {address: ""}}`,
+			[]string{`Required value spec.globalTopoServer.external.address: the etcd client address`}},
+	}
+	tm := templates(t, map[string]string{"gw": gwTemplate, "pool": poolTemplate})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, errs := Cluster(clusterV1beta1(t, tt.spec), tm)
 			if r != nil {
 				t.Error("a result despite errors")
 			}

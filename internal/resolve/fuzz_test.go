@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // FuzzCluster starts from the samples and applies edits chosen by the fuzz input, then
@@ -26,7 +26,7 @@ func FuzzCluster(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g := &gen{data: data}
 		c := sample.DeepCopy()
-		tm := map[string]*v1alpha1.DeploymentTemplate{}
+		tm := map[string]*v1beta1.DeploymentTemplate{}
 		for n, tmpl := range sampleTemplates {
 			tm[n] = tmpl.DeepCopy()
 		}
@@ -119,11 +119,11 @@ var (
 	fuzzQuantity  = []string{"100m", "1", "4", "1Gi", "8Gi", "0"}
 )
 
-func (g *gen) edit(c *v1alpha1.MultigresCluster, tm map[string]*v1alpha1.DeploymentTemplate) {
+func (g *gen) edit(c *v1beta1.MultigresCluster, tm map[string]*v1beta1.DeploymentTemplate) {
 	s := &c.Spec
 	switch g.pick(14) {
 	case 0:
-		s.Cells = append(s.Cells, v1alpha1.CellConfig{Name: oneOf(g, fuzzNames...)})
+		s.Cells = append(s.Cells, v1beta1.CellConfig{Name: oneOf(g, fuzzNames...)})
 	case 1:
 		if len(s.Cells) > 0 {
 			i := g.pick(len(s.Cells))
@@ -140,14 +140,14 @@ func (g *gen) edit(c *v1alpha1.MultigresCluster, tm map[string]*v1alpha1.Deploym
 		}
 	case 4:
 		if len(s.Cells) > 0 {
-			s.Cells[g.pick(len(s.Cells))].Spec.TopoServer = g.topo()
+			s.Cells[g.pick(len(s.Cells))].Spec.TopoServer = g.cellTopo()
 		}
 	case 5:
-		db := v1alpha1.DatabaseConfig{Name: oneOf(g, fuzzNames...)}
+		db := v1beta1.DatabaseConfig{Name: oneOf(g, fuzzNames...)}
 		for range g.pick(3) {
-			db.Spec.TableGroups = append(db.Spec.TableGroups, v1alpha1.TableGroupConfig{
+			db.Spec.TableGroups = append(db.Spec.TableGroups, v1beta1.TableGroupConfig{
 				Name:          oneOf(g, fuzzNames...),
-				ShardTemplate: v1alpha1.ShardTemplateConfig{Pools: []v1alpha1.PoolConfig{g.pool(s)}},
+				ShardTemplate: v1beta1.ShardTemplateConfig{Pools: []v1beta1.PoolConfig{g.pool(s)}},
 			})
 		}
 		s.Databases = append(s.Databases, db)
@@ -160,7 +160,7 @@ func (g *gen) edit(c *v1alpha1.MultigresCluster, tm map[string]*v1alpha1.Deploym
 			tg.Partitioning.Shards = oneOf(g, nil, ptrTo(int32(0)), ptrTo(int32(1)), ptrTo(int32(8)), ptrTo(int32(2000)))
 		}
 	case 8:
-		s.GlobalTopoServer = g.topo()
+		s.GlobalTopoServer = g.globalTopo()
 	case 9:
 		s.MultiAdmin = g.stateless()
 	case 10:
@@ -169,7 +169,7 @@ func (g *gen) edit(c *v1alpha1.MultigresCluster, tm map[string]*v1alpha1.Deploym
 			delete(tm, name)
 			return
 		}
-		t := &v1alpha1.DeploymentTemplate{}
+		t := &v1beta1.DeploymentTemplate{}
 		t.Name, t.Namespace = name, c.Namespace
 		if g.bool() {
 			t.Spec.MultiGateway = g.statelessSpec()
@@ -185,17 +185,17 @@ func (g *gen) edit(c *v1alpha1.MultigresCluster, tm map[string]*v1alpha1.Deploym
 		}
 		tm[name] = t
 	case 11:
-		s.Images = v1alpha1.ClusterImages{MultiGateway: oneOf(g, "", "g:1"), Postgres: oneOf(g, "", "pg:1"),
+		s.Images = v1beta1.ClusterImages{MultiGateway: oneOf(g, "", "g:1"), Postgres: oneOf(g, "", "pg:1"),
 			ImagePullPolicy: oneOf[corev1.PullPolicy](g, "", "Always")}
 		s.PostgresCredentialsSecret = oneOf(g, "", "creds")
 	case 12:
-		s.TopologyReconciliation = oneOf(g, nil, &v1alpha1.TopologyReconciliation{PruneTablets: ptrTo(false)})
+		s.TopologyReconciliation = oneOf(g, nil, &v1beta1.TopologyReconciliation{PruneTablets: ptrTo(false)})
 	case 13:
 		c.Name = oneOf(g, "example-multigres-cluster", "c", strings.Repeat("n", 63), "")
 	}
 }
 
-func (g *gen) tableGroup(s *v1alpha1.MultigresClusterSpec) *v1alpha1.TableGroupConfig {
+func (g *gen) tableGroup(s *v1beta1.MultigresClusterSpec) *v1beta1.TableGroupConfig {
 	if len(s.Databases) == 0 {
 		return nil
 	}
@@ -206,8 +206,8 @@ func (g *gen) tableGroup(s *v1alpha1.MultigresClusterSpec) *v1alpha1.TableGroupC
 	return &db.Spec.TableGroups[g.pick(len(db.Spec.TableGroups))]
 }
 
-func (g *gen) pool(s *v1alpha1.MultigresClusterSpec) v1alpha1.PoolConfig {
-	p := v1alpha1.PoolConfig{Type: oneOf[v1alpha1.PoolType](g, "replica", "readOnly", "")}
+func (g *gen) pool(s *v1beta1.MultigresClusterSpec) v1beta1.PoolConfig {
+	p := v1beta1.PoolConfig{Name: oneOf(g, "main", "other", ""), Type: oneOf[v1beta1.PoolType](g, "replica", "readOnly", "")}
 	if len(s.Cells) > 0 && g.pick(4) > 0 {
 		p.Cell = s.Cells[g.pick(len(s.Cells))].Name
 	} else {
@@ -219,18 +219,18 @@ func (g *gen) pool(s *v1alpha1.MultigresClusterSpec) v1alpha1.PoolConfig {
 	case 1:
 		p.DeploymentTemplate, p.Overrides = oneOf(g, fuzzTemplates...), g.poolSpec()
 	case 2:
-		p.ShardPoolSpec = *g.poolSpec()
+		p.Spec = g.poolSpec()
 	default:
-		p.DeploymentTemplate, p.Overrides, p.ShardPoolSpec = oneOf(g, fuzzTemplates...), g.poolSpec(), *g.poolSpec()
+		p.DeploymentTemplate, p.Overrides, p.Spec = oneOf(g, fuzzTemplates...), g.poolSpec(), g.poolSpec()
 	}
 	return p
 }
 
-func (g *gen) stateless() *v1alpha1.StatelessComponentConfig {
+func (g *gen) stateless() *v1beta1.StatelessComponentConfig {
 	if g.pick(4) == 0 {
 		return nil
 	}
-	cfg := &v1alpha1.StatelessComponentConfig{}
+	cfg := &v1beta1.StatelessComponentConfig{}
 	if g.bool() {
 		cfg.DeploymentTemplate = oneOf(g, fuzzTemplates...)
 	}
@@ -238,47 +238,76 @@ func (g *gen) stateless() *v1alpha1.StatelessComponentConfig {
 		cfg.Overrides = g.statelessSpec()
 	}
 	if g.bool() {
-		cfg.StatelessSpec = *g.statelessSpec()
+		cfg.Spec = g.statelessSpec()
 	}
 	return cfg
 }
 
-func (g *gen) topo() *v1alpha1.TopoServerConfig {
-	cfg := &v1alpha1.TopoServerConfig{RootPath: oneOf(g, "", "/r")}
+func (g *gen) globalTopo() *v1beta1.GlobalTopoServerConfig {
+	switch g.pick(4) {
+	case 0:
+		return nil
+	case 1:
+		return &v1beta1.GlobalTopoServerConfig{}
+	case 2:
+		return &v1beta1.GlobalTopoServerConfig{Managed: g.managedTopo(), External: oneOf(g, nil, g.externalTopo())}
+	}
+	return &v1beta1.GlobalTopoServerConfig{External: g.externalTopo()}
+}
+
+func (g *gen) cellTopo() *v1beta1.CellTopoServerConfig {
 	switch g.pick(5) {
 	case 0:
 		return nil
+	case 1:
+		return &v1beta1.CellTopoServerConfig{Global: &v1beta1.UseGlobalTopoServer{}}
+	case 2:
+		return &v1beta1.CellTopoServerConfig{Managed: g.managedTopo(), Global: oneOf(g, nil, &v1beta1.UseGlobalTopoServer{})}
+	case 3:
+		return &v1beta1.CellTopoServerConfig{}
+	}
+	return &v1beta1.CellTopoServerConfig{External: g.externalTopo()}
+}
+
+func (g *gen) managedTopo() *v1beta1.ManagedTopoServerConfig {
+	cfg := &v1beta1.ManagedTopoServerConfig{RootPath: oneOf(g, "", "/r")}
+	switch g.pick(4) {
+	case 0:
 	case 1:
 		cfg.DeploymentTemplate = oneOf(g, fuzzTemplates...)
 		if g.bool() {
 			cfg.Overrides = g.topoSpec()
 		}
 	case 2:
-		cfg.ManagedSpec = g.topoSpec()
-	case 3:
-		cfg.External = &v1alpha1.ExternalTopoServerSpec{Address: oneOf(g, "", "etcd:2379"), RootPath: oneOf(g, "", "/e")}
+		cfg.Spec = g.topoSpec()
+	default:
+		cfg.Overrides = g.topoSpec()
 	}
 	return cfg
 }
 
-func (g *gen) statelessSpec() *v1alpha1.StatelessSpec {
-	return &v1alpha1.StatelessSpec{Replicas: g.replicas(), Resources: g.resources(), Affinity: g.affinity()}
+func (g *gen) externalTopo() *v1beta1.ExternalTopoServerSpec {
+	return &v1beta1.ExternalTopoServerSpec{Address: oneOf(g, "", "etcd:2379"), RootPath: oneOf(g, "", "/e")}
 }
 
-func (g *gen) poolSpec() *v1alpha1.ShardPoolSpec {
-	s := &v1alpha1.ShardPoolSpec{Replicas: g.replicas(), Affinity: g.affinity(), DataVolumeClaimTemplate: g.volume(),
+func (g *gen) statelessSpec() *v1beta1.StatelessSpec {
+	return &v1beta1.StatelessSpec{Replicas: g.replicas(), Resources: g.resources(), Affinity: g.affinity()}
+}
+
+func (g *gen) poolSpec() *v1beta1.ShardPoolSpec {
+	s := &v1beta1.ShardPoolSpec{Replicas: g.replicas(), Affinity: g.affinity(), DataVolumeClaimTemplate: g.volume(),
 		DataVolumeRetentionPolicy: g.retention()}
 	if g.bool() {
-		s.Postgres = &v1alpha1.ContainerSpec{Resources: g.resources()}
+		s.Postgres = &v1beta1.ContainerSpec{Resources: g.resources()}
 	}
 	if g.bool() {
-		s.MultiPooler = &v1alpha1.ContainerSpec{Resources: g.resources()}
+		s.MultiPooler = &v1beta1.ContainerSpec{Resources: g.resources()}
 	}
 	return s
 }
 
-func (g *gen) topoSpec() *v1alpha1.ManagedTopoServerSpec {
-	return &v1alpha1.ManagedTopoServerSpec{
+func (g *gen) topoSpec() *v1beta1.ManagedTopoServerSpec {
+	return &v1beta1.ManagedTopoServerSpec{
 		RootPath: oneOf(g, "", "/t"), Image: oneOf(g, "", "etcd:x"), Replicas: g.replicas(),
 		Resources: g.resources(), Affinity: g.affinity(), DataVolumeClaimTemplate: g.volume(),
 		ImagePullSecrets:          oneOf(g, nil, []corev1.LocalObjectReference{{Name: "s"}}),
@@ -286,8 +315,8 @@ func (g *gen) topoSpec() *v1alpha1.ManagedTopoServerSpec {
 	}
 }
 
-func (g *gen) retention() *v1alpha1.VolumeRetentionPolicy {
-	return oneOf(g, nil, &v1alpha1.VolumeRetentionPolicy{WhenScaled: v1alpha1.DeleteVolume})
+func (g *gen) retention() *v1beta1.VolumeRetentionPolicy {
+	return oneOf(g, nil, &v1beta1.VolumeRetentionPolicy{WhenScaled: v1beta1.DeleteVolume})
 }
 
 func (g *gen) replicas() *int32 {

@@ -13,19 +13,20 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 const samplesDir = "../../config/samples"
 
 // loadSamples decodes the sample cluster and templates, the single source of the example.
-func loadSamples(t testing.TB) (*v1alpha1.MultigresCluster, map[string]*v1alpha1.DeploymentTemplate) {
+func loadSamples(t testing.TB) (*v1beta1.MultigresCluster, map[string]*v1beta1.DeploymentTemplate) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(samplesDir, "multigres_v1alpha1_*.yaml"))
+	files, err := filepath.Glob(filepath.Join(samplesDir, "multigres_v1beta1_*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples in %s: %v", samplesDir, err)
 	}
-	var cluster *v1alpha1.MultigresCluster
-	templates := map[string]*v1alpha1.DeploymentTemplate{}
+	var cluster *v1beta1.MultigresCluster
+	templates := map[string]*v1beta1.DeploymentTemplate{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -38,11 +39,11 @@ func loadSamples(t testing.TB) (*v1alpha1.MultigresCluster, map[string]*v1alpha1
 			}
 			switch meta.Kind {
 			case "MultigresCluster":
-				cluster = &v1alpha1.MultigresCluster{}
+				cluster = &v1beta1.MultigresCluster{}
 				decode(t, doc, cluster)
 				cluster.Namespace = "example"
 			case "DeploymentTemplate":
-				tmpl := &v1alpha1.DeploymentTemplate{}
+				tmpl := &v1beta1.DeploymentTemplate{}
 				decode(t, doc, tmpl)
 				tmpl.Namespace = "example"
 				templates[tmpl.Name] = tmpl
@@ -90,7 +91,7 @@ func list(s string) corev1.ResourceList {
 	return l
 }
 
-func resolveOK(t *testing.T, c *v1alpha1.MultigresCluster, templates map[string]*v1alpha1.DeploymentTemplate) *Result {
+func resolveOK(t *testing.T, c *v1beta1.MultigresCluster, templates map[string]*v1beta1.DeploymentTemplate) *Result {
 	t.Helper()
 	r, errs := Cluster(c, templates)
 	if len(errs) > 0 {
@@ -99,21 +100,36 @@ func resolveOK(t *testing.T, c *v1alpha1.MultigresCluster, templates map[string]
 	return r
 }
 
-// cluster builds a cluster from a YAML spec, named c in namespace ns.
-func cluster(t testing.TB, spec string) *v1alpha1.MultigresCluster {
+// cluster builds a cluster, named c in namespace ns, from a v1alpha1 YAML spec (the shape of
+// users' existing manifests, and the terser one for tests) converted to v1beta1 as the API
+// server does.
+func cluster(t testing.TB, spec string) *v1beta1.MultigresCluster {
 	t.Helper()
-	c := &v1alpha1.MultigresCluster{}
+	old := &v1alpha1.MultigresCluster{}
+	decode(t, spec, &old.Spec)
+	old.Name, old.Namespace = "c", "ns"
+	c := &v1beta1.MultigresCluster{}
+	if err := old.ConvertTo(c); err != nil {
+		t.Fatalf("converting %s: %v", spec, err)
+	}
+	return c
+}
+
+// clusterV1beta1 builds a cluster, named c in namespace ns, from a v1beta1 YAML spec.
+func clusterV1beta1(t testing.TB, spec string) *v1beta1.MultigresCluster {
+	t.Helper()
+	c := &v1beta1.MultigresCluster{}
 	decode(t, spec, &c.Spec)
 	c.Name, c.Namespace = "c", "ns"
 	return c
 }
 
 // templates builds DeploymentTemplates from YAML specs, by name.
-func templates(t testing.TB, specs map[string]string) map[string]*v1alpha1.DeploymentTemplate {
+func templates(t testing.TB, specs map[string]string) map[string]*v1beta1.DeploymentTemplate {
 	t.Helper()
-	out := map[string]*v1alpha1.DeploymentTemplate{}
+	out := map[string]*v1beta1.DeploymentTemplate{}
 	for name, spec := range specs {
-		tmpl := &v1alpha1.DeploymentTemplate{}
+		tmpl := &v1beta1.DeploymentTemplate{}
 		decode(t, spec, &tmpl.Spec)
 		tmpl.Name, tmpl.Namespace = name, "ns"
 		out[name] = tmpl

@@ -3,7 +3,7 @@ package resolve
 import (
 	"testing"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Inline specs, with no template at all, resolve like template sections.
@@ -22,7 +22,7 @@ databases:
 - name: d
   spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z, replicas: 1, postgres: {resources: {requests: {memory: 1Gi}}}}]}}]}
 `)
-	r := resolveOK(t, c, map[string]*v1alpha1.DeploymentTemplate{})
+	r := resolveOK(t, c, map[string]*v1beta1.DeploymentTemplate{})
 	if s := r.GlobalTopoServer.Spec; s.Image != "etcd:x" || s.Replicas != 1 || s.RootPath != "/inline/global" {
 		t.Errorf("global topo %+v", s)
 	}
@@ -34,7 +34,7 @@ databases:
 		t.Errorf("gateway %+v", gw)
 	}
 	expectEqual(t, "gateway resources", gw.Resources, res("cpu=1", "cpu=2"))
-	local := r.Cells[0].Spec.TopoServer.ManagedSpec
+	local := r.Cells[0].Spec.TopoServer.Managed
 	if local == nil || local.RootPath != "/multigres/zz" || local.Replicas != 5 || local.Image != DefaultEtcdImage ||
 		local.DataVolumeClaimTemplate.Resources.Requests.Storage().String() != "5Gi" {
 		t.Errorf("local topo %+v", local)
@@ -58,7 +58,7 @@ func TestManagedRootPath(t *testing.T) {
 	} {
 		c := cluster(t, `{cells: [{name: z, spec: {topoServer: `+tt.cfg+`}}], globalTopoServer: `+tt.cfg+`}`)
 		r := resolveOK(t, c, tm)
-		if got := r.Cells[0].Spec.TopoServer.ManagedSpec.RootPath; got != tt.want {
+		if got := r.Cells[0].Spec.TopoServer.Managed.RootPath; got != tt.want {
 			t.Errorf("cell %s: root path %q, want %q", tt.cfg, got, tt.want)
 		}
 		want := tt.want
@@ -82,7 +82,7 @@ func TestExternalGlobalTopo(t *testing.T) {
 		if r.GlobalTopoServer != nil {
 			t.Errorf("%s: a TopoServer for an external etcd", tt.cfg)
 		}
-		want := v1alpha1.GlobalTopoServerRef{RootPath: tt.want, Address: "etcd:2379"}
+		want := v1beta1.GlobalTopoServerRef{RootPath: tt.want, Address: "etcd:2379"}
 		expectEqual(t, tt.cfg, r.GlobalTopo, want)
 		expectEqual(t, "cell ref", r.Cells[0].Spec.GlobalTopoServer, want)
 		expectEqual(t, "table group ref", r.TableGroups[0].Spec.GlobalTopoServer, want)
@@ -98,11 +98,11 @@ cells:
 - {name: d}
 `)
 	r := resolveOK(t, c, nil)
-	for i, want := range []v1alpha1.CellTopoServerSpec{
-		{External: &v1alpha1.ExternalTopoServerSpec{Address: "x:2379", RootPath: "/x"}},
-		{External: &v1alpha1.ExternalTopoServerSpec{Address: "y:2379", RootPath: "/multigres/b"}},
-		{External: &v1alpha1.ExternalTopoServerSpec{Address: "y:2379", RootPath: "/cfg"}},
-		{},
+	for i, want := range []*v1beta1.CellTopoServerSpec{
+		{External: &v1beta1.ExternalTopoServerSpec{Address: "x:2379", RootPath: "/x"}},
+		{External: &v1beta1.ExternalTopoServerSpec{Address: "y:2379", RootPath: "/multigres/b"}},
+		{External: &v1beta1.ExternalTopoServerSpec{Address: "y:2379", RootPath: "/cfg"}},
+		{Global: &v1beta1.UseGlobalTopoServer{}},
 	} {
 		expectEqual(t, r.Cells[i].Spec.Name, r.Cells[i].Spec.TopoServer, want)
 		if CellTopoServer(&r.Cells[i]) != nil {

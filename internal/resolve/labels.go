@@ -3,10 +3,10 @@ package resolve
 import (
 	"maps"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
-// Recommended Kubernetes labels; the multigres.com ones live in api/v1alpha1.
+// Recommended Kubernetes labels; the multigres.com ones live in api/v1beta1.
 const (
 	LabelName      = "app.kubernetes.io/name"
 	LabelInstance  = "app.kubernetes.io/instance"
@@ -31,7 +31,7 @@ const (
 	ComponentShardPool    = "shard-pool"
 )
 
-// Values of v1alpha1.LabelTopoScope.
+// Values of v1beta1.LabelTopoScope.
 const (
 	TopoScopeGlobal = "global"
 	TopoScopeCell   = "cell"
@@ -40,12 +40,12 @@ const (
 // Labels are the labels every object of cluster carries, for one component.
 func Labels(cluster, component string) map[string]string {
 	return map[string]string{
-		v1alpha1.LabelCluster: cluster,
-		LabelName:             AppName,
-		LabelInstance:         cluster,
-		LabelComponent:        component,
-		LabelManagedBy:        ManagedBy,
-		LabelPartOf:           AppName,
+		v1beta1.LabelCluster: cluster,
+		LabelName:            AppName,
+		LabelInstance:        cluster,
+		LabelComponent:       component,
+		LabelManagedBy:       ManagedBy,
+		LabelPartOf:          AppName,
 	}
 }
 

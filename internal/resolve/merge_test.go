@@ -5,7 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // One template for the merge rules; each case overrides one cell's multigateway, one pool or
@@ -31,7 +31,7 @@ managedTopoServer:
   imagePullSecrets: [{name: a}, {name: b}]
 `
 
-func gatewayWith(t *testing.T, overrides string) v1alpha1.StatelessSpec {
+func gatewayWith(t *testing.T, overrides string) v1beta1.StatelessSpec {
 	t.Helper()
 	c := cluster(t, `
 cells:
@@ -43,7 +43,7 @@ cells:
 	return resolveOK(t, c, templates(t, map[string]string{"t": mergeTemplate})).Cells[0].Spec.MultiGateway
 }
 
-func poolWith(t *testing.T, overrides string) v1alpha1.PoolSpec {
+func poolWith(t *testing.T, overrides string) v1beta1.PoolSpec {
 	t.Helper()
 	c := cluster(t, `
 cells: [{name: z}]

@@ -3,7 +3,7 @@ package resolve
 import (
 	"testing"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 const example = "example-multigres-cluster"
@@ -13,7 +13,7 @@ func TestSamplesResolve(t *testing.T) {
 	c, tmpls := loadSamples(t)
 	r := resolveOK(t, c, tmpls)
 
-	global := v1alpha1.GlobalTopoServerRef{
+	global := v1beta1.GlobalTopoServerRef{
 		RootPath:          "/multigres/global",
 		ClientServiceName: example + "-global-client",
 		Address:           example + "-global-client.example.svc:2379",
@@ -33,7 +33,7 @@ func TestSamplesResolve(t *testing.T) {
 		"app.kubernetes.io/component": "topo-server", "app.kubernetes.io/managed-by": "multigres-operator",
 		"app.kubernetes.io/part-of": "multigres",
 	})
-	wantTopo := v1alpha1.TopoServerSpec{}
+	wantTopo := v1beta1.TopoServerSpec{}
 	decode(t, `
 rootPath: /multigres/global
 image: quay.io/coreos/etcd:v3.5.17
@@ -82,7 +82,7 @@ dataVolumeRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}
 		"app.kubernetes.io/component": "cell", "app.kubernetes.io/managed-by": "multigres-operator",
 		"app.kubernetes.io/part-of": "multigres",
 	})
-	wantEast := v1alpha1.CellSpec{}
+	wantEast := v1beta1.CellSpec{}
 	decode(t, `
 name: us-east-1
 images:
@@ -111,6 +111,7 @@ globalTopoServer:
   rootPath: /multigres/global
   clientServiceName: example-multigres-cluster-global-client
   address: example-multigres-cluster-global-client.example.svc:2379
+topoServer: {global: {}}
 allCells: [us-east-1, us-west-2]
 topologyReconciliation: {registerCell: true, pruneTablets: true}
 `, &wantEast)
@@ -121,7 +122,7 @@ topologyReconciliation: {registerCell: true, pruneTablets: true}
 		t.Errorf("us-west-2 components: %+v %+v", west.Spec.MultiGateway, west.Spec.MultiOrch)
 	}
 	expectEqual(t, "us-west-2 gateway resources", west.Spec.MultiGateway.Resources, res("cpu=500m,memory=512Mi", "cpu=1,memory=1Gi"))
-	local := west.Spec.TopoServer.ManagedSpec
+	local := west.Spec.TopoServer.Managed
 	if local == nil || west.Spec.TopoServer.External != nil {
 		t.Fatalf("us-west-2 topo server: %+v", west.Spec.TopoServer)
 	}
@@ -183,7 +184,8 @@ tableGroupName: default
 partitioning: {shards: 1}
 shardTemplate:
   pools:
-  - type: replica
+  - name: replica-us-east-1
+    type: replica
     cell: us-east-1
     dataVolumeClaimTemplate: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 100Gi}}}
     dataVolumeRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}
@@ -195,14 +197,16 @@ tableGroupName: orders_tg
 partitioning: {shards: 2}
 shardTemplate:
   pools:
-  - type: replica
+  - name: replica-us-west-2
+    type: replica
     cell: us-west-2
     replicas: 2
     dataVolumeClaimTemplate: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 500Gi}}}
     dataVolumeRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}
     postgres: {resources: {requests: {cpu: "4", memory: 8Gi}}}
     multipooler: {resources: {requests: {cpu: "1", memory: 512Mi}}}
-  - type: readOnly
+  - name: readonly-us-east-1
+    type: readOnly
     cell: us-east-1
     replicas: 1
     dataVolumeClaimTemplate: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 500Gi}}}
@@ -217,7 +221,8 @@ tableGroupName: analytics_tg
 partitioning: {shards: 1}
 shardTemplate:
   pools:
-  - type: replica
+  - name: replica-us-east-1
+    type: replica
     cell: us-east-1
     dataVolumeClaimTemplate: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1000Gi}}}
     dataVolumeRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}
@@ -228,7 +233,8 @@ tableGroupName: custom_tg
 partitioning: {shards: 1}
 shardTemplate:
   pools:
-  - type: replica
+  - name: replica-us-west-2
+    type: replica
     cell: us-west-2
     replicas: 2
     dataVolumeClaimTemplate: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 75Gi}}}
@@ -237,9 +243,9 @@ shardTemplate:
     multipooler: {resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 200m, memory: 256Mi}}}
 `,
 	}
-	var shards []v1alpha1.Shard
+	var shards []v1beta1.Shard
 	for _, tg := range r.TableGroups {
-		var spec v1alpha1.TableGroupSpec
+		var spec v1beta1.TableGroupSpec
 		decode(t, want[tg.Spec.TableGroupName]+images, &spec)
 		expectEqual(t, tg.Name+" spec", tg.Spec, spec)
 		shards = append(shards, Shards(&tg)...)
@@ -278,12 +284,12 @@ func TestSamplesTemplateReferences(t *testing.T) {
 	}
 	pools := "spec.databases[0].spec.tablegroups"
 	want := []string{
-		"spec.globalTopoServer.deploymentTemplate=standard-ha:managedTopoServer",
+		"spec.globalTopoServer.managed.deploymentTemplate=standard-ha:managedTopoServer",
 		"spec.multiadmin.deploymentTemplate=standard-ha:multiadmin",
 		"spec.cells[0].spec.multigateway.deploymentTemplate=standard-ha:multigateway",
 		"spec.cells[1].spec.multigateway.deploymentTemplate=standard-ha:multigateway",
 		"spec.cells[1].spec.multiorch.deploymentTemplate=standard-ha:multiorch",
-		"spec.cells[1].spec.topoServer.deploymentTemplate=standard-ha:managedTopoServer",
+		"spec.cells[1].spec.topoServer.managed.deploymentTemplate=standard-ha:managedTopoServer",
 		pools + "[0].shardTemplate.pools[0].deploymentTemplate=default-ha:shardPool",
 		pools + "[1].shardTemplate.pools[0].deploymentTemplate=orders-ha-replica:shardPool",
 		pools + "[1].shardTemplate.pools[1].deploymentTemplate=orders-read-only:shardPool",
@@ -296,7 +302,7 @@ func TestSamplesTemplateReferences(t *testing.T) {
 // Resolution copies: changing a result never changes the inputs or another child.
 func TestResultSharesNoMemory(t *testing.T) {
 	c, tmpls := loadSamples(t)
-	before, after := c.DeepCopy(), map[string]*v1alpha1.DeploymentTemplate{}
+	before, after := c.DeepCopy(), map[string]*v1beta1.DeploymentTemplate{}
 	for n, tm := range tmpls {
 		after[n] = tm.DeepCopy()
 	}
@@ -305,7 +311,7 @@ func TestResultSharesNoMemory(t *testing.T) {
 	r.Cells[0].Spec.AllCells[0] = "x"
 	*r.Cells[0].Spec.TopologyReconciliation.RegisterCell = false
 	r.Cells[1].Spec.MultiGateway.Affinity.PodAntiAffinity = nil
-	r.Cells[1].Spec.TopoServer.ManagedSpec.ImagePullSecrets[0].Name = "x"
+	r.Cells[1].Spec.TopoServer.Managed.ImagePullSecrets[0].Name = "x"
 	r.GlobalTopoServer.Spec.Affinity.PodAntiAffinity = nil
 	r.TableGroups[0].Spec.ShardTemplate.Pools[0].Postgres.Resources.Requests["cpu"] = list("cpu=9")["cpu"]
 	r.TableGroups[2].Spec.ShardTemplate.Pools[0].Affinity.PodAntiAffinity = nil

@@ -3,29 +3,29 @@ package resolve
 import (
 	"strconv"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // Shards are the shards of tg, one per index 0..shards-1, for the TableGroup controller.
 // The count is clamped to 1..MaxShards (the CRD allows no more).
-func Shards(tg *v1alpha1.TableGroup) []v1alpha1.Shard {
+func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 	n := DefaultShards
 	if s := tg.Spec.Partitioning.Shards; s != nil {
 		n = min(max(*s, 1), MaxShards)
 	}
-	shards := make([]v1alpha1.Shard, 0, n)
+	shards := make([]v1beta1.Shard, 0, n)
 	for i := range int(n) {
 		index := strconv.Itoa(i)
-		pools := make([]v1alpha1.PoolSpec, 0, len(tg.Spec.ShardTemplate.Pools))
+		pools := make([]v1beta1.PoolSpec, 0, len(tg.Spec.ShardTemplate.Pools))
 		for _, p := range tg.Spec.ShardTemplate.Pools {
 			pools = append(pools, *p.DeepCopy())
 		}
-		shards = append(shards, v1alpha1.Shard{
+		shards = append(shards, v1beta1.Shard{
 			TypeMeta: typeMeta("Shard"),
 			ObjectMeta: objectMeta(tg.Namespace, names.Shard(tg.Name, i),
-				withLabels(tg.Labels, ComponentShard, v1alpha1.LabelShard, index)),
-			Spec: v1alpha1.ShardSpec{
+				withLabels(tg.Labels, ComponentShard, v1beta1.LabelShard, index)),
+			Spec: v1beta1.ShardSpec{
 				DatabaseName:              tg.Spec.DatabaseName,
 				TableGroupName:            tg.Spec.TableGroupName,
 				ShardName:                 index,
@@ -39,17 +39,26 @@ func Shards(tg *v1alpha1.TableGroup) []v1alpha1.Shard {
 	return shards
 }
 
+// ManagedCellTopo is the spec of cell's own managed topo server; nil when the cell uses the
+// global or an external topo server.
+func ManagedCellTopo(cell *v1beta1.Cell) *v1beta1.TopoServerSpec {
+	if cell.Spec.TopoServer == nil {
+		return nil
+	}
+	return cell.Spec.TopoServer.Managed
+}
+
 // CellTopoServer is the managed local TopoServer of cell, for the Cell controller; nil when
 // the cell uses the global or an external topo server. It shares the Cell's name.
-func CellTopoServer(cell *v1alpha1.Cell) *v1alpha1.TopoServer {
-	spec := cell.Spec.TopoServer.ManagedSpec
+func CellTopoServer(cell *v1beta1.Cell) *v1beta1.TopoServer {
+	spec := ManagedCellTopo(cell)
 	if spec == nil {
 		return nil
 	}
-	return &v1alpha1.TopoServer{
+	return &v1beta1.TopoServer{
 		TypeMeta: typeMeta("TopoServer"),
 		ObjectMeta: objectMeta(cell.Namespace, cell.Name, withLabels(cell.Labels, ComponentTopoServer,
-			v1alpha1.LabelTopoScope, TopoScopeCell, v1alpha1.LabelCell, cell.Spec.Name)),
+			v1beta1.LabelTopoScope, TopoScopeCell, v1beta1.LabelCell, cell.Spec.Name)),
 		Spec: *spec.DeepCopy(),
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Sections of a DeploymentTemplate, as spelled in its spec.
@@ -30,7 +30,7 @@ type Reference struct {
 }
 
 // TemplateReferences lists every template reference of c, in spec order.
-func TemplateReferences(c *v1alpha1.MultigresCluster) []Reference {
+func TemplateReferences(c *v1beta1.MultigresCluster) []Reference {
 	var refs []Reference
 	add := func(p *field.Path, name, section string) {
 		if name != "" {
@@ -38,8 +38,8 @@ func TemplateReferences(c *v1alpha1.MultigresCluster) []Reference {
 		}
 	}
 	spec := field.NewPath("spec")
-	if t := c.Spec.GlobalTopoServer; t != nil {
-		add(spec.Child("globalTopoServer"), t.DeploymentTemplate, SectionManagedTopoServer)
+	if t := c.Spec.GlobalTopoServer; t != nil && t.Managed != nil {
+		add(spec.Child("globalTopoServer", "managed"), t.Managed.DeploymentTemplate, SectionManagedTopoServer)
 	}
 	if m := c.Spec.MultiAdmin; m != nil {
 		add(spec.Child("multiadmin"), m.DeploymentTemplate, SectionMultiAdmin)
@@ -52,8 +52,8 @@ func TemplateReferences(c *v1alpha1.MultigresCluster) []Reference {
 		if o := cell.Spec.MultiOrch; o != nil {
 			add(p.Child("multiorch"), o.DeploymentTemplate, SectionMultiOrch)
 		}
-		if t := cell.Spec.TopoServer; t != nil {
-			add(p.Child("topoServer"), t.DeploymentTemplate, SectionManagedTopoServer)
+		if t := cell.Spec.TopoServer; t != nil && t.Managed != nil {
+			add(p.Child("topoServer", "managed"), t.Managed.DeploymentTemplate, SectionManagedTopoServer)
 		}
 	}
 	for i, db := range c.Spec.Databases {
@@ -68,7 +68,7 @@ func TemplateReferences(c *v1alpha1.MultigresCluster) []Reference {
 }
 
 // TemplateNames are the names of the templates c references, sorted and unique.
-func TemplateNames(c *v1alpha1.MultigresCluster) []string {
+func TemplateNames(c *v1beta1.MultigresCluster) []string {
 	var names []string
 	for _, r := range TemplateReferences(c) {
 		names = append(names, r.Name)
@@ -84,7 +84,7 @@ func tableGroupPath(db, tg int) *field.Path {
 // section returns the section of the template named name, or nil after recording why not.
 // path is the component's config; errors point at its deploymentTemplate field.
 func section[T any](r *resolver, path *field.Path, name, section string,
-	get func(*v1alpha1.DeploymentTemplateSpec) *T) *T {
+	get func(*v1beta1.DeploymentTemplateSpec) *T) *T {
 	p := path.Child("deploymentTemplate")
 	t := r.templates[name]
 	if t == nil {

@@ -7,11 +7,10 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
@@ -22,7 +21,7 @@ const MaxShards = 1024
 const ReservedCellName = "global"
 
 // Validate runs every rule that needs no DeploymentTemplate.
-func Validate(c *v1alpha1.MultigresCluster) field.ErrorList {
+func Validate(c *v1beta1.MultigresCluster) field.ErrorList {
 	errs := ValidateNames(c)
 	errs = append(errs, ValidateSources(c)...)
 	return append(errs, ValidateTableGroups(c)...)
@@ -31,7 +30,7 @@ func Validate(c *v1alpha1.MultigresCluster) field.ErrorList {
 // ValidateNames checks the cluster, cell, database and table group names: each must be a
 // DNS-1123 label (they become parts of object names and label values), unique, and unique after deriving object
 // names from it ("a_b" and "a-b" give the same name); the cell name "global" is reserved.
-func ValidateNames(c *v1alpha1.MultigresCluster) field.ErrorList {
+func ValidateNames(c *v1beta1.MultigresCluster) field.ErrorList {
 	var errs field.ErrorList
 	dnsLabel(&errs, field.NewPath("metadata", "name"), c.Name, false)
 
@@ -117,93 +116,99 @@ func (u uniq) check(errs *field.ErrorList, p *field.Path, name, derived, what st
 	return true
 }
 
-// ValidateSources checks that each component is configured one way: a template (plus
-// overrides), inline, or for topo servers external; overrides need a template.
-func ValidateSources(c *v1alpha1.MultigresCluster) field.ErrorList {
+// ValidateSources checks that each component is configured one way: a deploymentTemplate
+// (plus overrides) or a spec, and each topo server by exactly one member of its union. The
+// CRD has the same rules; these run where the CRD does not (the reconciler, tests).
+func ValidateSources(c *v1beta1.MultigresCluster) field.ErrorList {
 	var errs field.ErrorList
 	spec := field.NewPath("spec")
-	topoSource(&errs, spec.Child("globalTopoServer"), c.Spec.GlobalTopoServer,
-		"remove globalTopoServer for a managed etcd with defaults")
-	statelessSource(&errs, spec.Child("multiadmin"), c.Spec.MultiAdmin)
+	if t := c.Spec.GlobalTopoServer; t != nil {
+		p := spec.Child("globalTopoServer")
+		exactlyOne(&errs, p, member{"external", t.External != nil}, member{"managed", t.Managed != nil})
+		topoMembers(&errs, p, t.External, t.Managed)
+	}
+	component(&errs, spec.Child("multiadmin"), c.Spec.MultiAdmin)
 	for i, cell := range c.Spec.Cells {
 		p := spec.Child("cells").Index(i).Child("spec")
-		statelessSource(&errs, p.Child("multigateway"), cell.Spec.MultiGateway)
-		statelessSource(&errs, p.Child("multiorch"), cell.Spec.MultiOrch)
-		topoSource(&errs, p.Child("topoServer"), cell.Spec.TopoServer,
-			"remove topoServer to use the global topo server")
+		component(&errs, p.Child("multigateway"), cell.Spec.MultiGateway)
+		component(&errs, p.Child("multiorch"), cell.Spec.MultiOrch)
+		if t := cell.Spec.TopoServer; t != nil {
+			p := p.Child("topoServer")
+			exactlyOne(&errs, p, member{"global", t.Global != nil}, member{"external", t.External != nil},
+				member{"managed", t.Managed != nil})
+			topoMembers(&errs, p, t.External, t.Managed)
+		}
 	}
 	for i, db := range c.Spec.Databases {
 		for j, tg := range db.Spec.TableGroups {
 			for k, pool := range tg.ShardTemplate.Pools {
 				p := tableGroupPath(i, j).Child("shardTemplate", "pools").Index(k)
-				inline := !equality.Semantic.DeepEqual(pool.ShardPoolSpec, v1alpha1.ShardPoolSpec{})
-				source(&errs, p, pool.DeploymentTemplate, inline, pool.Overrides != nil,
-					"replicas, affinity, dataVolumeClaimTemplate, postgres and multipooler")
+				source(&errs, p, pool.DeploymentTemplate, pool.Spec != nil, pool.Overrides != nil)
 			}
 		}
 	}
 	return errs
 }
 
-func statelessSource(errs *field.ErrorList, p *field.Path, cfg *v1alpha1.StatelessComponentConfig) {
-	if cfg == nil {
-		return
+func component(errs *field.ErrorList, p *field.Path, cfg *v1beta1.StatelessComponentConfig) {
+	if cfg != nil {
+		source(errs, p, cfg.DeploymentTemplate, cfg.Spec != nil, cfg.Overrides != nil)
 	}
-	inline := !equality.Semantic.DeepEqual(cfg.StatelessSpec, v1alpha1.StatelessSpec{})
-	source(errs, p, cfg.DeploymentTemplate, inline, cfg.Overrides != nil, "replicas, resources and affinity")
 }
 
-func source(errs *field.ErrorList, p *field.Path, template string, inline, overrides bool, fields string) {
-	if template != "" && inline {
-		*errs = append(*errs, field.Forbidden(p, fmt.Sprintf(
-			"set either deploymentTemplate (with overrides) or the inline fields %s, not both; move the inline fields under overrides", fields)))
+func topoMembers(errs *field.ErrorList, p *field.Path, external *v1beta1.ExternalTopoServerSpec, managed *v1beta1.ManagedTopoServerConfig) {
+	if external != nil && external.Address == "" {
+		*errs = append(*errs, field.Required(p.Child("external", "address"),
+			"the etcd client address, host:port (comma-separated for several)"))
 	}
+	if managed != nil {
+		source(errs, p.Child("managed"), managed.DeploymentTemplate, managed.Spec != nil, managed.Overrides != nil)
+	}
+}
+
+// source checks a component block: exactly one of deploymentTemplate and spec, and
+// overrides only with a template.
+func source(errs *field.ErrorList, p *field.Path, template string, spec, overrides bool) {
+	exactlyOne(errs, p, member{"deploymentTemplate", template != ""}, member{"spec", spec})
 	if template == "" && overrides {
 		*errs = append(*errs, field.Forbidden(p.Child("overrides"),
-			"overrides need a deploymentTemplate to apply to; without a template, set the fields inline"))
+			"overrides need a deploymentTemplate to apply to; without a template, put the settings in spec"))
 	}
 }
 
-func topoSource(errs *field.ErrorList, p *field.Path, cfg *v1alpha1.TopoServerConfig, none string) {
-	if cfg == nil {
-		return
-	}
-	var set []string
-	if cfg.DeploymentTemplate != "" {
-		set = append(set, "deploymentTemplate")
-	}
-	if cfg.ManagedSpec != nil {
-		set = append(set, "managedSpec")
-	}
-	if cfg.External != nil {
-		set = append(set, "external")
+// member is one member of a union, for exactlyOne.
+type member struct {
+	name string
+	set  bool
+}
+
+// exactlyOne records an error unless exactly one member is set.
+func exactlyOne(errs *field.ErrorList, p *field.Path, members ...member) {
+	var all, set []string
+	for _, m := range members {
+		all = append(all, m.name)
+		if m.set {
+			set = append(set, m.name)
+		}
 	}
 	switch {
 	case len(set) == 0:
-		*errs = append(*errs, field.Required(p, "set one of deploymentTemplate, managedSpec or external, or "+none))
+		*errs = append(*errs, field.Required(p, "set one of "+strings.Join(all, ", ")))
 	case len(set) > 1:
 		*errs = append(*errs, field.Forbidden(p, fmt.Sprintf(
-			"set exactly one of deploymentTemplate, managedSpec or external, not %s", strings.Join(set, " and "))))
-	}
-	if cfg.Overrides != nil && cfg.DeploymentTemplate == "" {
-		*errs = append(*errs, field.Forbidden(p.Child("overrides"),
-			"overrides need a deploymentTemplate to apply to; without a template, use managedSpec"))
-	}
-	if cfg.External != nil && cfg.External.Address == "" {
-		*errs = append(*errs, field.Required(p.Child("external", "address"),
-			"the etcd client address, host:port (comma-separated for several)"))
+			"set exactly one of %s, not %s", strings.Join(all, ", "), strings.Join(set, " and "))))
 	}
 }
 
 // ValidateTableGroups checks shard counts, pool types, and that every pool names a cell of
 // spec.cells.
-func ValidateTableGroups(c *v1alpha1.MultigresCluster) field.ErrorList {
+func ValidateTableGroups(c *v1beta1.MultigresCluster) field.ErrorList {
 	var errs field.ErrorList
 	cells := make([]string, 0, len(c.Spec.Cells))
 	for _, cell := range c.Spec.Cells {
 		cells = append(cells, cell.Name)
 	}
-	types := []v1alpha1.PoolType{v1alpha1.PoolTypeReplica, v1alpha1.PoolTypeReadOnly}
+	types := []v1beta1.PoolType{v1beta1.PoolTypeReplica, v1beta1.PoolTypeReadOnly}
 	for i, db := range c.Spec.Databases {
 		for j, tg := range db.Spec.TableGroups {
 			p := tableGroupPath(i, j)

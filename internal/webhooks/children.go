@@ -9,13 +9,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
-// +kubebuilder:webhook:path=/validate-multigres-com-v1alpha1-toposerver,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=toposervers,verbs=create;update;delete,versions=v1alpha1,name=vtoposerver-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
-// +kubebuilder:webhook:path=/validate-multigres-com-v1alpha1-cell,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=cells,verbs=create;update;delete,versions=v1alpha1,name=vcell-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
-// +kubebuilder:webhook:path=/validate-multigres-com-v1alpha1-tablegroup,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=tablegroups,verbs=create;update;delete,versions=v1alpha1,name=vtablegroup-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
-// +kubebuilder:webhook:path=/validate-multigres-com-v1alpha1-shard,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=shards,verbs=create;update;delete,versions=v1alpha1,name=vshard-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-multigres-com-v1beta1-toposerver,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=toposervers,verbs=create;update;delete,versions=v1beta1,name=vtoposerver-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-multigres-com-v1beta1-cell,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=cells,verbs=create;update;delete,versions=v1beta1,name=vcell-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-multigres-com-v1beta1-tablegroup,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=tablegroups,verbs=create;update;delete,versions=v1beta1,name=vtablegroup-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-multigres-com-v1beta1-shard,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=shards,verbs=create;update;delete,versions=v1beta1,name=vshard-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
 
 // Users besides the operator that may write children: Kubernetes' own garbage collector
 // (deleting children of a deleted cluster) and namespace controller (deleting a namespace).
@@ -52,8 +52,8 @@ func (g ReadOnlyChild[T]) check(ctx context.Context, obj T) error {
 	if user == g.Operator || slices.Contains(systemWriters, user) {
 		return nil
 	}
-	cluster := obj.GetLabels()[v1alpha1.LabelCluster]
-	return apierrors.NewForbidden(v1alpha1.GroupVersion.WithResource(req.Resource.Resource).GroupResource(), obj.GetName(), fmt.Errorf(
+	cluster := obj.GetLabels()[v1beta1.LabelCluster]
+	return apierrors.NewForbidden(v1beta1.GroupVersion.WithResource(req.Resource.Resource).GroupResource(), obj.GetName(), fmt.Errorf(
 		"%s objects are read-only: the multigres-operator resolves them from MultigresCluster %q and reverts changes made here; "+
 			"edit the MultigresCluster (or its DeploymentTemplates) instead", req.Kind.Kind, cluster))
 }

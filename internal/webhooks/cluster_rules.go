@@ -8,17 +8,17 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // Templates are a namespace's DeploymentTemplates by name, as resolution takes them.
-type Templates = map[string]*v1alpha1.DeploymentTemplate
+type Templates = map[string]*v1beta1.DeploymentTemplate
 
 // CheckCluster runs every rule on c: what resolution detects plus root paths. It returns the
 // resolved cluster (nil when invalid), the errors and the warnings. The cluster controller
 // calls it too, so a spec that slipped past the webhook is still refused.
-func CheckCluster(c *v1alpha1.MultigresCluster, templates Templates) (*resolve.Result, field.ErrorList, []string) {
+func CheckCluster(c *v1beta1.MultigresCluster, templates Templates) (*resolve.Result, field.ErrorList, []string) {
 	res, errs := resolve.Cluster(c, templates)
 	errs = append(errs, ValidateRootPaths(c)...)
 	if len(errs) > 0 {
@@ -29,7 +29,7 @@ func CheckCluster(c *v1alpha1.MultigresCluster, templates Templates) (*resolve.R
 
 // ValidateRootPaths: every topology root is an absolute, clean path, and no two of the global
 // topology and the cells with their own topo server share one (their records would mix).
-func ValidateRootPaths(c *v1alpha1.MultigresCluster) field.ErrorList {
+func ValidateRootPaths(c *v1beta1.MultigresCluster) field.ErrorList {
 	var errs field.ErrorList
 	seen := map[string]*field.Path{}
 	check := func(p *field.Path, root string) {
@@ -48,25 +48,27 @@ func ValidateRootPaths(c *v1alpha1.MultigresCluster) field.ErrorList {
 	}
 	spec := field.NewPath("spec")
 	if g := c.Spec.GlobalTopoServer; g != nil {
-		checkTopoRoots(check, spec.Child("globalTopoServer"), g)
+		checkTopoRoots(check, spec.Child("globalTopoServer"), g.External, g.Managed)
 	}
 	for i, cell := range c.Spec.Cells {
 		if t := cell.Spec.TopoServer; t != nil {
-			checkTopoRoots(check, spec.Child("cells").Index(i).Child("spec", "topoServer"), t)
+			checkTopoRoots(check, spec.Child("cells").Index(i).Child("spec", "topoServer"), t.External, t.Managed)
 		}
 	}
 	return errs
 }
 
 // checkTopoRoots checks the root path a topo server config sets, where it sets it.
-func checkTopoRoots(check func(*field.Path, string), p *field.Path, t *v1alpha1.TopoServerConfig) {
+func checkTopoRoots(check func(*field.Path, string), p *field.Path,
+	external *v1beta1.ExternalTopoServerSpec, managed *v1beta1.ManagedTopoServerConfig) {
 	switch {
-	case t.RootPath != "":
-		check(p.Child("rootPath"), t.RootPath)
-	case t.External != nil:
-		check(p.Child("external", "rootPath"), t.External.RootPath)
-	case t.ManagedSpec != nil:
-		check(p.Child("managedSpec", "rootPath"), t.ManagedSpec.RootPath)
+	case external != nil:
+		check(p.Child("external", "rootPath"), external.RootPath)
+	case managed == nil:
+	case managed.RootPath != "":
+		check(p.Child("managed", "rootPath"), managed.RootPath)
+	case managed.Spec != nil:
+		check(p.Child("managed", "spec", "rootPath"), managed.Spec.RootPath)
 	}
 }
 
@@ -82,13 +84,13 @@ func Warnings(res *resolve.Result) []string {
 		etcd("spec.globalTopoServer", res.GlobalTopoServer.Spec.Replicas)
 	}
 	for _, cell := range res.Cells {
-		if m := cell.Spec.TopoServer.ManagedSpec; m != nil {
+		if m := resolve.ManagedCellTopo(&cell); m != nil {
 			etcd(fmt.Sprintf("cell %s topoServer", cell.Spec.Name), m.Replicas)
 		}
 	}
 	for _, tg := range res.TableGroups {
 		for _, pool := range tg.Spec.ShardTemplate.Pools {
-			if pool.Type == v1alpha1.PoolTypeReplica && pool.Replicas != nil && *pool.Replicas < 2 {
+			if pool.Type == v1beta1.PoolTypeReplica && pool.Replicas != nil && *pool.Replicas < 2 {
 				w = append(w, fmt.Sprintf("database %s table group %s: the replica pool in cell %s has %d replica(s); "+
 					"the default durability policy needs at least 2 (3 recommended) to accept writes through a failure",
 					tg.Spec.DatabaseName, tg.Spec.TableGroupName, pool.Cell, *pool.Replicas))
@@ -100,7 +102,7 @@ func Warnings(res *resolve.Result) []string {
 
 // ValidateClusterUpdate refuses changes the operator cannot carry out without losing data or
 // availability. old and new are resolved clusters (each may be nil when invalid).
-func ValidateClusterUpdate(oldC, newC *v1alpha1.MultigresCluster, oldRes, newRes *resolve.Result) field.ErrorList {
+func ValidateClusterUpdate(oldC, newC *v1beta1.MultigresCluster, oldRes, newRes *resolve.Result) field.ErrorList {
 	var errs field.ErrorList
 	spec := field.NewPath("spec")
 
@@ -147,13 +149,13 @@ func ValidateClusterUpdate(oldC, newC *v1alpha1.MultigresCluster, oldRes, newRes
 	}
 
 	if o, n := oldRes.GlobalTopoServer, newRes.GlobalTopoServer; o != nil && n != nil {
-		errs = append(errs, sameEtcd(spec.Child("globalTopoServer"), &o.Spec, &n.Spec)...)
+		errs = append(errs, sameEtcd(spec.Child("globalTopoServer", "managed"), &o.Spec, &n.Spec)...)
 	}
 	for i, cell := range newRes.Cells {
-		n := cell.Spec.TopoServer.ManagedSpec
+		n := resolve.ManagedCellTopo(&cell)
 		o := oldCellTopo(oldRes, cell.Spec.Name)
 		if o != nil && n != nil {
-			errs = append(errs, sameEtcd(spec.Child("cells").Index(i).Child("spec", "topoServer"), o, n)...)
+			errs = append(errs, sameEtcd(spec.Child("cells").Index(i).Child("spec", "topoServer", "managed"), o, n)...)
 		}
 	}
 	return errs
@@ -161,7 +163,7 @@ func ValidateClusterUpdate(oldC, newC *v1alpha1.MultigresCluster, oldRes, newRes
 
 // sameEtcd: a managed etcd is bootstrapped statically, so its member count is fixed, and its
 // volumes can only grow.
-func sameEtcd(p *field.Path, o, n *v1alpha1.TopoServerSpec) field.ErrorList {
+func sameEtcd(p *field.Path, o, n *v1beta1.TopoServerSpec) field.ErrorList {
 	var errs field.ErrorList
 	if o.Replicas != n.Replicas {
 		errs = append(errs, field.Forbidden(p.Child("replicas"), fmt.Sprintf(
@@ -188,8 +190,8 @@ type poolKey struct {
 	index  int
 }
 
-func resolvedPools(res *resolve.Result) map[poolKey]v1alpha1.PoolSpec {
-	m := map[poolKey]v1alpha1.PoolSpec{}
+func resolvedPools(res *resolve.Result) map[poolKey]v1beta1.PoolSpec {
+	m := map[poolKey]v1beta1.PoolSpec{}
 	for _, tg := range res.TableGroups {
 		for k, pool := range tg.Spec.ShardTemplate.Pools {
 			m[poolKey{tg.Spec.DatabaseName, tg.Spec.TableGroupName, k}] = pool
@@ -199,7 +201,7 @@ func resolvedPools(res *resolve.Result) map[poolKey]v1alpha1.PoolSpec {
 }
 
 // poolCells maps each cell hosting pools to the "database/tablegroup" pairs that use it.
-func poolCells(c *v1alpha1.MultigresCluster) map[string][]string {
+func poolCells(c *v1beta1.MultigresCluster) map[string][]string {
 	m := map[string][]string{}
 	for _, db := range c.Spec.Databases {
 		for _, tg := range db.Spec.TableGroups {
@@ -211,7 +213,7 @@ func poolCells(c *v1alpha1.MultigresCluster) map[string][]string {
 	return m
 }
 
-func findTableGroup(c *v1alpha1.MultigresCluster, db, tg string) *v1alpha1.TableGroupConfig {
+func findTableGroup(c *v1beta1.MultigresCluster, db, tg string) *v1beta1.TableGroupConfig {
 	i, j := indexOf(c, db, tg)
 	if i < 0 {
 		return nil
@@ -219,7 +221,7 @@ func findTableGroup(c *v1alpha1.MultigresCluster, db, tg string) *v1alpha1.Table
 	return &c.Spec.Databases[i].Spec.TableGroups[j]
 }
 
-func indexOf(c *v1alpha1.MultigresCluster, db, tg string) (int, int) {
+func indexOf(c *v1beta1.MultigresCluster, db, tg string) (int, int) {
 	for i, d := range c.Spec.Databases {
 		if d.Name != db {
 			continue
@@ -233,10 +235,10 @@ func indexOf(c *v1alpha1.MultigresCluster, db, tg string) (int, int) {
 	return -1, -1
 }
 
-func oldCellTopo(res *resolve.Result, cell string) *v1alpha1.TopoServerSpec {
+func oldCellTopo(res *resolve.Result, cell string) *v1beta1.TopoServerSpec {
 	for _, c := range res.Cells {
 		if c.Spec.Name == cell {
-			return c.Spec.TopoServer.ManagedSpec
+			return resolve.ManagedCellTopo(&c)
 		}
 	}
 	return nil

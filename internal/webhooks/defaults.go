@@ -4,7 +4,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -14,29 +14,30 @@ import (
 // modes, pull policy, topology flags. Images and resources stay implicit (resolved at
 // reconcile time from internal/resolve's defaults) so an operator upgrade can move them.
 // Anything a DeploymentTemplate may supply is left alone: filling it would hide the template.
-func DefaultCluster(c *v1alpha1.MultigresCluster) {
+func DefaultCluster(c *v1beta1.MultigresCluster) {
 	s := &c.Spec
 	if s.Images.ImagePullPolicy == "" {
 		s.Images.ImagePullPolicy = resolve.DefaultImagePullPolicy
 	}
 	if s.TopologyReconciliation == nil {
-		s.TopologyReconciliation = &v1alpha1.TopologyReconciliation{}
+		s.TopologyReconciliation = &v1beta1.TopologyReconciliation{}
 	}
 	setDefault(&s.TopologyReconciliation.RegisterCell, resolve.DefaultRegisterCell)
 	setDefault(&s.TopologyReconciliation.PruneTablets, resolve.DefaultPruneTablets)
 
 	if s.GlobalTopoServer == nil {
-		s.GlobalTopoServer = &v1alpha1.TopoServerConfig{ManagedSpec: &v1alpha1.ManagedTopoServerSpec{}}
+		s.GlobalTopoServer = &v1beta1.GlobalTopoServerConfig{
+			Managed: &v1beta1.ManagedTopoServerConfig{Spec: &v1beta1.ManagedTopoServerSpec{}}}
 	}
-	defaultTopo(s.GlobalTopoServer, resolve.DefaultGlobalRootPath)
+	defaultTopo(s.GlobalTopoServer.External, s.GlobalTopoServer.Managed, resolve.DefaultGlobalRootPath)
 	defaultStatelessConfig(s.MultiAdmin, resolve.DefaultMultiAdminReplicas)
 
 	for i := range s.Cells {
 		cell := &s.Cells[i]
 		defaultStatelessConfig(cell.Spec.MultiGateway, resolve.DefaultMultiGatewayReplicas)
 		defaultStatelessConfig(cell.Spec.MultiOrch, resolve.DefaultMultiOrchReplicas)
-		if cell.Spec.TopoServer != nil {
-			defaultTopo(cell.Spec.TopoServer, resolve.DefaultCellRootPath(cell.Name))
+		if t := cell.Spec.TopoServer; t != nil {
+			defaultTopo(t.External, t.Managed, resolve.DefaultCellRootPath(cell.Name))
 		}
 	}
 	for i := range s.Databases {
@@ -44,8 +45,8 @@ func DefaultCluster(c *v1alpha1.MultigresCluster) {
 			tg := &s.Databases[i].Spec.TableGroups[j]
 			setDefault(&tg.Partitioning.Shards, resolve.DefaultShards)
 			for k := range tg.ShardTemplate.Pools {
-				if pool := &tg.ShardTemplate.Pools[k]; pool.DeploymentTemplate == "" {
-					DefaultShardPool(&pool.ShardPoolSpec)
+				if pool := &tg.ShardTemplate.Pools[k]; pool.DeploymentTemplate == "" && pool.Spec != nil {
+					DefaultShardPool(pool.Spec)
 				}
 			}
 		}
@@ -54,7 +55,7 @@ func DefaultCluster(c *v1alpha1.MultigresCluster) {
 
 // DefaultTemplate fills each section a template has, with the same values resolution would
 // use beneath it, so what a template means is visible in it.
-func DefaultTemplate(t *v1alpha1.DeploymentTemplate) {
+func DefaultTemplate(t *v1beta1.DeploymentTemplate) {
 	s := &t.Spec
 	if s.ShardPool != nil {
 		DefaultShardPool(s.ShardPool)
@@ -68,38 +69,40 @@ func DefaultTemplate(t *v1alpha1.DeploymentTemplate) {
 }
 
 // DefaultShardPool fills a pool's replicas and data volume.
-func DefaultShardPool(p *v1alpha1.ShardPoolSpec) {
+func DefaultShardPool(p *v1beta1.ShardPoolSpec) {
 	setDefault(&p.Replicas, resolve.DefaultPoolReplicas)
 	p.DataVolumeClaimTemplate = defaultVolume(p.DataVolumeClaimTemplate, resolve.DefaultPoolStorage)
 }
 
-func defaultTopo(t *v1alpha1.TopoServerConfig, root string) {
+// defaultTopo fills the root path of an external or inline managed topo server (a cell's
+// global member has nothing to fill).
+func defaultTopo(external *v1beta1.ExternalTopoServerSpec, managed *v1beta1.ManagedTopoServerConfig, root string) {
 	switch {
-	case t.External != nil:
-		if t.External.RootPath == "" && t.RootPath == "" {
-			t.RootPath = root
+	case external != nil:
+		if external.RootPath == "" {
+			external.RootPath = root
 		}
-	case t.ManagedSpec != nil:
-		if t.ManagedSpec.RootPath == "" && t.RootPath == "" {
-			t.RootPath = root
+	case managed != nil && managed.Spec != nil:
+		if managed.Spec.RootPath == "" && managed.RootPath == "" {
+			managed.RootPath = root
 		}
-		defaultManagedTopo(t.ManagedSpec)
+		defaultManagedTopo(managed.Spec)
 	}
 	// A template's section may carry the root path: filling one here would hide it.
 }
 
-func defaultManagedTopo(m *v1alpha1.ManagedTopoServerSpec) {
+func defaultManagedTopo(m *v1beta1.ManagedTopoServerSpec) {
 	setDefault(&m.Replicas, resolve.DefaultTopoServerReplicas)
 	m.DataVolumeClaimTemplate = defaultVolume(m.DataVolumeClaimTemplate, resolve.DefaultTopoServerStorage)
 }
 
-func defaultStatelessConfig(c *v1alpha1.StatelessComponentConfig, replicas int32) {
+func defaultStatelessConfig(c *v1beta1.StatelessComponentConfig, replicas int32) {
 	if c != nil && c.DeploymentTemplate == "" {
-		defaultStateless(&c.StatelessSpec, replicas)
+		defaultStateless(c.Spec, replicas)
 	}
 }
 
-func defaultStateless(s *v1alpha1.StatelessSpec, replicas int32) {
+func defaultStateless(s *v1beta1.StatelessSpec, replicas int32) {
 	if s != nil {
 		setDefault(&s.Replicas, replicas)
 	}

@@ -9,14 +9,14 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // fuzzInput is what one fuzz case decodes to: an old and a new cluster and some templates.
 type fuzzInput struct {
-	Old       v1alpha1.MultigresCluster     `json:"old"`
-	New       v1alpha1.MultigresCluster     `json:"new"`
-	Templates []v1alpha1.DeploymentTemplate `json:"templates"`
+	Old       v1beta1.MultigresCluster     `json:"old"`
+	New       v1beta1.MultigresCluster     `json:"new"`
+	Templates []v1beta1.DeploymentTemplate `json:"templates"`
 }
 
 // FuzzValidators shows the defaulters and validators never panic on arbitrary specs and give
@@ -48,13 +48,13 @@ func FuzzValidators(f *testing.F) {
 		if !reflect.DeepEqual(updateErrs, ValidateClusterUpdate(&in.Old, &in.New, oldRes, res)) {
 			t.Fatal("update validation is not deterministic")
 		}
-		_ = Users("t", []v1alpha1.MultigresCluster{in.Old, in.New})
+		_ = Users("t", []v1beta1.MultigresCluster{in.Old, in.New})
 	})
 }
 
 // sampleInput is the design document's example as a fuzz seed.
 func sampleInput(f *testing.F) []byte {
-	files, err := filepath.Glob("../../config/samples/multigres_v1alpha1_*.yaml")
+	files, err := filepath.Glob("../../config/samples/multigres_v1beta1_*.yaml")
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no samples: %v", err)
 	}
@@ -75,7 +75,7 @@ func sampleInput(f *testing.F) []byte {
 			}
 			in.Old = *in.New.DeepCopy()
 		case "DeploymentTemplate":
-			var t v1alpha1.DeploymentTemplate
+			var t v1beta1.DeploymentTemplate
 			if err := yaml.Unmarshal(data, &t); err != nil {
 				f.Fatal(err)
 			}

@@ -12,17 +12,17 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
-// +kubebuilder:webhook:path=/mutate-multigres-com-v1alpha1-multigrescluster,mutating=true,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=multigresclusters,verbs=create;update,versions=v1alpha1,name=mmultigrescluster-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
-// +kubebuilder:webhook:path=/validate-multigres-com-v1alpha1-multigrescluster,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=multigresclusters,verbs=create;update,versions=v1alpha1,name=vmultigrescluster-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
-// +kubebuilder:webhook:path=/mutate-multigres-com-v1alpha1-deploymenttemplate,mutating=true,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=deploymenttemplates,verbs=create;update,versions=v1alpha1,name=mdeploymenttemplate-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
-// +kubebuilder:webhook:path=/validate-multigres-com-v1alpha1-deploymenttemplate,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=deploymenttemplates,verbs=create;update;delete,versions=v1alpha1,name=vdeploymenttemplate-v1alpha1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/mutate-multigres-com-v1beta1-multigrescluster,mutating=true,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=multigresclusters,verbs=create;update,versions=v1beta1,name=mmultigrescluster-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-multigres-com-v1beta1-multigrescluster,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=multigresclusters,verbs=create;update,versions=v1beta1,name=vmultigrescluster-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/mutate-multigres-com-v1beta1-deploymenttemplate,mutating=true,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=deploymenttemplates,verbs=create;update,versions=v1beta1,name=mdeploymenttemplate-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
+// +kubebuilder:webhook:path=/validate-multigres-com-v1beta1-deploymenttemplate,mutating=false,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=deploymenttemplates,verbs=create;update;delete,versions=v1beta1,name=vdeploymenttemplate-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
 
 var (
-	clusterKind  = v1alpha1.GroupVersion.WithKind("MultigresCluster").GroupKind()
-	templateKind = v1alpha1.GroupVersion.WithKind("DeploymentTemplate").GroupKind()
+	clusterKind  = v1beta1.GroupVersion.WithKind("MultigresCluster").GroupKind()
+	templateKind = v1beta1.GroupVersion.WithKind("DeploymentTemplate").GroupKind()
 )
 
 // Cluster defaults and validates MultigresClusters. It reads the namespace's templates.
@@ -30,24 +30,24 @@ type Cluster struct {
 	Reader client.Reader
 }
 
-func (w *Cluster) Default(_ context.Context, c *v1alpha1.MultigresCluster) error {
+func (w *Cluster) Default(_ context.Context, c *v1beta1.MultigresCluster) error {
 	DefaultCluster(c)
 	return nil
 }
 
-func (w *Cluster) ValidateCreate(ctx context.Context, c *v1alpha1.MultigresCluster) (admission.Warnings, error) {
+func (w *Cluster) ValidateCreate(ctx context.Context, c *v1beta1.MultigresCluster) (admission.Warnings, error) {
 	return w.validate(ctx, nil, c)
 }
 
-func (w *Cluster) ValidateUpdate(ctx context.Context, old, c *v1alpha1.MultigresCluster) (admission.Warnings, error) {
+func (w *Cluster) ValidateUpdate(ctx context.Context, old, c *v1beta1.MultigresCluster) (admission.Warnings, error) {
 	return w.validate(ctx, old, c)
 }
 
-func (w *Cluster) ValidateDelete(context.Context, *v1alpha1.MultigresCluster) (admission.Warnings, error) {
+func (w *Cluster) ValidateDelete(context.Context, *v1beta1.MultigresCluster) (admission.Warnings, error) {
 	return nil, nil
 }
 
-func (w *Cluster) validate(ctx context.Context, old, c *v1alpha1.MultigresCluster) (admission.Warnings, error) {
+func (w *Cluster) validate(ctx context.Context, old, c *v1beta1.MultigresCluster) (admission.Warnings, error) {
 	if !c.DeletionTimestamp.IsZero() {
 		return nil, nil // being deleted: let finalizers be removed whatever the spec says
 	}
@@ -71,18 +71,18 @@ type Template struct {
 	Reader client.Reader
 }
 
-func (w *Template) Default(_ context.Context, t *v1alpha1.DeploymentTemplate) error {
+func (w *Template) Default(_ context.Context, t *v1beta1.DeploymentTemplate) error {
 	DefaultTemplate(t)
 	return nil
 }
 
-func (w *Template) ValidateCreate(_ context.Context, t *v1alpha1.DeploymentTemplate) (admission.Warnings, error) {
+func (w *Template) ValidateCreate(_ context.Context, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
 	return nil, invalid(templateKind, t.Name, ValidateTemplate(t))
 }
 
 // ValidateUpdate also re-checks every cluster using the template with the new content, so a
 // template edit cannot shrink a volume or resize an etcd that a cluster edit could not.
-func (w *Template) ValidateUpdate(ctx context.Context, old, t *v1alpha1.DeploymentTemplate) (admission.Warnings, error) {
+func (w *Template) ValidateUpdate(ctx context.Context, old, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
 	if errs := ValidateTemplate(t); len(errs) > 0 || !t.DeletionTimestamp.IsZero() {
 		return nil, invalid(templateKind, t.Name, errs)
 	}
@@ -117,13 +117,13 @@ func (w *Template) ValidateUpdate(ctx context.Context, old, t *v1alpha1.Deployme
 	return warnings, invalid(templateKind, t.Name, errs)
 }
 
-func (w *Template) ValidateDelete(ctx context.Context, t *v1alpha1.DeploymentTemplate) (admission.Warnings, error) {
+func (w *Template) ValidateDelete(ctx context.Context, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
 	clusters, err := clustersUsing(ctx, w.Reader, t.Namespace, t.Name)
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
 	if users := Users(t.Name, clusters); len(users) > 0 {
-		return nil, apierrors.NewForbidden(v1alpha1.GroupVersion.WithResource("deploymenttemplates").GroupResource(), t.Name, fmt.Errorf(
+		return nil, apierrors.NewForbidden(v1beta1.GroupVersion.WithResource("deploymenttemplates").GroupResource(), t.Name, fmt.Errorf(
 			"it is in use by MultigresCluster %s; remove those references (or delete the clusters) first",
 			strings.Join(users, "; ")))
 	}
@@ -132,7 +132,7 @@ func (w *Template) ValidateDelete(ctx context.Context, t *v1alpha1.DeploymentTem
 
 // ListTemplates reads a namespace's DeploymentTemplates by name.
 func ListTemplates(ctx context.Context, r client.Reader, namespace string) (Templates, error) {
-	list := &v1alpha1.DeploymentTemplateList{}
+	list := &v1beta1.DeploymentTemplateList{}
 	if err := r.List(ctx, list, client.InNamespace(namespace)); err != nil {
 		return nil, fmt.Errorf("listing DeploymentTemplates: %w", err)
 	}
@@ -145,13 +145,13 @@ func ListTemplates(ctx context.Context, r client.Reader, namespace string) (Temp
 
 // clustersUsing lists the namespace's clusters that reference the template in their spec
 // (labels and status are not trusted for this).
-func clustersUsing(ctx context.Context, r client.Reader, namespace, template string) ([]v1alpha1.MultigresCluster, error) {
-	list := &v1alpha1.MultigresClusterList{}
+func clustersUsing(ctx context.Context, r client.Reader, namespace, template string) ([]v1beta1.MultigresCluster, error) {
+	list := &v1beta1.MultigresClusterList{}
 	if err := r.List(ctx, list, client.InNamespace(namespace)); err != nil {
 		return nil, fmt.Errorf("listing MultigresClusters: %w", err)
 	}
-	return slices.DeleteFunc(list.Items, func(c v1alpha1.MultigresCluster) bool {
-		return len(Users(template, []v1alpha1.MultigresCluster{c})) == 0
+	return slices.DeleteFunc(list.Items, func(c v1beta1.MultigresCluster) bool {
+		return len(Users(template, []v1beta1.MultigresCluster{c})) == 0
 	}), nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Setup registers every webhook with the manager's webhook server.
@@ -25,12 +25,12 @@ func Setup(mgr ctrl.Manager) error {
 	cluster := &Cluster{Reader: reader}
 	template := &Template{Reader: reader}
 	for _, err := range []error{
-		ctrl.NewWebhookManagedBy(mgr, &v1alpha1.MultigresCluster{}).WithDefaulter(cluster).WithValidator(cluster).Complete(),
-		ctrl.NewWebhookManagedBy(mgr, &v1alpha1.DeploymentTemplate{}).WithDefaulter(template).WithValidator(template).Complete(),
-		ctrl.NewWebhookManagedBy(mgr, &v1alpha1.TopoServer{}).WithValidator(ReadOnlyChild[*v1alpha1.TopoServer]{Operator: operator}).Complete(),
-		ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Cell{}).WithValidator(ReadOnlyChild[*v1alpha1.Cell]{Operator: operator}).Complete(),
-		ctrl.NewWebhookManagedBy(mgr, &v1alpha1.TableGroup{}).WithValidator(ReadOnlyChild[*v1alpha1.TableGroup]{Operator: operator}).Complete(),
-		ctrl.NewWebhookManagedBy(mgr, &v1alpha1.Shard{}).WithValidator(ReadOnlyChild[*v1alpha1.Shard]{Operator: operator}).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.MultigresCluster{}).WithDefaulter(cluster).WithValidator(cluster).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.DeploymentTemplate{}).WithDefaulter(template).WithValidator(template).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.TopoServer{}).WithValidator(ReadOnlyChild[*v1beta1.TopoServer]{Operator: operator}).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.Cell{}).WithValidator(ReadOnlyChild[*v1beta1.Cell]{Operator: operator}).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.TableGroup{}).WithValidator(ReadOnlyChild[*v1beta1.TableGroup]{Operator: operator}).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.Shard{}).WithValidator(ReadOnlyChild[*v1beta1.Shard]{Operator: operator}).Complete(),
 	} {
 		if err != nil {
 			return err

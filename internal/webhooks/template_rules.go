@@ -8,12 +8,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // ValidateTemplate: a template has at least one section, and each section is valid alone.
-func ValidateTemplate(t *v1alpha1.DeploymentTemplate) field.ErrorList {
+func ValidateTemplate(t *v1beta1.DeploymentTemplate) field.ErrorList {
 	s, spec := &t.Spec, field.NewPath("spec")
 	if s.ShardPool == nil && s.MultiOrch == nil && s.MultiGateway == nil && s.MultiAdmin == nil && s.ManagedTopoServer == nil {
 		return field.ErrorList{field.Required(spec, "a DeploymentTemplate needs at least one of shardPool, multiorch, multigateway, multiadmin or managedTopoServer")}
@@ -29,7 +29,7 @@ func ValidateTemplate(t *v1alpha1.DeploymentTemplate) field.ErrorList {
 		}
 		errs = append(errs, validateVolume(sp.Child("dataVolumeClaimTemplate"), p.DataVolumeClaimTemplate)...)
 	}
-	for section, st := range map[string]*v1alpha1.StatelessSpec{
+	for section, st := range map[string]*v1beta1.StatelessSpec{
 		resolve.SectionMultiAdmin: s.MultiAdmin, resolve.SectionMultiGateway: s.MultiGateway, resolve.SectionMultiOrch: s.MultiOrch,
 	} {
 		if st != nil {
@@ -65,7 +65,7 @@ func validateVolume(p *field.Path, v *corev1.PersistentVolumeClaimSpec) field.Er
 
 // Users lists where each cluster references a template, for a message that tells the user
 // exactly what to change. clusters need not all reference it.
-func Users(template string, clusters []v1alpha1.MultigresCluster) []string {
+func Users(template string, clusters []v1beta1.MultigresCluster) []string {
 	var users []string
 	for i := range clusters {
 		var paths []string

@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
@@ -41,7 +40,7 @@ func (s *session) edit(ctx context.Context, ns string) (*editResult, error) {
 	}
 	s.logf("edit: DeploymentTemplate %s/%s: %s", ns, res.Template, res.Change)
 	t0 := time.Now()
-	tmpl := &v1alpha1.DeploymentTemplate{}
+	tmpl := &v1beta1.DeploymentTemplate{}
 	tmpl.Namespace, tmpl.Name = ns, res.Template
 	if err := c.Patch(ctx, tmpl, client.RawPatch(types.MergePatchType, []byte(templateEdit))); err != nil {
 		return nil, err

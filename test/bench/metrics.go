@@ -121,8 +121,8 @@ func (m metrics) controllers() []string {
 
 // webhookCalls are the API server's calls of the operator's webhooks between two scrapes,
 // by path: /convert is the conversion webhook, which the API server calls for every object
-// it stores in one version and serves in the other (the controllers read and write
-// v1alpha1, the API server stores v1beta1), watch events included.
+// it stores in one version and serves in the other (v1alpha1 clients; the API server stores
+// v1beta1, the version the controllers and the benchmark use), watch events included.
 func webhookCalls(before, after metrics) map[string]int {
 	out := map[string]int{}
 	for _, s := range after {

@@ -43,7 +43,7 @@ func report(out io.Writer, results []*result) {
 	reconcileTable(out, results, func(r *result) map[string]reconcileStats { return r.Reconciles })
 
 	p("\n### Webhook calls from the API server, apply to Ready\n\n")
-	p("Not API requests of the operator, but work it does: /convert converts between the version the controllers use (v1alpha1) and the stored one (v1beta1); the others are admission of what the benchmark applies and what the operator writes.\n\n")
+	p("Not API requests of the operator, but work it does: /convert converts for clients of v1alpha1 (the controllers, the benchmark and the store use v1beta1); the others are admission of what the benchmark applies and what the operator writes.\n\n")
 	matrix(out, results, func(r *result) map[string]int { return r.Webhooks })
 
 	p("\n### Idle (after Ready) and stalled windows\n\n")

@@ -15,7 +15,6 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/localcluster"
 	"github.com/multigres/multigres-operator/internal/operator"
@@ -180,7 +179,7 @@ func (s *session) converge(ctx context.Context, t0 time.Time, before metrics, wa
 		var notReady error
 		for i := range list.Items {
 			mc := &list.Items[i]
-			allAvailable = allAvailable && meta.IsStatusConditionTrue(mc.Status.Conditions, v1alpha1.ConditionAvailable)
+			allAvailable = allAvailable && meta.IsStatusConditionTrue(mc.Status.Conditions, v1beta1.ConditionAvailable)
 			if err := clusterReady(mc); err != nil && notReady == nil {
 				notReady = err
 			}
@@ -231,7 +230,7 @@ func (s *session) converge(ctx context.Context, t0 time.Time, before metrics, wa
 // clusterReady says why a cluster has not converged, or nil: Ready for its current
 // generation, and every database's instances ready.
 func clusterReady(mc *v1beta1.MultigresCluster) error {
-	if mc.Status.ObservedGeneration != mc.Generation || !meta.IsStatusConditionTrue(mc.Status.Conditions, v1alpha1.ConditionReady) {
+	if mc.Status.ObservedGeneration != mc.Generation || !meta.IsStatusConditionTrue(mc.Status.Conditions, v1beta1.ConditionReady) {
 		return fmt.Errorf("cluster %s/%s not Ready", mc.Namespace, mc.Name)
 	}
 	if len(mc.Status.Databases) == 0 {

@@ -89,7 +89,7 @@ func (w workload) objects() (namespaces []string, templates, clusters []*unstruc
 		c.SetNamespace(namespaceOf(w, 0))
 		return []string{namespaceOf(w, 0)}, nil, []*unstructured.Unstructured{c}, nil
 	}
-	samples, err := testenv.Samples("v1alpha1")
+	samples, err := testenv.Samples("v1beta1")
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -119,7 +119,7 @@ func (w workload) objects() (namespaces []string, templates, clusters []*unstruc
 // one replica pool of 3 small pods, inline.
 func shardedCluster(shards int) (*unstructured.Unstructured, error) {
 	doc := fmt.Sprintf(`
-apiVersion: multigres.com/v1alpha1
+apiVersion: multigres.com/v1beta1
 kind: MultigresCluster
 metadata:
   name: sharded
@@ -135,20 +135,22 @@ spec:
           shards: %d
         shardTemplate:
           pools:
-          - type: replica
+          - name: replica-zone-a
+            type: replica
             cell: zone-a
-            replicas: 3
-            dataVolumeClaimTemplate:
-              accessModes: ["ReadWriteOnce"]
-              resources:
-                requests:
-                  storage: 1Gi
-            postgres:
-              resources:
-                requests: {cpu: 100m, memory: 256Mi}
-            multipooler:
-              resources:
-                requests: {cpu: 50m, memory: 64Mi}
+            spec:
+              replicas: 3
+              dataVolumeClaimTemplate:
+                accessModes: ["ReadWriteOnce"]
+                resources:
+                  requests:
+                    storage: 1Gi
+              postgres:
+                resources:
+                  requests: {cpu: 100m, memory: 256Mi}
+              multipooler:
+                resources:
+                  requests: {cpu: 50m, memory: 64Mi}
 `, shards)
 	u := &unstructured.Unstructured{}
 	return u, yaml.Unmarshal([]byte(doc), &u.Object)
@@ -192,8 +194,8 @@ func unschedulable(obj *unstructured.Unstructured) error {
 			for _, tg := range tgs {
 				pools, _, _ := unstructured.NestedSlice(tg.(map[string]any), "shardTemplate", "pools")
 				for _, p := range pools {
-					if pool := p.(map[string]any); pool["deploymentTemplate"] == nil {
-						setAffinity(pool)
+					if spec, ok := p.(map[string]any)["spec"].(map[string]any); ok {
+						setAffinity(spec)
 					}
 				}
 				if err := unstructured.SetNestedSlice(tg.(map[string]any), pools, "shardTemplate", "pools"); err != nil {

@@ -12,24 +12,24 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
 )
 
 // exampleCell is a resolved cell of cluster "example", as the cluster controller writes it.
-func exampleCell(ns, name string, all ...string) *v1alpha1.Cell {
-	return &v1alpha1.Cell{
+func exampleCell(ns, name string, all ...string) *v1beta1.Cell {
+	return &v1beta1.Cell{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "example-" + name,
-			Labels: map[string]string{v1alpha1.LabelCluster: "example", v1alpha1.LabelCell: name}},
-		Spec: v1alpha1.CellSpec{
+			Labels: map[string]string{v1beta1.LabelCluster: "example", v1beta1.LabelCell: name}},
+		Spec: v1beta1.CellSpec{
 			Name: name,
-			Images: v1alpha1.CellImages{MultiGateway: "multigres/multigres:gw", MultiOrch: "multigres/multigres:orch",
+			Images: v1beta1.CellImages{MultiGateway: "multigres/multigres:gw", MultiOrch: "multigres/multigres:orch",
 				ImagePullPolicy: corev1.PullAlways, ImagePullSecrets: []corev1.LocalObjectReference{{Name: "regcred"}}},
-			MultiGateway:           v1alpha1.StatelessSpec{Replicas: ptr.To[int32](2), Resources: resources("500m", "512Mi")},
-			MultiOrch:              v1alpha1.StatelessSpec{Replicas: ptr.To[int32](1), Resources: resources("100m", "128Mi")},
-			GlobalTopoServer:       v1alpha1.GlobalTopoServerRef{RootPath: "/multigres/global", ClientServiceName: "example-global-client", Address: "example-global-client." + ns + ".svc:2379"},
+			MultiGateway:           v1beta1.StatelessSpec{Replicas: ptr.To[int32](2), Resources: resources("500m", "512Mi")},
+			MultiOrch:              v1beta1.StatelessSpec{Replicas: ptr.To[int32](1), Resources: resources("100m", "128Mi")},
+			GlobalTopoServer:       v1beta1.GlobalTopoServerRef{RootPath: "/multigres/global", ClientServiceName: "example-global-client", Address: "example-global-client." + ns + ".svc:2379"},
 			AllCells:               all,
-			TopologyReconciliation: v1alpha1.TopologyReconciliation{RegisterCell: ptr.To(true), PruneTablets: ptr.To(true)},
+			TopologyReconciliation: v1beta1.TopologyReconciliation{RegisterCell: ptr.To(true), PruneTablets: ptr.To(true)},
 		},
 	}
 }
@@ -38,15 +38,15 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 	g := NewWithT(t)
 	ns := newNamespace(t, "cell")
 	c := exampleCell(ns, "us-west-2", "us-east-1", "us-west-2")
-	c.Spec.TopoServer.ManagedSpec = &v1alpha1.TopoServerSpec{RootPath: "/multigres/us-west-2", Image: "quay.io/coreos/etcd:v3.5.17",
-		Replicas: 1, DataVolumeClaimTemplate: claim("5Gi")}
+	c.Spec.TopoServer = &v1beta1.CellTopoServerSpec{Managed: &v1beta1.TopoServerSpec{RootPath: "/multigres/us-west-2", Image: "quay.io/coreos/etcd:v3.5.17",
+		Replicas: 1, DataVolumeClaimTemplate: claim("5Gi")}}
 	g.Expect(k8s.Create(ctx, c)).To(Succeed())
 
-	topo := get(g, ns, "example-us-west-2", &v1alpha1.TopoServer{})
+	topo := get(g, ns, "example-us-west-2", &v1beta1.TopoServer{})
 	controlledBy(g, topo, c)
-	g.Expect(topo.Labels).To(HaveKeyWithValue(v1alpha1.LabelTopoScope, "cell"))
-	g.Expect(topo.Labels).To(HaveKeyWithValue(v1alpha1.LabelCell, "us-west-2"))
-	g.Expect(topo.Labels).To(HaveKeyWithValue(v1alpha1.LabelCluster, "example"))
+	g.Expect(topo.Labels).To(HaveKeyWithValue(v1beta1.LabelTopoScope, "cell"))
+	g.Expect(topo.Labels).To(HaveKeyWithValue(v1beta1.LabelCell, "us-west-2"))
+	g.Expect(topo.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, "example"))
 	g.Expect(topo.Spec.RootPath).To(Equal("/multigres/us-west-2"))
 	g.Expect(topo.Spec.Replicas).To(Equal(int32(1)))
 
@@ -83,18 +83,18 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 		return jobs.Items, k8s.List(ctx, jobs, client.InNamespace(ns))
 	}, "300ms", poll).Should(BeEmpty())
 
-	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionFalse, cell.ReasonComponentsNotReady)
+	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionFalse, cell.ReasonComponentsNotReady)
 	markDeploymentReady(g, ns, gw.Name)
 	markDeploymentReady(g, ns, orch.Name)
 	markStatefulSetReady(g, ns, topo.Name) // the topo server's etcd
-	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
-	haveCondition(g, c, v1alpha1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
+	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
+	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
 	eventually(g, c, func(g Gomega) {
 		g.Expect(c.Status.GatewayReplicas).To(Equal(int32(2)))
 		g.Expect(c.Status.GatewayReadyReplicas).To(Equal(int32(2)))
 		g.Expect(c.Status.GatewayServiceName).To(Equal("example-us-west-2-gateway"))
-		g.Expect(c.Status.MultiOrchAvailable).To(Equal(metav1.ConditionTrue))
-		g.Expect(c.Status.TopoServer).To(Equal(&v1alpha1.CellTopoServerStatus{
+		g.Expect(c.Status.MultiOrchAvailable).To(Equal(ptr.To(true)))
+		g.Expect(c.Status.TopoServer).To(Equal(&v1beta1.CellTopoServerStatus{
 			RootPath: "/multigres/us-west-2", Address: "example-us-west-2-client.cell.svc:2379"}))
 	})
 
@@ -103,13 +103,13 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(c), c); err != nil {
 			return err
 		}
-		c.Spec.TopoServer = v1alpha1.CellTopoServerSpec{}
+		c.Spec.TopoServer = &v1beta1.CellTopoServerSpec{Global: &v1beta1.UseGlobalTopoServer{}}
 		return k8s.Update(ctx, c)
 	}, timeout, poll).Should(Succeed())
 	g.Eventually(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, "example-us-west-2"), &v1alpha1.TopoServer{}))
+		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, "example-us-west-2"), &v1beta1.TopoServer{}))
 	}, timeout, poll).Should(BeTrue())
-	g.Eventually(func() *v1alpha1.CellTopoServerStatus {
+	g.Eventually(func() *v1beta1.CellTopoServerStatus {
 		_ = k8s.Get(ctx, client.ObjectKeyFromObject(c), c)
 		return c.Status.TopoServer
 	}, timeout, poll).Should(BeNil())

@@ -11,7 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
 )
 
@@ -59,8 +59,8 @@ func TestIdleClusterMakesNoWrites(t *testing.T) {
 	ns := newNamespace(t, "idle")
 	ts := globalTopoServer(ns)
 	c := exampleCell(ns, "us-east-1", "us-east-1", "us-west-2")
-	c.Spec.TopoServer.ManagedSpec = &v1alpha1.TopoServerSpec{RootPath: "/multigres/us-east-1", Image: "quay.io/coreos/etcd:v3.5.17",
-		Replicas: 1, DataVolumeClaimTemplate: claim("5Gi")}
+	c.Spec.TopoServer = &v1beta1.CellTopoServerSpec{Managed: &v1beta1.TopoServerSpec{RootPath: "/multigres/us-east-1", Image: "quay.io/coreos/etcd:v3.5.17",
+		Replicas: 1, DataVolumeClaimTemplate: claim("5Gi")}}
 	tg := ordersTableGroup(ns, 2)
 	for _, o := range []client.Object{ts, c, tg} {
 		g.Expect(k8s.Create(ctx, o)).To(Succeed())
@@ -74,16 +74,16 @@ func TestIdleClusterMakesNoWrites(t *testing.T) {
 		markDeploymentReady(g, ns, name)
 	}
 	completeJob(g, ptrTo(registrationJob(g, ns)))
-	haveCondition(g, ts, v1alpha1.ConditionAvailable, metav1.ConditionTrue, "QuorumReady")
-	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
+	haveCondition(g, ts, v1beta1.ConditionAvailable, metav1.ConditionTrue, "QuorumReady")
+	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
 	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
-	haveCondition(g, tg, v1alpha1.ConditionAvailable, metav1.ConditionTrue, "ShardsReady")
+	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionTrue, "ShardsReady")
 	quiet(g)
 
 	// Touch every object so each controller reconciles everything again.
 	before := writes.count()
 	reconciles := reconcileCounts(g)
-	touched := []client.Object{ts, c, tg, get(g, ns, "production-db-orders-tg-0", &v1alpha1.Shard{}), get(g, ns, "production-db-orders-tg-1", &v1alpha1.Shard{})}
+	touched := []client.Object{ts, c, tg, get(g, ns, "production-db-orders-tg-0", &v1beta1.Shard{}), get(g, ns, "production-db-orders-tg-1", &v1beta1.Shard{})}
 	for _, name := range []string{ts.Name, c.Name, "production-db-orders-tg-0-us-east-1-replica"} {
 		touched = append(touched, get(g, ns, name, &appsv1.StatefulSet{}))
 	}

@@ -14,7 +14,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
 )
 
@@ -24,26 +24,26 @@ const (
 )
 
 // ordersShard is the design document's production-db-orders-tg-0.
-func ordersShard(ns string) *v1alpha1.Shard {
+func ordersShard(ns string) *v1beta1.Shard {
 	withLimits := resources("500m", "256Mi")
 	withLimits.Limits = corev1.ResourceList{corev1.ResourceCPU: quantity("1"), corev1.ResourceMemory: quantity("512Mi")}
-	return &v1alpha1.Shard{
+	return &v1beta1.Shard{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "production-db-orders-tg-0", Labels: map[string]string{
-			v1alpha1.LabelCluster: "example", v1alpha1.LabelDatabase: "production_db", v1alpha1.LabelTableGroup: "orders_tg", v1alpha1.LabelShard: "0"}},
-		Spec: v1alpha1.ShardSpec{
+			v1beta1.LabelCluster: "example", v1beta1.LabelDatabase: "production_db", v1beta1.LabelTableGroup: "orders_tg", v1beta1.LabelShard: "0"}},
+		Spec: v1beta1.ShardSpec{
 			DatabaseName: "production_db", TableGroupName: "orders_tg", ShardName: "0",
-			Images:                    v1alpha1.ShardImages{MultiPooler: "multigres/multigres:latest", Postgres: "postgres:15.3"},
+			Images:                    v1beta1.ShardImages{MultiPooler: "multigres/multigres:latest", Postgres: "postgres:15.3"},
 			PostgresCredentialsSecret: "example-postgres-credentials",
-			GlobalTopoServer:          v1alpha1.GlobalTopoServerRef{RootPath: "/multigres/global", Address: "example-global-client." + ns + ".svc:2379"},
-			Pools: []v1alpha1.PoolSpec{
-				{Type: v1alpha1.PoolTypeReplica, Cell: "us-west-2", ShardPoolSpec: v1alpha1.ShardPoolSpec{
+			GlobalTopoServer:          v1beta1.GlobalTopoServerRef{RootPath: "/multigres/global", Address: "example-global-client." + ns + ".svc:2379"},
+			Pools: []v1beta1.PoolSpec{
+				{Name: "replica-us-west-2", Type: v1beta1.PoolTypeReplica, Cell: "us-west-2", ShardPoolSpec: v1beta1.ShardPoolSpec{
 					Replicas: ptr.To[int32](2), DataVolumeClaimTemplate: claim("500Gi"),
-					Postgres:    &v1alpha1.ContainerSpec{Resources: resources("4", "8Gi")},
-					MultiPooler: &v1alpha1.ContainerSpec{Resources: resources("1", "512Mi")}}},
-				{Type: v1alpha1.PoolTypeReadOnly, Cell: "us-east-1", ShardPoolSpec: v1alpha1.ShardPoolSpec{
+					Postgres:    &v1beta1.ContainerSpec{Resources: resources("4", "8Gi")},
+					MultiPooler: &v1beta1.ContainerSpec{Resources: resources("1", "512Mi")}}},
+				{Name: "readonly-us-east-1", Type: v1beta1.PoolTypeReadOnly, Cell: "us-east-1", ShardPoolSpec: v1beta1.ShardPoolSpec{
 					Replicas: ptr.To[int32](1), DataVolumeClaimTemplate: claim("500Gi"),
-					Postgres:    &v1alpha1.ContainerSpec{Resources: resources("2", "4Gi")},
-					MultiPooler: &v1alpha1.ContainerSpec{Resources: withLimits}}},
+					Postgres:    &v1beta1.ContainerSpec{Resources: resources("2", "4Gi")},
+					MultiPooler: &v1beta1.ContainerSpec{Resources: withLimits}}},
 			},
 		},
 	}
@@ -106,11 +106,11 @@ func TestShardPools(t *testing.T) {
 	eastPooler := container(east.Spec.Template.Spec, "multipooler")
 	g.Expect(eastPooler.Resources.Limits.Memory().String()).To(Equal("512Mi"))
 
-	haveCondition(g, s, v1alpha1.ConditionAvailable, metav1.ConditionFalse, shard.ReasonPoolsNotReady)
+	haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionFalse, shard.ReasonPoolsNotReady)
 	markStatefulSetReady(g, ns, westPool)
 	markStatefulSetReady(g, ns, eastPool)
-	haveCondition(g, s, v1alpha1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
-	haveCondition(g, s, v1alpha1.ConditionProgressing, metav1.ConditionFalse, shard.ReasonRolloutComplete)
+	haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
+	haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, shard.ReasonRolloutComplete)
 	eventually(g, s, func(g Gomega) {
 		g.Expect(s.Status.TotalPods).To(Equal(int32(3)))
 		g.Expect(s.Status.ReadyPods).To(Equal(int32(3)))
@@ -141,7 +141,7 @@ func TestShardPools(t *testing.T) {
 			g.Expect(pvc.DeletionTimestamp).To(BeNil())
 		}
 	}, "1s", poll).Should(Succeed())
-	haveCondition(g, s, v1alpha1.ConditionProgressing, metav1.ConditionTrue, shard.ReasonRollingOut)
+	haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionTrue, shard.ReasonRollingOut)
 }
 
 // createClaim creates a pool claim the way the StatefulSet controller would: named after the

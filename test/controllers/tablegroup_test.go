@@ -8,28 +8,28 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
 	"github.com/multigres/multigres-operator/internal/controllers/tablegroup"
 )
 
-func ordersTableGroup(ns string, shards int32) *v1alpha1.TableGroup {
-	return &v1alpha1.TableGroup{
+func ordersTableGroup(ns string, shards int32) *v1beta1.TableGroup {
+	return &v1beta1.TableGroup{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "production-db-orders-tg", Labels: map[string]string{
-			v1alpha1.LabelCluster: "example", v1alpha1.LabelDatabase: "production_db", v1alpha1.LabelTableGroup: "orders_tg"}},
-		Spec: v1alpha1.TableGroupSpec{
+			v1beta1.LabelCluster: "example", v1beta1.LabelDatabase: "production_db", v1beta1.LabelTableGroup: "orders_tg"}},
+		Spec: v1beta1.TableGroupSpec{
 			DatabaseName: "production_db", TableGroupName: "orders_tg", PostgresCredentialsSecret: "example-postgres-credentials",
-			Images:           v1alpha1.ShardImages{MultiPooler: "multigres/multigres:latest", Postgres: "ghcr.io/multigres/pgctld:latest"},
-			GlobalTopoServer: v1alpha1.GlobalTopoServerRef{RootPath: "/multigres/global", Address: "example-global-client." + ns + ".svc:2379"},
-			Partitioning:     v1alpha1.Partitioning{Shards: ptr.To(shards)},
-			ShardTemplate: v1alpha1.ShardTemplate{Pools: []v1alpha1.PoolSpec{{Type: v1alpha1.PoolTypeReplica, Cell: "us-east-1",
-				ShardPoolSpec: v1alpha1.ShardPoolSpec{Replicas: ptr.To[int32](2), DataVolumeClaimTemplate: claim("1Gi")}}}},
+			Images:           v1beta1.ShardImages{MultiPooler: "multigres/multigres:latest", Postgres: "ghcr.io/multigres/pgctld:latest"},
+			GlobalTopoServer: v1beta1.GlobalTopoServerRef{RootPath: "/multigres/global", Address: "example-global-client." + ns + ".svc:2379"},
+			Partitioning:     v1beta1.Partitioning{Shards: ptr.To(shards)},
+			ShardTemplate: v1beta1.ShardTemplate{Pools: []v1beta1.PoolSpec{{Name: "replica-us-east-1", Type: v1beta1.PoolTypeReplica, Cell: "us-east-1",
+				ShardPoolSpec: v1beta1.ShardPoolSpec{Replicas: ptr.To[int32](2), DataVolumeClaimTemplate: claim("1Gi")}}}},
 		},
 	}
 }
 
-func shardNames(g Gomega, tg *v1alpha1.TableGroup) []string {
-	list := &v1alpha1.ShardList{}
+func shardNames(g Gomega, tg *v1beta1.TableGroup) []string {
+	list := &v1beta1.ShardList{}
 	g.Expect(k8s.List(ctx, list, client.InNamespace(tg.Namespace))).To(Succeed())
 	var names []string
 	for _, s := range list.Items {
@@ -39,7 +39,7 @@ func shardNames(g Gomega, tg *v1alpha1.TableGroup) []string {
 	return names
 }
 
-func setShards(g Gomega, tg *v1alpha1.TableGroup, n int32) {
+func setShards(g Gomega, tg *v1beta1.TableGroup, n int32) {
 	g.Eventually(func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(tg), tg); err != nil {
 			return err
@@ -57,20 +57,20 @@ func TestTableGroupShards(t *testing.T) {
 
 	g.Eventually(func(g Gomega) []string { return shardNames(g, tg) }, timeout, poll).
 		Should(ConsistOf("production-db-orders-tg-0", "production-db-orders-tg-1"))
-	s1 := get(g, ns, "production-db-orders-tg-1", &v1alpha1.Shard{})
+	s1 := get(g, ns, "production-db-orders-tg-1", &v1beta1.Shard{})
 	g.Expect(s1.Spec.ShardName).To(Equal("1"))
 	g.Expect(s1.Spec.DatabaseName).To(Equal("production_db"))
 	g.Expect(s1.Spec.PostgresCredentialsSecret).To(Equal("example-postgres-credentials"))
-	g.Expect(s1.Labels).To(HaveKeyWithValue(v1alpha1.LabelShard, "1"))
+	g.Expect(s1.Labels).To(HaveKeyWithValue(v1beta1.LabelShard, "1"))
 	g.Expect(s1.Spec.Pools).To(HaveLen(1))
 
 	// Status rolls up: shards become available when their pools are ready.
-	haveCondition(g, tg, v1alpha1.ConditionAvailable, metav1.ConditionFalse, tablegroup.ReasonShardsNotReady)
+	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionFalse, tablegroup.ReasonShardsNotReady)
 	for _, s := range []string{"production-db-orders-tg-0", "production-db-orders-tg-1"} {
 		markStatefulSetReady(g, ns, s+"-us-east-1-replica")
-		haveCondition(g, get(g, ns, s, &v1alpha1.Shard{}), v1alpha1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
+		haveCondition(g, get(g, ns, s, &v1beta1.Shard{}), v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
 	}
-	haveCondition(g, tg, v1alpha1.ConditionAvailable, metav1.ConditionTrue, tablegroup.ReasonShardsReady)
+	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionTrue, tablegroup.ReasonShardsReady)
 	eventually(g, tg, func(g Gomega) {
 		g.Expect(tg.Status.Shards).To(Equal(int32(2)))
 		g.Expect(tg.Status.ReadyShards).To(Equal(int32(2)))
@@ -78,11 +78,11 @@ func TestTableGroupShards(t *testing.T) {
 
 	setShards(g, tg, 3)
 	g.Eventually(func(g Gomega) []string { return shardNames(g, tg) }, timeout, poll).Should(HaveLen(3))
-	haveCondition(g, tg, v1alpha1.ConditionAvailable, metav1.ConditionFalse, tablegroup.ReasonShardsNotReady)
+	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionFalse, tablegroup.ReasonShardsNotReady)
 
 	// Lowering the count would lose data: every shard stays, and the status says why.
 	setShards(g, tg, 1)
-	c := haveCondition(g, tg, v1alpha1.ConditionProgressing, metav1.ConditionFalse, tablegroup.ReasonShardRemovalRefused)
+	c := haveCondition(g, tg, v1beta1.ConditionProgressing, metav1.ConditionFalse, tablegroup.ReasonShardRemovalRefused)
 	g.Expect(c.Message).To(ContainSubstring("production-db-orders-tg-1, production-db-orders-tg-2"))
 	g.Consistently(func(g Gomega) []string { return shardNames(g, tg) }, "500ms", poll).Should(HaveLen(3))
 	eventually(g, tg, func(g Gomega) { g.Expect(tg.Status.Shards).To(Equal(int32(3))) })

@@ -11,15 +11,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/toposerver"
 )
 
-func globalTopoServer(ns string) *v1alpha1.TopoServer {
-	return &v1alpha1.TopoServer{
+func globalTopoServer(ns string) *v1beta1.TopoServer {
+	return &v1beta1.TopoServer{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "example-global",
-			Labels: map[string]string{v1alpha1.LabelCluster: "example", v1alpha1.LabelTopoScope: "global"}},
-		Spec: v1alpha1.TopoServerSpec{
+			Labels: map[string]string{v1beta1.LabelCluster: "example", v1beta1.LabelTopoScope: "global"}},
+		Spec: v1beta1.TopoServerSpec{
 			RootPath: "/multigres/global", Image: "quay.io/coreos/etcd:v3.5.17", Replicas: 3,
 			Resources:               *resources("200m", "256Mi"),
 			DataVolumeClaimTemplate: claim("10Gi"),
@@ -64,10 +64,10 @@ func TestTopoServer(t *testing.T) {
 	g.Expect(*pdb.Spec.MaxUnavailable).To(Equal(intstr.FromInt32(1)), "three members keep quorum with one away")
 	g.Expect(pdb.Spec.Selector.MatchLabels).To(Equal(sts.Spec.Selector.MatchLabels))
 
-	haveCondition(g, ts, v1alpha1.ConditionAvailable, metav1.ConditionFalse, toposerver.ReasonQuorumNotReady)
+	haveCondition(g, ts, v1beta1.ConditionAvailable, metav1.ConditionFalse, toposerver.ReasonQuorumNotReady)
 	markStatefulSetReady(g, ns, "example-global")
-	haveCondition(g, ts, v1alpha1.ConditionAvailable, metav1.ConditionTrue, toposerver.ReasonQuorumReady)
-	haveCondition(g, ts, v1alpha1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonRolloutComplete)
+	haveCondition(g, ts, v1beta1.ConditionAvailable, metav1.ConditionTrue, toposerver.ReasonQuorumReady)
+	haveCondition(g, ts, v1beta1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonRolloutComplete)
 	eventually(g, ts, func(g Gomega) {
 		g.Expect(ts.Status.ReadyReplicas).To(Equal(int32(3)))
 		g.Expect(ts.Status.Replicas).To(Equal(int32(3)))
@@ -78,7 +78,7 @@ func TestTopoServer(t *testing.T) {
 
 	// Static bootstrap: the member count is kept, and the refusal is reported.
 	g.Expect(k8s.Patch(ctx, ts, client.RawPatch("application/merge-patch+json", []byte(`{"spec":{"replicas":5}}`)))).To(Succeed())
-	haveCondition(g, ts, v1alpha1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonReplicasChangeRefused)
+	haveCondition(g, ts, v1beta1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonReplicasChangeRefused)
 	g.Expect(k8s.Get(ctx, key(ns, "example-global"), sts)).To(Succeed())
 	g.Expect(*sts.Spec.Replicas).To(Equal(int32(3)))
 }

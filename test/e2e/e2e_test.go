@@ -18,7 +18,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -112,7 +112,7 @@ func deletePoolPod(t *testing.T) {
 func watchDips(t *testing.T, ctx context.Context) <-chan struct{} {
 	g := NewWithT(t)
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	shards, err := watcher.Watch(ctx, &v1alpha1.ShardList{}, client.InNamespace(ns))
+	shards, err := watcher.Watch(ctx, &v1beta1.ShardList{}, client.InNamespace(ns))
 	g.Expect(err).NotTo(HaveOccurred())
 	sets, err := watcher.Watch(ctx, &appsv1.StatefulSetList{}, client.InNamespace(ns))
 	g.Expect(err).NotTo(HaveOccurred())
@@ -127,7 +127,7 @@ func watchDips(t *testing.T, ctx context.Context) <-chan struct{} {
 			case <-ctx.Done():
 				return
 			case e := <-shards.ResultChan():
-				if s, ok := e.Object.(*v1alpha1.Shard); ok {
+				if s, ok := e.Object.(*v1beta1.Shard); ok {
 					dip = s.Status.ReadyPods < s.Status.TotalPods
 				}
 			case e := <-sets.ResultChan():
@@ -213,10 +213,10 @@ func scalePool(t *testing.T) {
 }
 
 func setCustomReplicas(t *testing.T, n int32) {
-	updateCluster(t, func(c *v1alpha1.MultigresCluster) {
+	updateCluster(t, func(c *v1beta1.MultigresCluster) {
 		for i, tg := range c.Spec.Databases[0].Spec.TableGroups {
 			if tg.Name == "custom_tg" {
-				c.Spec.Databases[0].Spec.TableGroups[i].ShardTemplate.Pools[0].Replicas = ptr.To(n)
+				c.Spec.Databases[0].Spec.TableGroups[i].ShardTemplate.Pools[0].Spec.Replicas = ptr.To(n)
 			}
 		}
 	})
@@ -224,10 +224,10 @@ func setCustomReplicas(t *testing.T, n int32) {
 
 // updateCluster changes the sample cluster as a user would, retrying when the operator's
 // status writes got in between.
-func updateCluster(t *testing.T, change func(c *v1alpha1.MultigresCluster)) {
+func updateCluster(t *testing.T, change func(c *v1beta1.MultigresCluster)) {
 	ctx := context.Background()
 	NewWithT(t).Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		c := &v1alpha1.MultigresCluster{}
+		c := &v1beta1.MultigresCluster{}
 		if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c); err != nil {
 			return err
 		}
@@ -240,16 +240,16 @@ func updateCluster(t *testing.T, change func(c *v1alpha1.MultigresCluster)) {
 func deleteTemplate(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	tmpl := &v1alpha1.DeploymentTemplate{}
+	tmpl := &v1beta1.DeploymentTemplate{}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "orders-read-only"}, tmpl)).To(Succeed())
 	err := k8s.Delete(ctx, tmpl)
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
 	g.Expect(err.Error()).To(ContainSubstring(sampleCluster))
 
-	updateCluster(t, func(c *v1alpha1.MultigresCluster) {
+	updateCluster(t, func(c *v1beta1.MultigresCluster) {
 		pool := &c.Spec.Databases[0].Spec.TableGroups[1].ShardTemplate.Pools[1]
 		pool.DeploymentTemplate = ""
-		pool.ShardPoolSpec = *tmpl.Spec.ShardPool.DeepCopy() // the same pool, inline
+		pool.Spec = tmpl.Spec.ShardPool.DeepCopy() // the same pool, inline
 	})
 	g.Eventually(func() error { return k8s.Delete(ctx, tmpl) }, time.Minute).Should(Succeed())
 	g.Eventually(func() bool {
@@ -263,7 +263,7 @@ func deleteTemplate(t *testing.T) {
 func editShard(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	shard := &v1alpha1.Shard{}
+	shard := &v1beta1.Shard{}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: anyShard(t)}, shard)).To(Succeed())
 	want := shard.Spec.Images.Postgres
 	shard.Spec.Images.Postgres = "postgres:hand-edited"
@@ -314,7 +314,7 @@ func webhookDown(t *testing.T) {
 	}()
 
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		c := &v1alpha1.MultigresCluster{}
+		c := &v1beta1.MultigresCluster{}
 		if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c); err != nil {
 			return err
 		}
@@ -363,7 +363,7 @@ func deleteCluster(t *testing.T) {
 	ctx := context.Background()
 	before := claims(t, ns)
 	g.Expect(before).NotTo(BeEmpty())
-	c := &v1alpha1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: sampleCluster}}
+	c := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: sampleCluster}}
 	g.Expect(k8s.Delete(ctx, c)).To(Succeed())
 	g.Eventually(func() map[string]object {
 		set := objectSet(t, ns)
@@ -387,7 +387,7 @@ func poolPods(t *testing.T) []corev1.Pod {
 }
 
 func poolPodsOf(t *testing.T, tableGroup string) []corev1.Pod {
-	return listPods(t, client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool, v1alpha1.LabelTableGroup: tableGroup})
+	return listPods(t, client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool, v1beta1.LabelTableGroup: tableGroup})
 }
 
 func poolPodsOn(t *testing.T, node string) []corev1.Pod {
@@ -418,7 +418,7 @@ func claimOf(p *corev1.Pod) string {
 }
 
 func anyShard(t *testing.T) string {
-	shards := &v1alpha1.ShardList{}
+	shards := &v1beta1.ShardList{}
 	NewWithT(t).Expect(k8s.List(context.Background(), shards, client.InNamespace(ns))).To(Succeed())
 	NewWithT(t).Expect(shards.Items).NotTo(BeEmpty())
 	return shards.Items[0].Name

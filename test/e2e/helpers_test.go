@@ -21,7 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -36,7 +36,7 @@ func createNamespace(t *testing.T, name string) {
 func applySamples(t *testing.T, ns string) {
 	t.Helper()
 	g := NewWithT(t)
-	objs, err := testenv.Samples("v1alpha1")
+	objs, err := testenv.Samples("v1beta1")
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, obj := range objs {
 		obj.SetNamespace(ns)
@@ -47,11 +47,11 @@ func applySamples(t *testing.T, ns string) {
 // converged reports why ns's sample cluster has not converged yet, or nil: Available, every
 // database's instances ready, and every pod Running and Ready.
 func converged(ctx context.Context, ns string) error {
-	c := &v1alpha1.MultigresCluster{}
+	c := &v1beta1.MultigresCluster{}
 	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c); err != nil {
 		return err
 	}
-	if !meta.IsStatusConditionTrue(c.Status.Conditions, v1alpha1.ConditionAvailable) {
+	if !meta.IsStatusConditionTrue(c.Status.Conditions, v1beta1.ConditionAvailable) {
 		return fmt.Errorf("cluster not Available: %v", c.Status.Conditions)
 	}
 	if len(c.Status.Databases) == 0 {
@@ -94,7 +94,7 @@ func podReady(p *corev1.Pod) bool {
 // The kinds the operator creates, or that are created for it (pods, claims).
 func namespacedLists() []client.ObjectList {
 	return []client.ObjectList{
-		&v1alpha1.TopoServerList{}, &v1alpha1.CellList{}, &v1alpha1.TableGroupList{}, &v1alpha1.ShardList{},
+		&v1beta1.TopoServerList{}, &v1beta1.CellList{}, &v1beta1.TableGroupList{}, &v1beta1.ShardList{},
 		&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}, &corev1.SecretList{},
 		&corev1.ConfigMapList{}, &corev1.PersistentVolumeClaimList{}, &policyv1.PodDisruptionBudgetList{},
 		&batchv1.JobList{}, &corev1.PodList{},
@@ -180,7 +180,7 @@ func resourceVersions(t *testing.T, ns string) map[string]string {
 	t.Helper()
 	g := NewWithT(t)
 	rvs := map[string]string{}
-	lists := append(namespacedLists(), &v1alpha1.MultigresClusterList{}, &v1alpha1.DeploymentTemplateList{})
+	lists := append(namespacedLists(), &v1beta1.MultigresClusterList{}, &v1beta1.DeploymentTemplateList{})
 	for _, list := range lists {
 		g.Expect(k8s.List(context.Background(), list, client.InNamespace(ns))).To(Succeed())
 		items, err := meta.ExtractList(list)

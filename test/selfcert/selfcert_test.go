@@ -109,7 +109,8 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 		}
 	}, 10*time.Second).Should(Succeed())
 
-	// The API server calls the webhook over TLS: an invalid cluster is refused by it.
+	// The API server calls the webhook over TLS: an invalid cluster is refused by it, a
+	// v1alpha1 one too (the v1beta1 webhook gets it converted: matchPolicy Equivalent).
 	g.Expect(k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "app"}})).To(Succeed())
 	bad := &v1alpha1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "bad"},
@@ -121,7 +122,7 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 			return "accepted"
 		}
 		return err.Error()
-	}, 20*time.Second).Should(And(ContainSubstring(`admission webhook "vmultigrescluster-v1alpha1.multigres.com" denied the request`),
+	}, 20*time.Second).Should(And(ContainSubstring(`admission webhook "vmultigrescluster-v1beta1.multigres.com" denied the request`),
 		ContainSubstring("spec.multiadmin.deploymentTemplate")))
 	// It converts v1alpha1 to the storage version v1beta1 and back over TLS too.
 	template := &v1alpha1.DeploymentTemplate{

@@ -1,15 +1,19 @@
 // Package upgrade tests the upgrade from a release that shipped only v1alpha1: its CRDs (a
 // copy in testdata/v1alpha1-crds of the single-version CRDs that release generated) with the
-// design document's example cluster and templates stored in v1alpha1, then the CRDs of this
-// release (v1alpha1 served, v1beta1 stored, the conversion webhook), the operator's storage
-// migration, and the operator reconciling the tree it built before the upgrade.
+// design document's example cluster and templates stored in v1alpha1, and the tree that
+// release's operator built from them (testdata/v1alpha1-tree.yaml, recorded from it); then the
+// CRDs of this release (v1alpha1 served, v1beta1 stored, the conversion webhook), the
+// operator's storage migration, and this release's operator, whose controllers work in
+// v1beta1, taking over that tree without recreating or adding anything.
 package upgrade
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +37,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/internal/operator"
@@ -99,18 +104,13 @@ func TestUpgradeFromV1alpha1(t *testing.T) {
 			client.FieldValidation(metav1.FieldValidationStrict))).To(Succeed(), "%s %s", sample.GetKind(), sample.GetName())
 	}
 
-	// The operator of the earlier release builds the tree. (This release's controllers work in
-	// v1alpha1 still, as that release's did; once they move to v1beta1, this step must run
-	// with the v1alpha1 objects written as that release would have written them.)
-	stop := startOperator(g, cfg, env.Scheme)
-	g.Eventually(func(g Gomega) {
-		for _, kind := range childKinds[:6] {
-			g.Expect(list(g, k8s, kind)).NotTo(BeEmpty(), kind.Kind)
-		}
-	}, timeout, poll).Should(Succeed())
-	settle(g, k8s)
-	stop()
+	// The tree the earlier release's operator built from them, as recorded from it. This
+	// release's controllers work in v1beta1 and cannot run on v1alpha1-only CRDs, so the tree
+	// is created here as that operator left it (children in v1alpha1, workloads, Services and
+	// the credentials Secret), owned by the new objects.
+	createRecordedTree(g, k8s)
 	before := snapshot(g, k8s)
+	g.Expect(before).To(HaveLen(42))
 	storedRV := map[string]string{}
 	for _, sample := range created {
 		storedRV[sample.GetKind()+"/"+sample.GetName()] = read(g, k8s, sample.GroupVersionKind(), sample.GetName()).GetResourceVersion()
@@ -132,7 +132,7 @@ func TestUpgradeFromV1alpha1(t *testing.T) {
 	}, timeout, poll).Should(Succeed())
 
 	// The operator of this release: it migrates the stored objects, then reconciles.
-	stop = startOperator(g, cfg, full)
+	stop := startOperator(g, cfg, full)
 	defer stop()
 	g.Eventually(func(g Gomega) {
 		for _, name := range operator.CRDs {
@@ -143,7 +143,7 @@ func TestUpgradeFromV1alpha1(t *testing.T) {
 
 	for _, sample := range created {
 		name := sample.GetKind() + "/" + sample.GetName()
-		// Rewritten since the upgrade: by the migration (the operator had settled before).
+		// Rewritten since the upgrade (by the migration, and the operator's status updates).
 		alpha := read(g, k8s, sample.GroupVersionKind(), sample.GetName())
 		g.Expect(alpha.GetResourceVersion()).NotTo(Equal(storedRV[name]), "%s was not rewritten", name)
 		// Read in v1alpha1: what was created, nothing lost.
@@ -155,7 +155,13 @@ func TestUpgradeFromV1alpha1(t *testing.T) {
 		g.Expect(json.Marshal(beta.Object["spec"])).To(MatchJSON(mustJSON(g, twin.Object["spec"])), "%s read in v1beta1", name)
 	}
 
-	// Every child of the tree is the one built before the upgrade: none recreated, none lost.
+	// This release's controllers reconciled the cluster (in v1beta1)...
+	cluster := read(g, k8s, schema.GroupVersionKind{Group: "multigres.com", Version: "v1beta1", Kind: "MultigresCluster"},
+		"example-multigres-cluster")
+	observed, _, _ := unstructured.NestedInt64(cluster.Object, "status", "observedGeneration")
+	g.Expect(observed).To(Equal(cluster.GetGeneration()), "the operator did not reconcile the cluster")
+	// ...and every child of the tree is the one built before the upgrade: none recreated,
+	// none lost.
 	after := snapshot(g, k8s)
 	for ref, uid := range before {
 		g.Expect(after).To(HaveKeyWithValue(ref, uid), "%s recreated or removed by the upgrade", ref)
@@ -166,6 +172,52 @@ func TestUpgradeFromV1alpha1(t *testing.T) {
 		beta := kind
 		beta.Version = "v1beta1"
 		g.Expect(list(g, k8s, beta)).To(HaveLen(len(list(g, k8s, kind))), kind.Kind)
+	}
+}
+
+// createRecordedTree creates the objects of testdata/v1alpha1-tree.yaml in namespace ns,
+// owners first, pointing each owner reference at the UID of the object now holding that
+// kind and name (the samples, then the tree itself).
+func createRecordedTree(g Gomega, k8s client.Client) {
+	data, err := os.ReadFile(filepath.Join("testdata", "v1alpha1-tree.yaml"))
+	g.Expect(err).NotTo(HaveOccurred())
+	var pending []*unstructured.Unstructured
+	for _, doc := range strings.Split(string(data), "\n---\n") {
+		obj := &unstructured.Unstructured{}
+		g.Expect(yaml.Unmarshal([]byte(doc), &obj.Object)).To(Succeed())
+		if len(obj.Object) > 0 {
+			pending = append(pending, obj)
+		}
+	}
+	uids := map[string]types.UID{}
+	for _, kind := range []schema.GroupVersionKind{
+		{Group: "multigres.com", Version: "v1alpha1", Kind: "MultigresCluster"},
+		{Group: "multigres.com", Version: "v1alpha1", Kind: "DeploymentTemplate"},
+	} {
+		for _, obj := range list(g, k8s, kind) {
+			uids[kind.Kind+"/"+obj.GetName()] = obj.GetUID()
+		}
+	}
+	for len(pending) > 0 {
+		var waiting []*unstructured.Unstructured
+		for _, obj := range pending {
+			refs, ready := obj.GetOwnerReferences(), true
+			for i := range refs {
+				uid, ok := uids[refs[i].Kind+"/"+refs[i].Name]
+				ready = ready && ok
+				refs[i].UID = uid
+			}
+			if !ready {
+				waiting = append(waiting, obj)
+				continue
+			}
+			obj.SetOwnerReferences(refs)
+			obj.SetNamespace(ns)
+			g.Expect(k8s.Create(context.Background(), obj)).To(Succeed(), "%s %s", obj.GetKind(), obj.GetName())
+			uids[obj.GetKind()+"/"+obj.GetName()] = obj.GetUID()
+		}
+		g.Expect(len(waiting)).To(BeNumerically("<", len(pending)), "recorded objects whose owners are not recorded")
+		pending = waiting
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -23,9 +24,9 @@ func TestSamplesAcceptedWithDefaults(t *testing.T) {
 	ns := newNamespace(t, "valid")
 	sample := applySamples(t, ns, false)
 
-	got := &v1alpha1.MultigresCluster{}
+	got := &v1beta1.MultigresCluster{}
 	g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: ns, Name: sample.Name}, got)).To(Succeed())
-	g.Expect(got.Spec.TopologyReconciliation).To(Equal(&v1alpha1.TopologyReconciliation{
+	g.Expect(got.Spec.TopologyReconciliation).To(Equal(&v1beta1.TopologyReconciliation{
 		RegisterCell: ptr.To(true), PruneTablets: ptr.To(true)}))
 	// What the user wrote is kept as written.
 	g.Expect(got.Spec.Cells).To(Equal(sample.Spec.Cells))
@@ -37,13 +38,14 @@ func TestMinimalClusterDefaulted(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
 	ns := newNamespace(t, "minimal")
-	c := &v1alpha1.MultigresCluster{
+	c := &v1beta1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "tiny"},
-		Spec: v1alpha1.MultigresClusterSpec{
-			Cells: []v1alpha1.CellConfig{{Name: "zone-a"}},
-			Databases: []v1alpha1.DatabaseConfig{{Name: "app", Spec: v1alpha1.DatabaseConfigSpec{
-				TableGroups: []v1alpha1.TableGroupConfig{{Name: "main", ShardTemplate: v1alpha1.ShardTemplateConfig{
-					Pools: []v1alpha1.PoolConfig{{Type: v1alpha1.PoolTypeReplica, Cell: "zone-a"}},
+		Spec: v1beta1.MultigresClusterSpec{
+			Cells: []v1beta1.CellConfig{{Name: "zone-a"}},
+			Databases: []v1beta1.DatabaseConfig{{Name: "app", Spec: v1beta1.DatabaseConfigSpec{
+				TableGroups: []v1beta1.TableGroupConfig{{Name: "main", ShardTemplate: v1beta1.ShardTemplateConfig{
+					Pools: []v1beta1.PoolConfig{{Name: "main", Type: v1beta1.PoolTypeReplica, Cell: "zone-a",
+						Spec: &v1beta1.ShardPoolSpec{}}},
 				}}},
 			}}},
 		},
@@ -53,17 +55,52 @@ func TestMinimalClusterDefaulted(t *testing.T) {
 
 	g.Expect(c.Spec.Images.ImagePullPolicy).To(Equal(corev1.PullIfNotPresent))
 	g.Expect(c.Spec.Images.Postgres).To(BeEmpty(), "images stay implicit so an operator upgrade can move them")
-	g.Expect(c.Spec.GlobalTopoServer.RootPath).To(Equal("/multigres/global"))
-	g.Expect(*c.Spec.GlobalTopoServer.ManagedSpec.Replicas).To(Equal(resolve.DefaultTopoServerReplicas))
-	g.Expect(c.Spec.GlobalTopoServer.ManagedSpec.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("10Gi"))
-	g.Expect(c.Spec.GlobalTopoServer.ManagedSpec.Image).To(BeEmpty())
+	managed := c.Spec.GlobalTopoServer.Managed
+	g.Expect(managed.RootPath).To(Equal("/multigres/global"))
+	g.Expect(*managed.Spec.Replicas).To(Equal(resolve.DefaultTopoServerReplicas))
+	g.Expect(managed.Spec.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("10Gi"))
+	g.Expect(managed.Spec.Image).To(BeEmpty())
+	g.Expect(c.Spec.Cells[0].Spec.TopoServer).To(Equal(&v1beta1.CellTopoServerConfig{Global: &v1beta1.UseGlobalTopoServer{}}))
 	tg := c.Spec.Databases[0].Spec.TableGroups[0]
 	g.Expect(*tg.Partitioning.Shards).To(Equal(int32(1)))
-	pool := tg.ShardTemplate.Pools[0]
+	pool := tg.ShardTemplate.Pools[0].Spec
 	g.Expect(*pool.Replicas).To(Equal(resolve.DefaultPoolReplicas))
 	g.Expect(pool.DataVolumeClaimTemplate.AccessModes).To(Equal([]corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}))
 	g.Expect(pool.DataVolumeClaimTemplate.Resources.Requests.Storage().Cmp(resolve.DefaultPoolStorage)).To(Equal(0))
 	g.Expect(pool.Postgres).To(BeNil(), "resources stay implicit")
+}
+
+// The webhooks are registered for v1beta1 with matchPolicy Equivalent: a v1alpha1 request is
+// converted and checked by them, and its errors name v1beta1 fields.
+func TestV1alpha1RequestsCheckedAsV1beta1(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := newNamespace(t, "v1alpha1")
+	c := &v1alpha1.MultigresCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "old"},
+		Spec: v1alpha1.MultigresClusterSpec{
+			GlobalTopoServer: &v1alpha1.TopoServerConfig{DeploymentTemplate: "missing"},
+			Cells:            []v1alpha1.CellConfig{{Name: "zone-a"}},
+			Databases: []v1alpha1.DatabaseConfig{{Name: "app", Spec: v1alpha1.DatabaseConfigSpec{
+				TableGroups: []v1alpha1.TableGroupConfig{{Name: "main", ShardTemplate: v1alpha1.ShardTemplateConfig{
+					Pools: []v1alpha1.PoolConfig{{Type: v1alpha1.PoolTypeReplica, Cell: "zone-b"}},
+				}}},
+			}}},
+		},
+	}
+	err := admin.Create(ctx, c.DeepCopy())
+	g.Expect(apierrors.IsInvalid(err)).To(BeTrue(), "want Invalid, got %v", err)
+	g.Expect(err.Error()).To(ContainSubstring(`admission webhook "vmultigrescluster-v1beta1.multigres.com" denied the request`))
+	g.Expect(err.Error()).To(ContainSubstring("spec.globalTopoServer.managed.deploymentTemplate"))
+	g.Expect(err.Error()).To(ContainSubstring("spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].cell"))
+
+	// Made valid, it is created with the defaults written, which read back in v1alpha1.
+	c.Spec.GlobalTopoServer = nil
+	c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0].Cell = "zone-a"
+	g.Expect(admin.Create(ctx, c)).To(Succeed())
+	g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
+	g.Expect(c.Spec.GlobalTopoServer.RootPath).To(Equal("/multigres/global"))
+	g.Expect(*c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0].Replicas).To(Equal(resolve.DefaultPoolReplicas))
 }
 
 // Sizes that work but defeat their purpose are admitted with a warning.
@@ -71,15 +108,16 @@ func TestWarnings(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
 	ns := newNamespace(t, "warnings")
-	c := &v1alpha1.MultigresCluster{
+	c := &v1beta1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "small"},
-		Spec: v1alpha1.MultigresClusterSpec{
-			GlobalTopoServer: &v1alpha1.TopoServerConfig{ManagedSpec: &v1alpha1.ManagedTopoServerSpec{Replicas: ptr.To[int32](2)}},
-			Cells:            []v1alpha1.CellConfig{{Name: "zone-a"}},
-			Databases: []v1alpha1.DatabaseConfig{{Name: "app", Spec: v1alpha1.DatabaseConfigSpec{
-				TableGroups: []v1alpha1.TableGroupConfig{{Name: "main", ShardTemplate: v1alpha1.ShardTemplateConfig{
-					Pools: []v1alpha1.PoolConfig{{Type: v1alpha1.PoolTypeReplica, Cell: "zone-a",
-						ShardPoolSpec: v1alpha1.ShardPoolSpec{Replicas: ptr.To[int32](1)}}},
+		Spec: v1beta1.MultigresClusterSpec{
+			GlobalTopoServer: &v1beta1.GlobalTopoServerConfig{Managed: &v1beta1.ManagedTopoServerConfig{
+				Spec: &v1beta1.ManagedTopoServerSpec{Replicas: ptr.To[int32](2)}}},
+			Cells: []v1beta1.CellConfig{{Name: "zone-a"}},
+			Databases: []v1beta1.DatabaseConfig{{Name: "app", Spec: v1beta1.DatabaseConfigSpec{
+				TableGroups: []v1beta1.TableGroupConfig{{Name: "main", ShardTemplate: v1beta1.ShardTemplateConfig{
+					Pools: []v1beta1.PoolConfig{{Name: "main", Type: v1beta1.PoolTypeReplica, Cell: "zone-a",
+						Spec: &v1beta1.ShardPoolSpec{Replicas: ptr.To[int32](1)}}},
 				}}},
 			}}},
 		},
@@ -99,7 +137,7 @@ func TestTemplateInUseCannotBeDeleted(t *testing.T) {
 	ns := newNamespace(t, "in-use")
 	cluster := applySamples(t, ns, false)
 
-	tmpl := &v1alpha1.DeploymentTemplate{}
+	tmpl := &v1beta1.DeploymentTemplate{}
 	g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: ns, Name: "orders-read-only"}, tmpl)).To(Succeed())
 	err := admin.Delete(ctx, tmpl)
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
@@ -109,11 +147,10 @@ func TestTemplateInUseCannotBeDeleted(t *testing.T) {
 	g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(cluster), cluster)).To(Succeed())
 	pool := &cluster.Spec.Databases[0].Spec.TableGroups[1].ShardTemplate.Pools[1]
 	pool.DeploymentTemplate = ""
-	pool.Replicas = ptr.To[int32](1)
-	pool.DataVolumeClaimTemplate = &corev1.PersistentVolumeClaimSpec{
+	pool.Spec = &v1beta1.ShardPoolSpec{Replicas: ptr.To[int32](1), DataVolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
 		AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
 		Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("500Gi")}},
-	}
+	}}
 	g.Expect(admin.Update(ctx, cluster)).To(Succeed())
 	g.Expect(admin.Delete(ctx, tmpl)).To(Succeed())
 }
@@ -124,9 +161,9 @@ func TestChildrenAreReadOnly(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
 	ns := newNamespace(t, "children")
-	shard := &v1alpha1.Shard{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c-db-tg-0", Labels: map[string]string{v1alpha1.LabelCluster: "c"}},
-		Spec: v1alpha1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0",
+	shard := &v1beta1.Shard{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c-db-tg-0", Labels: map[string]string{v1beta1.LabelCluster: "c"}},
+		Spec: v1beta1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0",
 			PostgresCredentialsSecret: "c-postgres-credentials"},
 	}
 	err := admin.Create(ctx, shard.DeepCopy())

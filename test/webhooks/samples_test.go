@@ -7,19 +7,19 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
 // applySamples creates the samples' templates (and the cluster, unless templatesOnly) in ns
 // as a user would, and returns the sample cluster as sent.
-func applySamples(t *testing.T, ns string, templatesOnly bool) *v1alpha1.MultigresCluster {
+func applySamples(t *testing.T, ns string, templatesOnly bool) *v1beta1.MultigresCluster {
 	t.Helper()
-	objs, err := testenv.Samples("v1alpha1")
+	objs, err := testenv.Samples("v1beta1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cluster *v1alpha1.MultigresCluster
+	var cluster *v1beta1.MultigresCluster
 	for _, u := range objs {
 		typed, err := admin.Scheme().New(u.GroupVersionKind())
 		if err != nil {
@@ -30,7 +30,7 @@ func applySamples(t *testing.T, ns string, templatesOnly bool) *v1alpha1.Multigr
 		}
 		obj := typed.(client.Object)
 		obj.SetNamespace(ns)
-		if c, ok := obj.(*v1alpha1.MultigresCluster); ok {
+		if c, ok := obj.(*v1beta1.MultigresCluster); ok {
 			cluster = c.DeepCopy()
 			if templatesOnly {
 				continue

@@ -10,7 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -22,27 +22,27 @@ type objects struct {
 	gatewayService *corev1.Service
 	orch           *appsv1.Deployment
 	// topoServer is the cell's managed local topo server; nil when it uses another.
-	topoServer *v1alpha1.TopoServer
+	topoServer *v1beta1.TopoServer
 	// registration is the Job that writes the cells into the global topology; nil unless
 	// this cell is the one that registers.
 	registration *batchv1.Job
 }
 
 // GatewayName and OrchName name the cell's Deployments.
-func GatewayName(c *v1alpha1.Cell) string { return names.Build(c.Name, "multigateway") }
-func OrchName(c *v1alpha1.Cell) string    { return names.Build(c.Name, "multiorch") }
+func GatewayName(c *v1beta1.Cell) string { return names.Build(c.Name, "multigateway") }
+func OrchName(c *v1beta1.Cell) string    { return names.Build(c.Name, "multiorch") }
 
 // GatewayServiceName is <cluster>-<cell>-gateway, the cluster named by the Cell's
 // multigres.com/cluster label; without it, derived from the Cell's own name.
-func GatewayServiceName(c *v1alpha1.Cell) string {
-	if cluster := c.Labels[v1alpha1.LabelCluster]; cluster != "" {
+func GatewayServiceName(c *v1beta1.Cell) string {
+	if cluster := c.Labels[v1beta1.LabelCluster]; cluster != "" {
 		return names.GatewayService(cluster, c.Spec.Name)
 	}
 	return names.Build(c.Name, "gateway")
 }
 
 // build is the desired state of cell c.
-func build(c *v1alpha1.Cell) objects {
+func build(c *v1beta1.Cell) objects {
 	topo := components.TopoFrom(c.Spec.GlobalTopoServer, c.Namespace)
 	images := c.Spec.Images
 	gatewayName, orchName := GatewayName(c), OrchName(c)
@@ -79,12 +79,12 @@ func build(c *v1alpha1.Cell) objects {
 	}
 }
 
-func orchImage(c *v1alpha1.Cell) components.Image {
+func orchImage(c *v1beta1.Cell) components.Image {
 	return components.Image{Name: cmp.Or(c.Spec.Images.MultiOrch, resolve.DefaultMultigresImage), PullPolicy: c.Spec.Images.ImagePullPolicy}
 }
 
 // cells are the cluster's cells, sorted; a Cell that lists none knows only itself.
-func cells(c *v1alpha1.Cell) []string {
+func cells(c *v1beta1.Cell) []string {
 	all := slices.Clone(c.Spec.AllCells)
 	if len(all) == 0 {
 		all = []string{c.Spec.Name}
@@ -95,13 +95,13 @@ func cells(c *v1alpha1.Cell) []string {
 
 // Registers reports whether c registers the cluster's cells: exactly one cell does, the
 // first by name, so the Job runs once per change however many cells there are.
-func Registers(c *v1alpha1.Cell) bool {
+func Registers(c *v1beta1.Cell) bool {
 	return ptr.Deref(c.Spec.TopologyReconciliation.RegisterCell, false) && cells(c)[0] == c.Spec.Name
 }
 
 // registrationJob registers every cell of the cluster with the multigres CLI from the
 // multiorch image (the multigres image holds every program).
-func registrationJob(c *v1alpha1.Cell, topo components.GlobalTopo) *batchv1.Job {
+func registrationJob(c *v1beta1.Cell, topo components.GlobalTopo) *batchv1.Job {
 	if !Registers(c) {
 		return nil
 	}
@@ -114,15 +114,16 @@ func registrationJob(c *v1alpha1.Cell, topo components.GlobalTopo) *batchv1.Job 
 }
 
 // topoStatus is where the cell's own topology lives; nil when it uses the global one.
-func topoStatus(c *v1alpha1.Cell) *v1alpha1.CellTopoServerStatus {
+func topoStatus(c *v1beta1.Cell) *v1beta1.CellTopoServerStatus {
 	switch t := c.Spec.TopoServer; {
-	case t.ManagedSpec != nil:
-		return &v1alpha1.CellTopoServerStatus{
-			RootPath: t.ManagedSpec.RootPath,
+	case t == nil:
+	case t.Managed != nil:
+		return &v1beta1.CellTopoServerStatus{
+			RootPath: t.Managed.RootPath,
 			Address:  fmt.Sprintf("%s.%s.svc:%d", names.TopoClientService(c.Name), c.Namespace, components.EtcdClientPort),
 		}
 	case t.External != nil:
-		return &v1alpha1.CellTopoServerStatus{RootPath: t.External.RootPath, Address: t.External.Address}
+		return &v1beta1.CellTopoServerStatus{RootPath: t.External.RootPath, Address: t.External.Address}
 	}
 	return nil
 }

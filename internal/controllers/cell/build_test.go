@@ -7,22 +7,22 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components/pss"
 )
 
-func cellNamed(name string, labels map[string]string, register bool, all ...string) *v1alpha1.Cell {
-	return &v1alpha1.Cell{
+func cellNamed(name string, labels map[string]string, register bool, all ...string) *v1beta1.Cell {
+	return &v1beta1.Cell{
 		ObjectMeta: metav1.ObjectMeta{Name: "c-" + name, Namespace: "ns", Labels: labels},
-		Spec: v1alpha1.CellSpec{Name: name, AllCells: all,
-			GlobalTopoServer:       v1alpha1.GlobalTopoServerRef{Address: "g:2379", RootPath: "/multigres/global"},
-			TopologyReconciliation: v1alpha1.TopologyReconciliation{RegisterCell: ptr.To(register)}},
+		Spec: v1beta1.CellSpec{Name: name, AllCells: all,
+			GlobalTopoServer:       v1beta1.GlobalTopoServerRef{Address: "g:2379", RootPath: "/multigres/global"},
+			TopologyReconciliation: v1beta1.TopologyReconciliation{RegisterCell: ptr.To(register)}},
 	}
 }
 
 func TestRegisters(t *testing.T) {
 	for _, tc := range []struct {
-		cell *v1alpha1.Cell
+		cell *v1beta1.Cell
 		want bool
 	}{
 		{cellNamed("a", nil, true, "b", "a"), true},
@@ -38,7 +38,7 @@ func TestRegisters(t *testing.T) {
 }
 
 func TestGatewayServiceName(t *testing.T) {
-	if got := GatewayServiceName(cellNamed("us-east-1", map[string]string{v1alpha1.LabelCluster: "example"}, false)); got != "example-us-east-1-gateway" {
+	if got := GatewayServiceName(cellNamed("us-east-1", map[string]string{v1beta1.LabelCluster: "example"}, false)); got != "example-us-east-1-gateway" {
 		t.Errorf("with the cluster label: %s", got)
 	}
 	if got := GatewayServiceName(cellNamed("us-east-1", nil, false)); got != "c-us-east-1-gateway" {

@@ -14,7 +14,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -38,10 +38,10 @@ func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("cell").
-		For(&v1alpha1.Cell{}).
+		For(&v1beta1.Cell{}).
 		Owns(&appsv1.Deployment{}).
 		Owns(&corev1.Service{}).
-		Owns(&v1alpha1.TopoServer{}).
+		Owns(&v1beta1.TopoServer{}).
 		Owns(&batchv1.Job{}).
 		Complete(r)
 }
@@ -49,13 +49,13 @@ func Setup(mgr ctrl.Manager) error {
 // observed is what the cell's children report, from the cache; empty objects until they exist.
 type observed struct {
 	gateway, orch *appsv1.Deployment
-	topoServer    *v1alpha1.TopoServer
+	topoServer    *v1beta1.TopoServer
 	registration  *batchv1.Job
 }
 
 // Reconcile brings the cell's components to its spec and reports them in its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	c := &v1alpha1.Cell{}
+	c := &v1beta1.Cell{}
 	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -79,7 +79,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 // ensure writes the cell's children and deletes the ones it no longer has: the local topo
 // server when the cell stops managing one (its volumes follow its retention policy), and
 // registration Jobs of earlier cell sets.
-func (r *Reconciler) ensure(ctx context.Context, c *v1alpha1.Cell, obj objects) error {
+func (r *Reconciler) ensure(ctx context.Context, c *v1beta1.Cell, obj objects) error {
 	desired := []client.Object{obj.gatewayService, obj.gateway, obj.orch}
 	keepTopo, keepJob := map[string]bool{}, map[string]bool{}
 	if obj.topoServer != nil {
@@ -96,7 +96,7 @@ func (r *Reconciler) ensure(ctx context.Context, c *v1alpha1.Cell, obj objects) 
 			errs = append(errs, err)
 		}
 	}
-	_, err := r.Writer.DeleteOrphans(ctx, c, &v1alpha1.TopoServerList{},
+	_, err := r.Writer.DeleteOrphans(ctx, c, &v1beta1.TopoServerList{},
 		map[string]string{resolve.LabelComponent: resolve.ComponentTopoServer}, keepTopo)
 	errs = append(errs, err)
 	_, err = r.Writer.DeleteOrphans(ctx, c, &batchv1.JobList{},
@@ -105,14 +105,14 @@ func (r *Reconciler) ensure(ctx context.Context, c *v1alpha1.Cell, obj objects) 
 }
 
 // observe reads the children from the cache.
-func (r *Reconciler) observe(ctx context.Context, c *v1alpha1.Cell, obj objects) (observed, error) {
+func (r *Reconciler) observe(ctx context.Context, c *v1beta1.Cell, obj objects) (observed, error) {
 	o := observed{gateway: &appsv1.Deployment{}, orch: &appsv1.Deployment{}}
 	get := func(name string, into client.Object) error {
 		return client.IgnoreNotFound(r.Get(ctx, client.ObjectKey{Namespace: c.Namespace, Name: name}, into))
 	}
 	errs := []error{get(obj.gateway.Name, o.gateway), get(obj.orch.Name, o.orch)}
 	if obj.topoServer != nil {
-		o.topoServer = &v1alpha1.TopoServer{}
+		o.topoServer = &v1beta1.TopoServer{}
 		errs = append(errs, get(obj.topoServer.Name, o.topoServer))
 	}
 	if obj.registration != nil {

@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 )
 
@@ -28,39 +28,37 @@ const (
 	ReasonRegistrationFailed = "RegistrationFailed"
 )
 
-var ownedConditions = []string{v1alpha1.ConditionAvailable, v1alpha1.ConditionProgressing, ConditionTopologyRegistered}
+var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing, ConditionTopologyRegistered}
 
 // setStatus rebuilds the cell's status from its children.
-func setStatus(c *v1alpha1.Cell, obj objects, seen observed) {
+func setStatus(c *v1beta1.Cell, obj objects, seen observed) {
 	gateway, orch := children.DeploymentRollout(seen.gateway), children.DeploymentRollout(seen.orch)
 	c.Status.ObservedGeneration = c.Generation
 	c.Status.GatewayReplicas = seen.gateway.Status.Replicas
 	c.Status.GatewayReadyReplicas = seen.gateway.Status.ReadyReplicas
 	c.Status.GatewayServiceName = obj.gatewayService.Name
-	c.Status.MultiOrchAvailable = metav1.ConditionFalse
-	if seen.orch.Generation > 0 && orch.Ready >= orch.Want {
-		c.Status.MultiOrchAvailable = metav1.ConditionTrue
-	}
+	orchAvailable := seen.orch.Generation > 0 && orch.Ready >= orch.Want
+	c.Status.MultiOrchAvailable = &orchAvailable
 	c.Status.TopoServer = topoStatus(c)
 
 	var waiting []string
 	if seen.gateway.Generation == 0 || gateway.Ready < gateway.Want {
 		waiting = append(waiting, fmt.Sprintf("multigateway %d of %d ready", gateway.Ready, gateway.Want))
 	}
-	if c.Status.MultiOrchAvailable != metav1.ConditionTrue {
+	if !orchAvailable {
 		waiting = append(waiting, fmt.Sprintf("multiorch %d of %d ready", orch.Ready, orch.Want))
 	}
 	if seen.topoServer != nil && !topoAvailable(seen.topoServer) {
 		waiting = append(waiting, "local topo server "+seen.topoServer.Name+" not available")
 	}
-	available := metav1.Condition{Type: v1alpha1.ConditionAvailable, Status: metav1.ConditionTrue, Reason: ReasonComponentsReady,
+	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionTrue, Reason: ReasonComponentsReady,
 		Message: fmt.Sprintf("multigateway %d of %d ready", gateway.Ready, gateway.Want)}
 	if len(waiting) > 0 {
 		available.Status, available.Reason, available.Message = metav1.ConditionFalse, ReasonComponentsNotReady, strings.Join(waiting, "; ")
 	}
 	conditions.Set(c, available)
 
-	progressing := metav1.Condition{Type: v1alpha1.ConditionProgressing, Status: metav1.ConditionTrue, Reason: ReasonRollingOut, Message: available.Message}
+	progressing := metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionTrue, Reason: ReasonRollingOut, Message: available.Message}
 	if gateway.Done && orch.Done && seen.gateway.Generation > 0 && seen.orch.Generation > 0 {
 		progressing.Status, progressing.Reason = metav1.ConditionFalse, ReasonRolloutComplete
 	}
@@ -74,8 +72,8 @@ func setStatus(c *v1alpha1.Cell, obj objects, seen observed) {
 	}
 }
 
-func topoAvailable(ts *v1alpha1.TopoServer) bool {
-	cond := conditions.Get(ts, v1alpha1.ConditionAvailable)
+func topoAvailable(ts *v1beta1.TopoServer) bool {
+	cond := conditions.Get(ts, v1beta1.ConditionAvailable)
 	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == ts.Generation
 }
 

@@ -9,15 +9,15 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
 
 func TestMultiAdmin(t *testing.T) {
 	g := NewWithT(t)
-	c := &v1alpha1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns"},
-		Spec: v1alpha1.MultigresClusterSpec{MultiAdmin: &v1alpha1.StatelessComponentConfig{StatelessSpec: v1alpha1.StatelessSpec{Replicas: ptr.To[int32](2)}}}}
+	c := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns"},
+		Spec: v1beta1.MultigresClusterSpec{MultiAdmin: &v1beta1.StatelessComponentConfig{Spec: &v1beta1.StatelessSpec{Replicas: ptr.To[int32](2)}}}}
 	res, errs := resolve.Cluster(c, nil)
 	g.Expect(errs).To(BeEmpty())
 
@@ -25,7 +25,7 @@ func TestMultiAdmin(t *testing.T) {
 	g.Expect(d.Name).To(Equal("c-multiadmin"))
 	g.Expect(svc.Name).To(Equal("c-multiadmin"))
 	g.Expect(*d.Spec.Replicas).To(Equal(int32(2)))
-	g.Expect(d.Labels).To(HaveKeyWithValue(v1alpha1.LabelCluster, "c"))
+	g.Expect(d.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, "c"))
 	g.Expect(d.Labels).To(HaveKeyWithValue(resolve.LabelManagedBy, resolve.ManagedBy))
 	for k, v := range d.Spec.Selector.MatchLabels {
 		g.Expect(d.Spec.Template.Labels).To(HaveKeyWithValue(k, v))
@@ -48,7 +48,7 @@ func TestCredentialsSecret(t *testing.T) {
 	b, err := credentialsSecret("c", key)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(a.Type).To(Equal(corev1.SecretTypeOpaque))
-	g.Expect(a.Labels).To(HaveKeyWithValue(v1alpha1.LabelCluster, "c"))
+	g.Expect(a.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, "c"))
 	g.Expect(a.Labels).To(HaveKeyWithValue(resolve.LabelManagedBy, resolve.ManagedBy))
 	g.Expect(string(a.Data["username"])).To(Equal("postgres"))
 	g.Expect(a.Data["password"]).To(HaveLen(64))
@@ -60,18 +60,18 @@ func TestCredentialsSecret(t *testing.T) {
 // list it, each once, by name; missing ones are skipped.
 func TestAffectedTemplates(t *testing.T) {
 	g := NewWithT(t)
-	c := &v1alpha1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns"},
-		Spec: v1alpha1.MultigresClusterSpec{
-			MultiAdmin: &v1alpha1.StatelessComponentConfig{DeploymentTemplate: "b"},
-			Cells: []v1alpha1.CellConfig{{Name: "x", Spec: v1alpha1.CellConfigSpec{
-				MultiGateway: &v1alpha1.StatelessComponentConfig{DeploymentTemplate: "missing"},
-				MultiOrch:    &v1alpha1.StatelessComponentConfig{DeploymentTemplate: "b"},
+	c := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns"},
+		Spec: v1beta1.MultigresClusterSpec{
+			MultiAdmin: &v1beta1.StatelessComponentConfig{DeploymentTemplate: "b"},
+			Cells: []v1beta1.CellConfig{{Name: "x", Spec: v1beta1.CellConfigSpec{
+				MultiGateway: &v1beta1.StatelessComponentConfig{DeploymentTemplate: "missing"},
+				MultiOrch:    &v1beta1.StatelessComponentConfig{DeploymentTemplate: "b"},
 			}}},
 		}}
-	template := func(name string, consumers ...string) *v1alpha1.DeploymentTemplate {
-		t := &v1alpha1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"}}
+	template := func(name string, consumers ...string) *v1beta1.DeploymentTemplate {
+		t := &v1beta1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"}}
 		for _, n := range consumers {
-			t.Status.Consumers = append(t.Status.Consumers, v1alpha1.ConsumerRef{Name: n, Namespace: "ns"})
+			t.Status.Consumers = append(t.Status.Consumers, v1beta1.ConsumerRef{Name: n, Namespace: "ns"})
 		}
 		return t
 	}

@@ -10,14 +10,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // reconcileChildren writes every child of the resolved cluster that differs from what the
 // cache holds, then deletes the children the spec no longer names. It returns how many it
 // wrote or deleted.
-func (r *Reconciler) reconcileChildren(ctx context.Context, c *v1alpha1.MultigresCluster, res *resolve.Result) (int, error) {
+func (r *Reconciler) reconcileChildren(ctx context.Context, c *v1beta1.MultigresCluster, res *resolve.Result) (int, error) {
 	if c.Spec.PostgresCredentialsSecret == "" {
 		if err := r.ensureCredentials(ctx, c); err != nil {
 			return 0, err
@@ -58,7 +58,7 @@ func desiredChildren(res *resolve.Result) []client.Object {
 // name: a cell or table group removed from the spec, a global topo server made external.
 // Objects of c's children (a Cell's Deployments) are controlled by them, not by c, and are
 // left to garbage collection.
-func (r *Reconciler) deleteOrphans(ctx context.Context, c *v1alpha1.MultigresCluster, desired []client.Object) (int, error) {
+func (r *Reconciler) deleteOrphans(ctx context.Context, c *v1beta1.MultigresCluster, desired []client.Object) (int, error) {
 	keep := map[string]map[string]bool{} // kind -> names; a Cell and a TableGroup may share a name
 	for _, obj := range desired {
 		kind, err := r.kind(obj)
@@ -70,10 +70,10 @@ func (r *Reconciler) deleteOrphans(ctx context.Context, c *v1alpha1.MultigresClu
 		}
 		keep[kind][obj.GetName()] = true
 	}
-	labels := map[string]string{v1alpha1.LabelCluster: c.Name}
+	labels := map[string]string{v1beta1.LabelCluster: c.Name}
 	deleted := 0
 	for _, list := range []client.ObjectList{
-		&v1alpha1.TopoServerList{}, &v1alpha1.CellList{}, &v1alpha1.TableGroupList{},
+		&v1beta1.TopoServerList{}, &v1beta1.CellList{}, &v1beta1.TableGroupList{},
 		&appsv1.DeploymentList{}, &corev1.ServiceList{},
 	} {
 		kind, err := r.kind(list)

@@ -18,7 +18,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
@@ -44,7 +44,7 @@ type Reconciler struct {
 // Reconcile brings the cluster's children to its resolved spec, keeps the templates'
 // consumers, and rebuilds the cluster's status from what the children report.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	c := &v1alpha1.MultigresCluster{}
+	c := &v1beta1.MultigresCluster{}
 	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -84,7 +84,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 
 // reportInvalid logs the problems and emits a Warning event, once per distinct message:
 // the condition carries it afterwards, and repeating it would be a write per reconcile.
-func (r *Reconciler) reportInvalid(ctx context.Context, c *v1alpha1.MultigresCluster, errs field.ErrorList) {
+func (r *Reconciler) reportInvalid(ctx context.Context, c *v1beta1.MultigresCluster, errs field.ErrorList) {
 	msg := invalidMessage(errs)
 	if alreadyReported(c, msg) {
 		return

@@ -13,7 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/names"
@@ -33,7 +33,7 @@ const (
 // ensureCredentials creates the cluster's Postgres credentials Secret if it does not exist.
 // It is never updated: Postgres keeps the password it was initialised with, so a new one
 // would lock everyone out. Not through children.Writer for that reason.
-func (r *Reconciler) ensureCredentials(ctx context.Context, c *v1alpha1.MultigresCluster) error {
+func (r *Reconciler) ensureCredentials(ctx context.Context, c *v1beta1.MultigresCluster) error {
 	key := client.ObjectKey{Namespace: c.Namespace, Name: names.PostgresCredentials(c.Name)}
 	if exists, err := r.secretExists(ctx, key); exists || err != nil {
 		return err

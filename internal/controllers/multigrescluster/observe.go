@@ -10,7 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -18,28 +18,28 @@ import (
 // observed is what the cluster's children and grandchildren report, read from the cache.
 type observed struct {
 	// topoServers are the global one and the cells' own, by object name.
-	topoServers map[string]*v1alpha1.TopoServer
+	topoServers map[string]*v1beta1.TopoServer
 	// cells and tableGroups are the ones the cluster controls, by object name.
-	cells       map[string]*v1alpha1.Cell
-	tableGroups map[string]*v1alpha1.TableGroup
+	cells       map[string]*v1beta1.Cell
+	tableGroups map[string]*v1beta1.TableGroup
 	// shards are every shard labelled with the cluster.
-	shards     []v1alpha1.Shard
+	shards     []v1beta1.Shard
 	multiAdmin *appsv1.Deployment
 }
 
 // observe reads the cluster's objects by its multigres.com/cluster label.
-func (r *Reconciler) observe(ctx context.Context, c *v1alpha1.MultigresCluster) (*observed, error) {
-	in := []client.ListOption{client.InNamespace(c.Namespace), client.MatchingLabels{v1alpha1.LabelCluster: c.Name}}
-	topos, cells, tgs, shards := &v1alpha1.TopoServerList{}, &v1alpha1.CellList{}, &v1alpha1.TableGroupList{}, &v1alpha1.ShardList{}
+func (r *Reconciler) observe(ctx context.Context, c *v1beta1.MultigresCluster) (*observed, error) {
+	in := []client.ListOption{client.InNamespace(c.Namespace), client.MatchingLabels{v1beta1.LabelCluster: c.Name}}
+	topos, cells, tgs, shards := &v1beta1.TopoServerList{}, &v1beta1.CellList{}, &v1beta1.TableGroupList{}, &v1beta1.ShardList{}
 	for _, list := range []client.ObjectList{topos, cells, tgs, shards} {
 		if err := r.List(ctx, list, in...); err != nil {
 			return nil, err
 		}
 	}
 	obs := &observed{
-		topoServers: map[string]*v1alpha1.TopoServer{},
-		cells:       map[string]*v1alpha1.Cell{},
-		tableGroups: map[string]*v1alpha1.TableGroup{},
+		topoServers: map[string]*v1beta1.TopoServer{},
+		cells:       map[string]*v1beta1.Cell{},
+		tableGroups: map[string]*v1beta1.TableGroup{},
 		shards:      shards.Items,
 	}
 	for i := range topos.Items {
@@ -70,15 +70,15 @@ func (r *Reconciler) observe(ctx context.Context, c *v1alpha1.MultigresCluster) 
 type desired struct {
 	// globalTopo names the managed global TopoServer; empty when it is external.
 	globalTopo  string
-	cells       []v1alpha1.Cell
-	tableGroups []v1alpha1.TableGroup
+	cells       []v1beta1.Cell
+	tableGroups []v1beta1.TableGroup
 	// instances are the Postgres instances each database should have.
 	instances map[string]int32
 }
 
 // desiredFrom is the resolved cluster or, when the spec is invalid (res is nil), the
 // children that exist: they keep running untouched, so their health is still reported.
-func desiredFrom(c *v1alpha1.MultigresCluster, res *resolve.Result, obs *observed) desired {
+func desiredFrom(c *v1beta1.MultigresCluster, res *resolve.Result, obs *observed) desired {
 	if res != nil {
 		d := desired{cells: res.Cells, tableGroups: res.TableGroups, instances: res.DesiredInstances}
 		if res.GlobalTopoServer != nil {
@@ -93,7 +93,7 @@ func desiredFrom(c *v1alpha1.MultigresCluster, res *resolve.Result, obs *observe
 	for _, cell := range obs.cells {
 		d.cells = append(d.cells, *cell)
 	}
-	slices.SortFunc(d.cells, func(a, b v1alpha1.Cell) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(d.cells, func(a, b v1beta1.Cell) int { return strings.Compare(a.Name, b.Name) })
 	sums := map[string]int64{}
 	for _, tg := range obs.tableGroups {
 		d.tableGroups = append(d.tableGroups, *tg)
@@ -102,6 +102,6 @@ func desiredFrom(c *v1alpha1.MultigresCluster, res *resolve.Result, obs *observe
 	for db, n := range sums {
 		d.instances[db] = int32(min(n, math.MaxInt32))
 	}
-	slices.SortFunc(d.tableGroups, func(a, b v1alpha1.TableGroup) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(d.tableGroups, func(a, b v1beta1.TableGroup) int { return strings.Compare(a.Name, b.Name) })
 	return d
 }

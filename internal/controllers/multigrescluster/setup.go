@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -27,32 +27,32 @@ const IndexTemplateNames = ".spec.templateNames"
 
 // Setup registers the MultigresCluster controller and its field index with the manager.
 func Setup(mgr ctrl.Manager) error {
-	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1alpha1.MultigresCluster{}, IndexTemplateNames,
-		func(obj client.Object) []string { return resolve.TemplateNames(obj.(*v1alpha1.MultigresCluster)) }); err != nil {
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1beta1.MultigresCluster{}, IndexTemplateNames,
+		func(obj client.Object) []string { return resolve.TemplateNames(obj.(*v1beta1.MultigresCluster)) }); err != nil {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr)}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("multigrescluster").
 		// The controller's own status writes come back as updates; they change nothing to do.
-		For(&v1alpha1.MultigresCluster{}, builder.WithPredicates(notStatusOnly())).
-		Owns(&v1alpha1.Cell{}).
-		Owns(&v1alpha1.TableGroup{}).
+		For(&v1beta1.MultigresCluster{}, builder.WithPredicates(notStatusOnly())).
+		Owns(&v1beta1.Cell{}).
+		Owns(&v1beta1.TableGroup{}).
 		Owns(&appsv1.Deployment{}).
 		Owns(&corev1.Service{}).
 		Owns(&corev1.Secret{}).
 		// TopoServers by label, not owner: the global one is the cluster's, a cell's local one
 		// is its Cell's, and both feed the cluster's status. Shards are grandchildren whose
 		// ready pods the cluster counts.
-		Watches(&v1alpha1.TopoServer{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
-		Watches(&v1alpha1.Shard{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
-		Watches(&v1alpha1.DeploymentTemplate{}, handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate)).
+		Watches(&v1beta1.TopoServer{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
+		Watches(&v1beta1.Shard{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
+		Watches(&v1beta1.DeploymentTemplate{}, handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate)).
 		Complete(r)
 }
 
 // clusterOfLabel maps an object to the cluster its multigres.com/cluster label names.
 func clusterOfLabel(_ context.Context, obj client.Object) []reconcile.Request {
-	name := obj.GetLabels()[v1alpha1.LabelCluster]
+	name := obj.GetLabels()[v1beta1.LabelCluster]
 	if name == "" {
 		return nil
 	}
@@ -63,9 +63,9 @@ func clusterOfLabel(_ context.Context, obj client.Object) []reconcile.Request {
 // index, not by reading every cluster) and to the ones its status still lists, so a
 // cluster that stopped using it is taken off the list.
 func (r *Reconciler) clustersOfTemplate(ctx context.Context, obj client.Object) []reconcile.Request {
-	t := obj.(*v1alpha1.DeploymentTemplate)
+	t := obj.(*v1beta1.DeploymentTemplate)
 	var keys []types.NamespacedName
-	list := &v1alpha1.MultigresClusterList{}
+	list := &v1beta1.MultigresClusterList{}
 	if err := r.List(ctx, list, client.InNamespace(t.Namespace), client.MatchingFields{IndexTemplateNames: t.Name}); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Listing the clusters of a template", "template", client.ObjectKeyFromObject(t))
 	}

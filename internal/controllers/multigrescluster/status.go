@@ -10,7 +10,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -28,23 +28,23 @@ const (
 	ReasonProgressing            = "Progressing"
 )
 
-var ownedConditions = []string{v1alpha1.ConditionAvailable, v1alpha1.ConditionProgressing, v1alpha1.ConditionReady}
+var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing, v1beta1.ConditionReady}
 
 // maxListed bounds the components a condition message names.
 const maxListed = 10
 
 // setStatus rebuilds c's status from want and what the children report. invalid holds the
 // spec's problems; changed is how many children this reconcile wrote or deleted.
-func setStatus(c *v1alpha1.MultigresCluster, want desired, obs *observed, invalid field.ErrorList, changed int) {
+func setStatus(c *v1beta1.MultigresCluster, want desired, obs *observed, invalid field.ErrorList, changed int) {
 	var rep report
 	c.Status.ObservedGeneration = c.Generation
 
 	// The global topology: managed, it is our TopoServer; external, nobody here can see it.
-	global := metav1.ConditionUnknown
+	var global *bool
 	c.Status.GlobalTopoServer = nil
 	if want.globalTopo != "" {
 		global = rep.child("TopoServer "+want.globalTopo, lookup(obs.topoServers, want.globalTopo))
-		c.Status.GlobalTopoServer = &v1alpha1.GlobalTopoServerStatus{Etcd: &v1alpha1.EtcdStatus{Available: global}}
+		c.Status.GlobalTopoServer = &v1beta1.GlobalTopoServerStatus{Etcd: &v1beta1.EtcdStatus{Available: global}}
 	}
 
 	c.Status.Cells = nil
@@ -56,21 +56,22 @@ func setStatus(c *v1alpha1.MultigresCluster, want desired, obs *observed, invali
 		// counts once towards the cluster's availability, an external one not at all.
 		topo := global
 		switch {
-		case cell.Spec.TopoServer.ManagedSpec != nil:
+		case cell.Spec.TopoServer == nil:
+		case cell.Spec.TopoServer.Managed != nil:
 			name := names.CellTopoServer(c.Name, cell.Spec.Name)
 			topo = rep.child("TopoServer "+name, lookup(obs.topoServers, name))
 		case cell.Spec.TopoServer.External != nil:
-			topo = metav1.ConditionUnknown
+			topo = nil
 		}
-		s := v1alpha1.CellStatusSummary{
+		s := v1beta1.CellStatusSummary{
 			GatewayAvailable:    gatewayAvailable(observedCell),
-			MultiOrchAvailable:  orUnknown(cellField(observedCell, func(c *v1alpha1.Cell) metav1.ConditionStatus { return c.Status.MultiOrchAvailable })),
+			MultiOrchAvailable:  multiOrchAvailable(observedCell),
 			TopoServerAvailable: topo,
 		}
 		rep.available("Cell "+cell.Spec.Name+" multigateway", s.GatewayAvailable)
 		rep.available("Cell "+cell.Spec.Name+" multiorch", s.MultiOrchAvailable)
 		if c.Status.Cells == nil {
-			c.Status.Cells = map[string]v1alpha1.CellStatusSummary{}
+			c.Status.Cells = map[string]v1beta1.CellStatusSummary{}
 		}
 		c.Status.Cells[cell.Spec.Name] = s
 	}
@@ -84,12 +85,12 @@ func setStatus(c *v1alpha1.MultigresCluster, want desired, obs *observed, invali
 	c.Status.Databases = nil
 	for db, instances := range want.instances {
 		if c.Status.Databases == nil {
-			c.Status.Databases = map[string]v1alpha1.DatabaseStatusSummary{}
+			c.Status.Databases = map[string]v1beta1.DatabaseStatusSummary{}
 		}
 		c.Status.Databases[db] = databaseSummary(db, instances, shardsWanted[db], obs.shards)
 	}
 
-	c.Status.MultiAdmin = &v1alpha1.MultiAdminStatus{ServiceName: names.MultiAdmin(c.Name), Available: metav1.ConditionUnknown}
+	c.Status.MultiAdmin = &v1beta1.MultiAdminStatus{ServiceName: names.MultiAdmin(c.Name)}
 	if d := obs.multiAdmin; d == nil {
 		rep.progressing = append(rep.progressing, "multiadmin (not created yet)")
 	} else {
@@ -104,7 +105,7 @@ func setStatus(c *v1alpha1.MultigresCluster, want desired, obs *observed, invali
 }
 
 // setConditions sets Available, Progressing and Ready; Ready is both of the others.
-func setConditions(c *v1alpha1.MultigresCluster, rep *report, invalid field.ErrorList, changed int) {
+func setConditions(c *v1beta1.MultigresCluster, rep *report, invalid field.ErrorList, changed int) {
 	if len(invalid) > 0 {
 		msg := invalidMessage(invalid)
 		for _, t := range ownedConditions {
@@ -112,13 +113,13 @@ func setConditions(c *v1alpha1.MultigresCluster, rep *report, invalid field.Erro
 		}
 		return
 	}
-	available := metav1.Condition{Type: v1alpha1.ConditionAvailable, Status: metav1.ConditionTrue,
+	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionTrue,
 		Reason: ReasonAvailable, Message: "All components are available."}
 	if len(rep.notAvailable) > 0 {
 		available.Status, available.Reason = metav1.ConditionFalse, ReasonNotAvailable
 		available.Message = "Not available: " + list(rep.notAvailable) + "."
 	}
-	progressing := metav1.Condition{Type: v1alpha1.ConditionProgressing, Status: metav1.ConditionFalse,
+	progressing := metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionFalse,
 		Reason: ReasonReconciliationComplete, Message: "Cluster reconciliation complete."}
 	switch {
 	case changed > 0:
@@ -128,7 +129,7 @@ func setConditions(c *v1alpha1.MultigresCluster, rep *report, invalid field.Erro
 		progressing.Status, progressing.Reason = metav1.ConditionTrue, ReasonChildrenProgressing
 		progressing.Message = "Waiting for: " + list(rep.progressing) + "."
 	}
-	ready := metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: ReasonReady, Message: "The cluster is available and up to date."}
+	ready := metav1.Condition{Type: v1beta1.ConditionReady, Status: metav1.ConditionTrue, Reason: ReasonReady, Message: "The cluster is available and up to date."}
 	switch {
 	case available.Status != metav1.ConditionTrue:
 		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, ReasonNotAvailable, available.Message
@@ -144,8 +145,8 @@ func setConditions(c *v1alpha1.MultigresCluster, rep *report, invalid field.Erro
 func invalidMessage(errs field.ErrorList) string { return errs.ToAggregate().Error() }
 
 // alreadyReported: c's status already says the spec is invalid for exactly msg.
-func alreadyReported(c *v1alpha1.MultigresCluster, msg string) bool {
-	ready := conditions.Get(c, v1alpha1.ConditionReady)
+func alreadyReported(c *v1beta1.MultigresCluster, msg string) bool {
+	ready := conditions.Get(c, v1beta1.ConditionReady)
 	return ready != nil && ready.Reason == ReasonInvalidSpec && ready.Message == msg
 }
 
@@ -160,18 +161,18 @@ type child interface {
 	conditions.Getter
 }
 
-// child notes obj's progress and availability and returns its Available status; obj is
-// nil when it does not exist (yet).
-func (r *report) child(what string, obj child) metav1.ConditionStatus {
+// child notes obj's progress and availability and returns whether it is available, nil
+// when unknown; obj is nil when it does not exist (yet).
+func (r *report) child(what string, obj child) *bool {
 	r.progress(what, obj)
-	status := metav1.ConditionUnknown
+	var available *bool
 	if obj != nil {
-		if a := conditions.Get(obj, v1alpha1.ConditionAvailable); a != nil {
-			status = a.Status
+		if a := conditions.Get(obj, v1beta1.ConditionAvailable); a != nil && a.Status != metav1.ConditionUnknown {
+			available = ptr.To(a.Status == metav1.ConditionTrue)
 		}
 	}
-	r.available(what, status)
-	return status
+	r.available(what, available)
+	return available
 }
 
 // progress notes obj as progressing when it is missing, when its controller has not
@@ -180,20 +181,20 @@ func (r *report) progress(what string, obj child) {
 	switch {
 	case obj == nil:
 		r.progressing = append(r.progressing, what+" (not created yet)")
-	case !reported(obj) || conditions.IsTrue(obj, v1alpha1.ConditionProgressing):
+	case !reported(obj) || conditions.IsTrue(obj, v1beta1.ConditionProgressing):
 		r.progressing = append(r.progressing, what)
 	}
 }
 
-func (r *report) available(what string, s metav1.ConditionStatus) {
-	if s != metav1.ConditionTrue {
+func (r *report) available(what string, available *bool) {
+	if !ptr.Deref(available, false) {
 		r.notAvailable = append(r.notAvailable, what)
 	}
 }
 
 // reported: the child's controller has set Available for the child's current generation.
 func reported(obj child) bool {
-	a := conditions.Get(obj, v1alpha1.ConditionAvailable)
+	a := conditions.Get(obj, v1beta1.ConditionAvailable)
 	return a != nil && a.ObservedGeneration >= obj.GetGeneration()
 }
 
@@ -206,59 +207,48 @@ func lookup[T child](m map[string]T, name string) child {
 }
 
 // gatewayAvailable: the cell's gateways are all ready, as the Cell controller counts them.
-func gatewayAvailable(obj child) metav1.ConditionStatus {
-	cell, _ := obj.(*v1alpha1.Cell)
-	switch {
-	case cell == nil || cell.Status.ObservedGeneration == 0:
-		return metav1.ConditionUnknown
-	case cell.Status.GatewayReadyReplicas >= ptr.Deref(cell.Spec.MultiGateway.Replicas, 0):
-		return metav1.ConditionTrue
+func gatewayAvailable(obj child) *bool {
+	cell, _ := obj.(*v1beta1.Cell)
+	if cell == nil || cell.Status.ObservedGeneration == 0 {
+		return nil
 	}
-	return metav1.ConditionFalse
+	return ptr.To(cell.Status.GatewayReadyReplicas >= ptr.Deref(cell.Spec.MultiGateway.Replicas, 0))
 }
 
-func cellField(obj child, get func(*v1alpha1.Cell) metav1.ConditionStatus) metav1.ConditionStatus {
-	if cell, _ := obj.(*v1alpha1.Cell); cell != nil {
-		return get(cell)
+// multiOrchAvailable is what the Cell reports, nil until it does.
+func multiOrchAvailable(obj child) *bool {
+	if cell, _ := obj.(*v1beta1.Cell); cell != nil && cell.Status.MultiOrchAvailable != nil {
+		return ptr.To(*cell.Status.MultiOrchAvailable)
 	}
-	return ""
+	return nil
 }
 
 // deploymentAvailable: every replica is ready (as the Cell controller judges multiorch).
-func deploymentAvailable(d *appsv1.Deployment) metav1.ConditionStatus {
-	if r := children.DeploymentRollout(d); d.Status.ObservedGeneration > 0 && r.Ready >= r.Want {
-		return metav1.ConditionTrue
-	}
-	return metav1.ConditionFalse
+func deploymentAvailable(d *appsv1.Deployment) *bool {
+	r := children.DeploymentRollout(d)
+	return ptr.To(d.Status.ObservedGeneration > 0 && r.Ready >= r.Want)
 }
 
 // databaseSummary counts db's ready Postgres instances over its shards. It serves writes
 // when every shard it should have exists and serves writes: it reports a primary or, as
 // long as shards do not report primaries (multiorch elects them; the operator does not read
 // the topology), all its pools are ready for multiorch to elect one.
-func databaseSummary(db string, instances, shardsWanted int32, shards []v1alpha1.Shard) v1alpha1.DatabaseStatusSummary {
-	s := v1alpha1.DatabaseStatusSummary{DesiredInstances: instances, ServingWrites: metav1.ConditionFalse}
+func databaseSummary(db string, instances, shardsWanted int32, shards []v1beta1.Shard) v1beta1.DatabaseStatusSummary {
+	s := v1beta1.DatabaseStatusSummary{DesiredInstances: instances, ServingWrites: ptr.To(false)}
 	var count, serving int32
 	for i := range shards {
 		shard := &shards[i]
-		if shard.Labels[v1alpha1.LabelDatabase] != db {
+		if shard.Labels[v1beta1.LabelDatabase] != db {
 			continue
 		}
 		count++
 		s.ReadyInstances += shard.Status.ReadyPods
-		if shard.Status.PrimaryCell != "" || (reported(shard) && conditions.IsTrue(shard, v1alpha1.ConditionAvailable)) {
+		if shard.Status.PrimaryCell != "" || (reported(shard) && conditions.IsTrue(shard, v1beta1.ConditionAvailable)) {
 			serving++
 		}
 	}
 	if shardsWanted > 0 && count >= shardsWanted && serving == count {
-		s.ServingWrites = metav1.ConditionTrue
-	}
-	return s
-}
-
-func orUnknown(s metav1.ConditionStatus) metav1.ConditionStatus {
-	if s == "" {
-		return metav1.ConditionUnknown
+		s.ServingWrites = ptr.To(true)
 	}
 	return s
 }

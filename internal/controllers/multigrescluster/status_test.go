@@ -10,16 +10,16 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
-func cluster() *v1alpha1.MultigresCluster {
-	return &v1alpha1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns", Generation: 3}}
+func cluster() *v1beta1.MultigresCluster {
+	return &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns", Generation: 3}}
 }
 
 func available(status metav1.ConditionStatus, generation int64) []metav1.Condition {
-	return []metav1.Condition{{Type: v1alpha1.ConditionAvailable, Status: status, ObservedGeneration: generation}}
+	return []metav1.Condition{{Type: v1beta1.ConditionAvailable, Status: status, ObservedGeneration: generation}}
 }
 
 func readyDeployment(name string) *appsv1.Deployment {
@@ -34,74 +34,73 @@ func readyDeployment(name string) *appsv1.Deployment {
 func TestSetStatusAllAvailable(t *testing.T) {
 	g := NewWithT(t)
 	c := cluster()
-	cell := v1alpha1.Cell{ObjectMeta: metav1.ObjectMeta{Name: "c-a", Generation: 2},
-		Spec: v1alpha1.CellSpec{Name: "a", MultiGateway: v1alpha1.StatelessSpec{Replicas: ptr.To[int32](2)}}}
+	cell := v1beta1.Cell{ObjectMeta: metav1.ObjectMeta{Name: "c-a", Generation: 2},
+		Spec: v1beta1.CellSpec{Name: "a", MultiGateway: v1beta1.StatelessSpec{Replicas: ptr.To[int32](2)}}}
 	observedCell := cell.DeepCopy()
-	observedCell.Status = v1alpha1.CellStatus{ObservedGeneration: 2, GatewayReadyReplicas: 2, MultiOrchAvailable: metav1.ConditionTrue,
+	observedCell.Status = v1beta1.CellStatus{ObservedGeneration: 2, GatewayReadyReplicas: 2, MultiOrchAvailable: ptr.To(true),
 		Conditions: available(metav1.ConditionTrue, 2)}
-	tg := v1alpha1.TableGroup{ObjectMeta: metav1.ObjectMeta{Name: "c-db-tg", Generation: 1},
-		Spec: v1alpha1.TableGroupSpec{DatabaseName: "db", Partitioning: v1alpha1.Partitioning{Shards: ptr.To[int32](2)}}}
+	tg := v1beta1.TableGroup{ObjectMeta: metav1.ObjectMeta{Name: "c-db-tg", Generation: 1},
+		Spec: v1beta1.TableGroupSpec{DatabaseName: "db", Partitioning: v1beta1.Partitioning{Shards: ptr.To[int32](2)}}}
 	observedTG := tg.DeepCopy()
 	observedTG.Status.Conditions = available(metav1.ConditionTrue, 1)
-	shard := func(ready int32) v1alpha1.Shard {
-		return v1alpha1.Shard{ObjectMeta: metav1.ObjectMeta{Generation: 1, Labels: map[string]string{v1alpha1.LabelDatabase: "db"}},
-			Status: v1alpha1.ShardStatus{ReadyPods: ready, Conditions: available(metav1.ConditionTrue, 1)}}
+	shard := func(ready int32) v1beta1.Shard {
+		return v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Generation: 1, Labels: map[string]string{v1beta1.LabelDatabase: "db"}},
+			Status: v1beta1.ShardStatus{ReadyPods: ready, Conditions: available(metav1.ConditionTrue, 1)}}
 	}
 	obs := &observed{
-		topoServers: map[string]*v1alpha1.TopoServer{"c-global": {ObjectMeta: metav1.ObjectMeta{Generation: 1},
-			Status: v1alpha1.TopoServerStatus{Conditions: available(metav1.ConditionTrue, 1)}}},
-		cells:       map[string]*v1alpha1.Cell{"c-a": observedCell},
-		tableGroups: map[string]*v1alpha1.TableGroup{"c-db-tg": observedTG},
-		shards:      []v1alpha1.Shard{shard(3), shard(2)},
+		topoServers: map[string]*v1beta1.TopoServer{"c-global": {ObjectMeta: metav1.ObjectMeta{Generation: 1},
+			Status: v1beta1.TopoServerStatus{Conditions: available(metav1.ConditionTrue, 1)}}},
+		cells:       map[string]*v1beta1.Cell{"c-a": observedCell},
+		tableGroups: map[string]*v1beta1.TableGroup{"c-db-tg": observedTG},
+		shards:      []v1beta1.Shard{shard(3), shard(2)},
 		multiAdmin:  readyDeployment("c-multiadmin"),
 	}
-	want := desired{globalTopo: "c-global", cells: []v1alpha1.Cell{cell}, tableGroups: []v1alpha1.TableGroup{tg},
+	want := desired{globalTopo: "c-global", cells: []v1beta1.Cell{cell}, tableGroups: []v1beta1.TableGroup{tg},
 		instances: map[string]int32{"db": 5}}
 
 	setStatus(c, want, obs, nil, 0)
 
 	g.Expect(c.Status.ObservedGeneration).To(Equal(int64(3)))
-	g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(metav1.ConditionTrue))
-	g.Expect(c.Status.Cells).To(Equal(map[string]v1alpha1.CellStatusSummary{"a": {
-		GatewayAvailable: metav1.ConditionTrue, MultiOrchAvailable: metav1.ConditionTrue, TopoServerAvailable: metav1.ConditionTrue}}))
-	g.Expect(c.Status.Databases).To(Equal(map[string]v1alpha1.DatabaseStatusSummary{"db": {
-		DesiredInstances: 5, ReadyInstances: 5, ServingWrites: metav1.ConditionTrue}}))
-	g.Expect(c.Status.MultiAdmin).To(Equal(&v1alpha1.MultiAdminStatus{Available: metav1.ConditionTrue, ServiceName: "c-multiadmin"}))
+	g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(ptr.To(true)))
+	g.Expect(c.Status.Cells).To(Equal(map[string]v1beta1.CellStatusSummary{"a": {
+		GatewayAvailable: ptr.To(true), MultiOrchAvailable: ptr.To(true), TopoServerAvailable: ptr.To(true)}}))
+	g.Expect(c.Status.Databases).To(Equal(map[string]v1beta1.DatabaseStatusSummary{"db": {
+		DesiredInstances: 5, ReadyInstances: 5, ServingWrites: ptr.To(true)}}))
+	g.Expect(c.Status.MultiAdmin).To(Equal(&v1beta1.MultiAdminStatus{Available: ptr.To(true), ServiceName: "c-multiadmin"}))
 	for _, tc := range []struct{ t, reason string }{
-		{v1alpha1.ConditionAvailable, ReasonAvailable},
-		{v1alpha1.ConditionReady, ReasonReady},
+		{v1beta1.ConditionAvailable, ReasonAvailable},
+		{v1beta1.ConditionReady, ReasonReady},
 	} {
 		g.Expect(conditions.Get(c, tc.t)).To(HaveField("Status", metav1.ConditionTrue))
 		g.Expect(conditions.Get(c, tc.t)).To(HaveField("Reason", tc.reason))
 	}
-	g.Expect(conditions.Get(c, v1alpha1.ConditionProgressing)).To(HaveField("Reason", ReasonReconciliationComplete))
+	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing)).To(HaveField("Reason", ReasonReconciliationComplete))
 
 	// A child that has not reported on its latest spec keeps the cluster progressing, and a
 	// write this reconcile says so too.
 	observedTG.Generation = 2
 	setStatus(c, want, obs, nil, 0)
-	g.Expect(conditions.Get(c, v1alpha1.ConditionProgressing).Message).To(ContainSubstring("TableGroup db/"))
-	g.Expect(conditions.Get(c, v1alpha1.ConditionReady)).To(HaveField("Reason", ReasonProgressing))
+	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing).Message).To(ContainSubstring("TableGroup db/"))
+	g.Expect(conditions.Get(c, v1beta1.ConditionReady)).To(HaveField("Reason", ReasonProgressing))
 	setStatus(c, want, obs, nil, 1)
-	g.Expect(conditions.Get(c, v1alpha1.ConditionProgressing)).To(HaveField("Reason", ReasonApplyingChanges))
+	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing)).To(HaveField("Reason", ReasonApplyingChanges))
 }
 
 // Missing children are named; an external global topology is not judged.
 func TestSetStatusMissingChildren(t *testing.T) {
 	g := NewWithT(t)
 	c := cluster()
-	cell := v1alpha1.Cell{ObjectMeta: metav1.ObjectMeta{Name: "c-a"}, Spec: v1alpha1.CellSpec{Name: "a"}}
-	obs := &observed{topoServers: map[string]*v1alpha1.TopoServer{}, cells: map[string]*v1alpha1.Cell{}, tableGroups: map[string]*v1alpha1.TableGroup{}}
+	cell := v1beta1.Cell{ObjectMeta: metav1.ObjectMeta{Name: "c-a"}, Spec: v1beta1.CellSpec{Name: "a"}}
+	obs := &observed{topoServers: map[string]*v1beta1.TopoServer{}, cells: map[string]*v1beta1.Cell{}, tableGroups: map[string]*v1beta1.TableGroup{}}
 
-	setStatus(c, desired{cells: []v1alpha1.Cell{cell}, instances: map[string]int32{"db": 3}}, obs, nil, 0)
+	setStatus(c, desired{cells: []v1beta1.Cell{cell}, instances: map[string]int32{"db": 3}}, obs, nil, 0)
 
 	g.Expect(c.Status.GlobalTopoServer).To(BeNil())
-	g.Expect(c.Status.Cells["a"]).To(Equal(v1alpha1.CellStatusSummary{GatewayAvailable: metav1.ConditionUnknown,
-		MultiOrchAvailable: metav1.ConditionUnknown, TopoServerAvailable: metav1.ConditionUnknown}))
-	g.Expect(c.Status.Databases["db"]).To(Equal(v1alpha1.DatabaseStatusSummary{DesiredInstances: 3, ServingWrites: metav1.ConditionFalse}))
-	g.Expect(conditions.Get(c, v1alpha1.ConditionAvailable).Message).To(Equal(
+	g.Expect(c.Status.Cells["a"]).To(Equal(v1beta1.CellStatusSummary{}))
+	g.Expect(c.Status.Databases["db"]).To(Equal(v1beta1.DatabaseStatusSummary{DesiredInstances: 3, ServingWrites: ptr.To(false)}))
+	g.Expect(conditions.Get(c, v1beta1.ConditionAvailable).Message).To(Equal(
 		"Not available: Cell a multigateway, Cell a multiorch, multiadmin."))
-	g.Expect(conditions.Get(c, v1alpha1.ConditionProgressing).Message).To(Equal(
+	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing).Message).To(Equal(
 		"Waiting for: Cell a (not created yet), multiadmin (not created yet)."))
 }
 
@@ -131,15 +130,15 @@ func TestDesiredFromObserved(t *testing.T) {
 	c := cluster()
 	c.UID = "uid"
 	owner := metav1.OwnerReference{APIVersion: "multigres.com/v1alpha1", Kind: "MultigresCluster", Name: "c", UID: "uid", Controller: ptr.To(true)}
-	tg := func(name string, replicas int32) *v1alpha1.TableGroup {
-		return &v1alpha1.TableGroup{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1alpha1.TableGroupSpec{DatabaseName: "db",
-			Partitioning:  v1alpha1.Partitioning{Shards: ptr.To[int32](2)},
-			ShardTemplate: v1alpha1.ShardTemplate{Pools: []v1alpha1.PoolSpec{{ShardPoolSpec: v1alpha1.ShardPoolSpec{Replicas: ptr.To(replicas)}}}}}}
+	tg := func(name string, replicas int32) *v1beta1.TableGroup {
+		return &v1beta1.TableGroup{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1beta1.TableGroupSpec{DatabaseName: "db",
+			Partitioning:  v1beta1.Partitioning{Shards: ptr.To[int32](2)},
+			ShardTemplate: v1beta1.ShardTemplate{Pools: []v1beta1.PoolSpec{{ShardPoolSpec: v1beta1.ShardPoolSpec{Replicas: ptr.To(replicas)}}}}}}
 	}
 	obs := &observed{
-		topoServers: map[string]*v1alpha1.TopoServer{"c-global": {ObjectMeta: metav1.ObjectMeta{Name: "c-global", OwnerReferences: []metav1.OwnerReference{owner}}}},
-		cells:       map[string]*v1alpha1.Cell{"c-b": {ObjectMeta: metav1.ObjectMeta{Name: "c-b"}}, "c-a": {ObjectMeta: metav1.ObjectMeta{Name: "c-a"}}},
-		tableGroups: map[string]*v1alpha1.TableGroup{"c-db-x": tg("c-db-x", 3), "c-db-y": tg("c-db-y", 1)},
+		topoServers: map[string]*v1beta1.TopoServer{"c-global": {ObjectMeta: metav1.ObjectMeta{Name: "c-global", OwnerReferences: []metav1.OwnerReference{owner}}}},
+		cells:       map[string]*v1beta1.Cell{"c-b": {ObjectMeta: metav1.ObjectMeta{Name: "c-b"}}, "c-a": {ObjectMeta: metav1.ObjectMeta{Name: "c-a"}}},
+		tableGroups: map[string]*v1beta1.TableGroup{"c-db-x": tg("c-db-x", 3), "c-db-y": tg("c-db-y", 1)},
 	}
 	d := desiredFrom(c, nil, obs)
 	g.Expect(d.globalTopo).To(Equal("c-global"))
@@ -154,25 +153,25 @@ func TestDesiredFromObserved(t *testing.T) {
 }
 
 func TestDatabaseSummaryServingWrites(t *testing.T) {
-	shard := func(db, primary string, avail metav1.ConditionStatus) v1alpha1.Shard {
-		return v1alpha1.Shard{ObjectMeta: metav1.ObjectMeta{Generation: 1, Labels: map[string]string{v1alpha1.LabelDatabase: db}},
-			Status: v1alpha1.ShardStatus{PrimaryCell: primary, ReadyPods: 1, Conditions: available(avail, 1)}}
+	shard := func(db, primary string, avail metav1.ConditionStatus) v1beta1.Shard {
+		return v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Generation: 1, Labels: map[string]string{v1beta1.LabelDatabase: db}},
+			Status: v1beta1.ShardStatus{PrimaryCell: primary, ReadyPods: 1, Conditions: available(avail, 1)}}
 	}
 	for _, tc := range []struct {
 		name   string
 		wanted int32
-		shards []v1alpha1.Shard
-		want   metav1.ConditionStatus
+		shards []v1beta1.Shard
+		want   bool
 	}{
-		{"every shard available", 2, []v1alpha1.Shard{shard("db", "", "True"), shard("db", "", "True")}, "True"},
-		{"a primary without every pool ready", 1, []v1alpha1.Shard{shard("db", "a", "False")}, "True"},
-		{"a shard not ready", 2, []v1alpha1.Shard{shard("db", "", "True"), shard("db", "", "False")}, "False"},
-		{"a shard missing", 2, []v1alpha1.Shard{shard("db", "", "True"), shard("other", "", "True")}, "False"},
-		{"no shards", 0, nil, "False"},
+		{"every shard available", 2, []v1beta1.Shard{shard("db", "", "True"), shard("db", "", "True")}, true},
+		{"a primary without every pool ready", 1, []v1beta1.Shard{shard("db", "a", "False")}, true},
+		{"a shard not ready", 2, []v1beta1.Shard{shard("db", "", "True"), shard("db", "", "False")}, false},
+		{"a shard missing", 2, []v1beta1.Shard{shard("db", "", "True"), shard("other", "", "True")}, false},
+		{"no shards", 0, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := databaseSummary("db", 9, tc.wanted, tc.shards)
-			NewWithT(t).Expect(s.ServingWrites).To(Equal(tc.want))
+			NewWithT(t).Expect(s.ServingWrites).To(Equal(&tc.want))
 		})
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
@@ -29,7 +29,7 @@ const (
 // syncTemplates brings status.consumers and the in-use finalizer of every template c
 // references, or is still listed by, up to date. c gets its cleanup finalizer before it
 // is listed anywhere, and loses it once no template can list it any more.
-func (r *Reconciler) syncTemplates(ctx context.Context, c *v1alpha1.MultigresCluster, templates webhooks.Templates) error {
+func (r *Reconciler) syncTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates webhooks.Templates) error {
 	uses := slices.ContainsFunc(resolve.TemplateNames(c), func(n string) bool { return templates[n] != nil })
 	if uses {
 		if err := r.setFinalizer(ctx, c, ClusterFinalizer, true); err != nil {
@@ -47,7 +47,7 @@ func (r *Reconciler) syncTemplates(ctx context.Context, c *v1alpha1.MultigresClu
 
 // releaseTemplates takes a cluster being deleted off every template's consumers, then lets
 // it go.
-func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1alpha1.MultigresCluster, templates webhooks.Templates) error {
+func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates webhooks.Templates) error {
 	if !controllerutil.ContainsFinalizer(c, ClusterFinalizer) {
 		return nil
 	}
@@ -58,26 +58,26 @@ func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1alpha1.Multigres
 }
 
 // affectedTemplates are the existing templates c references or that list c, by name.
-func affectedTemplates(c *v1alpha1.MultigresCluster, templates webhooks.Templates) []*v1alpha1.DeploymentTemplate {
-	var out []*v1alpha1.DeploymentTemplate
+func affectedTemplates(c *v1beta1.MultigresCluster, templates webhooks.Templates) []*v1beta1.DeploymentTemplate {
+	var out []*v1beta1.DeploymentTemplate
 	for _, name := range resolve.TemplateNames(c) {
 		if t := templates[name]; t != nil {
 			out = append(out, t)
 		}
 	}
-	self := v1alpha1.ConsumerRef{Name: c.Name, Namespace: c.Namespace}
+	self := v1beta1.ConsumerRef{Name: c.Name, Namespace: c.Namespace}
 	for _, t := range templates {
 		if slices.Contains(t.Status.Consumers, self) && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
-	slices.SortFunc(out, func(a, b *v1alpha1.DeploymentTemplate) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b *v1beta1.DeploymentTemplate) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
 // syncConsumers recomputes each template's consumers from the field index, so the list is
 // exact whichever cluster's reconcile writes it.
-func (r *Reconciler) syncConsumers(ctx context.Context, templates []*v1alpha1.DeploymentTemplate) error {
+func (r *Reconciler) syncConsumers(ctx context.Context, templates []*v1beta1.DeploymentTemplate) error {
 	for _, t := range templates {
 		consumers, err := r.consumers(ctx, t)
 		if err != nil {
@@ -91,18 +91,18 @@ func (r *Reconciler) syncConsumers(ctx context.Context, templates []*v1alpha1.De
 }
 
 // consumers are the clusters, not being deleted, that reference t: sorted, unique.
-func (r *Reconciler) consumers(ctx context.Context, t *v1alpha1.DeploymentTemplate) ([]v1alpha1.ConsumerRef, error) {
-	list := &v1alpha1.MultigresClusterList{}
+func (r *Reconciler) consumers(ctx context.Context, t *v1beta1.DeploymentTemplate) ([]v1beta1.ConsumerRef, error) {
+	list := &v1beta1.MultigresClusterList{}
 	if err := r.List(ctx, list, client.InNamespace(t.Namespace), client.MatchingFields{IndexTemplateNames: t.Name}); err != nil {
 		return nil, err
 	}
-	var refs []v1alpha1.ConsumerRef
+	var refs []v1beta1.ConsumerRef
 	for _, c := range list.Items {
 		if c.DeletionTimestamp.IsZero() {
-			refs = append(refs, v1alpha1.ConsumerRef{Name: c.Name, Namespace: c.Namespace})
+			refs = append(refs, v1beta1.ConsumerRef{Name: c.Name, Namespace: c.Namespace})
 		}
 	}
-	slices.SortFunc(refs, func(a, b v1alpha1.ConsumerRef) int {
+	slices.SortFunc(refs, func(a, b v1beta1.ConsumerRef) int {
 		return compareKeys(types.NamespacedName{Namespace: a.Namespace, Name: a.Name}, types.NamespacedName{Namespace: b.Namespace, Name: b.Name})
 	})
 	return slices.Compact(refs), nil
@@ -111,7 +111,7 @@ func (r *Reconciler) consumers(ctx context.Context, t *v1alpha1.DeploymentTempla
 // syncTemplate writes t's finalizer and consumers, each only when it differs. The finalizer
 // goes first: if the status write then fails, t still lists its old consumers, so the next
 // reconcile of those clusters finds t again.
-func (r *Reconciler) syncTemplate(ctx context.Context, t *v1alpha1.DeploymentTemplate, consumers []v1alpha1.ConsumerRef) error {
+func (r *Reconciler) syncTemplate(ctx context.Context, t *v1beta1.DeploymentTemplate, consumers []v1beta1.ConsumerRef) error {
 	inUse := len(consumers) > 0
 	// A finalizer cannot be added to an object being deleted; removing one always works.
 	if !inUse || t.DeletionTimestamp.IsZero() {

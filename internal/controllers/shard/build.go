@@ -8,7 +8,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/utils/ptr"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -25,15 +25,15 @@ type poolObjects struct {
 // PoolName names a pool's StatefulSet, headless Service and PDB: <shard>-<cell>-<type>, so
 // reordering the pools renames nothing. It is cut to names.MaxStatefulSet (with a hash) so
 // pod names and the controller-revision-hash label stay within 63 characters.
-func PoolName(shard string, p v1alpha1.PoolSpec) string {
+func PoolName(shard string, p v1beta1.PoolSpec) string {
 	return names.BuildMax(names.MaxStatefulSet, shard, p.Cell, string(p.Type))
 }
 
 // buildPool is the desired state of pool p of shard s.
-func buildPool(s *v1alpha1.Shard, p v1alpha1.PoolSpec) poolObjects {
+func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 	name := PoolName(s.Name, p)
 	labels := components.Labels(s.Labels, resolve.ComponentShardPool, name,
-		v1alpha1.LabelCell, p.Cell, components.LabelPoolType, string(p.Type))
+		v1beta1.LabelCell, p.Cell, components.LabelPoolType, string(p.Type))
 	selector := components.Selector(resolve.ComponentShardPool, name)
 	images := s.Spec.Images
 	pool := components.Pool{

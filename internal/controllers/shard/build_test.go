@@ -6,7 +6,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components/pss"
 	"github.com/multigres/multigres-operator/internal/names"
 )
@@ -15,12 +15,12 @@ func TestPoolName(t *testing.T) {
 	long := strings.Repeat("a-very-long-cluster-name", 2) + "-production-db-orders-tg-0"
 	for _, tc := range []struct {
 		shard string
-		pool  v1alpha1.PoolSpec
+		pool  v1beta1.PoolSpec
 		want  string
 	}{
-		{"production-db-orders-tg-0", v1alpha1.PoolSpec{Cell: "us-west-2", Type: v1alpha1.PoolTypeReplica}, "production-db-orders-tg-0-us-west-2-replica"},
-		{"production-db-orders-tg-0", v1alpha1.PoolSpec{Cell: "us-east-1", Type: v1alpha1.PoolTypeReadOnly}, "production-db-orders-tg-0-us-east-1-readonly"},
-		{long, v1alpha1.PoolSpec{Cell: "us-east-1", Type: v1alpha1.PoolTypeReadOnly}, ""},
+		{"production-db-orders-tg-0", v1beta1.PoolSpec{Cell: "us-west-2", Type: v1beta1.PoolTypeReplica}, "production-db-orders-tg-0-us-west-2-replica"},
+		{"production-db-orders-tg-0", v1beta1.PoolSpec{Cell: "us-east-1", Type: v1beta1.PoolTypeReadOnly}, "production-db-orders-tg-0-us-east-1-readonly"},
+		{long, v1beta1.PoolSpec{Cell: "us-east-1", Type: v1beta1.PoolTypeReadOnly}, ""},
 	} {
 		got := PoolName(tc.shard, tc.pool)
 		if tc.want != "" && got != tc.want {
@@ -34,12 +34,12 @@ func TestPoolName(t *testing.T) {
 }
 
 func TestBuildPool(t *testing.T) {
-	s := &v1alpha1.Shard{
-		ObjectMeta: metav1.ObjectMeta{Name: "tg-0", Namespace: "ns", Labels: map[string]string{v1alpha1.LabelShard: "0"}},
-		Spec: v1alpha1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0", PostgresCredentialsSecret: "creds",
-			GlobalTopoServer: v1alpha1.GlobalTopoServerRef{RootPath: "/multigres/global", ClientServiceName: "c-global-client"}},
+	s := &v1beta1.Shard{
+		ObjectMeta: metav1.ObjectMeta{Name: "tg-0", Namespace: "ns", Labels: map[string]string{v1beta1.LabelShard: "0"}},
+		Spec: v1beta1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0", PostgresCredentialsSecret: "creds",
+			GlobalTopoServer: v1beta1.GlobalTopoServerRef{RootPath: "/multigres/global", ClientServiceName: "c-global-client"}},
 	}
-	p := v1alpha1.PoolSpec{Cell: "z1", Type: v1alpha1.PoolTypeReplica}
+	p := v1beta1.PoolSpec{Cell: "z1", Type: v1beta1.PoolTypeReplica}
 	obj := buildPool(s, p)
 	sts := obj.statefulSet
 	if v := pss.Violations(&sts.Spec.Template); len(v) > 0 {
@@ -55,7 +55,7 @@ func TestBuildPool(t *testing.T) {
 	if obj.service.Name != sts.Name || obj.pdb.Name != sts.Name || sts.Spec.ServiceName != sts.Name {
 		t.Errorf("service %s, pdb %s, serviceName %s; want all %s", obj.service.Name, obj.pdb.Name, sts.Spec.ServiceName, sts.Name)
 	}
-	if sts.Spec.Template.Labels[v1alpha1.LabelCell] != "z1" || sts.Spec.Template.Labels[v1alpha1.LabelShard] != "0" {
+	if sts.Spec.Template.Labels[v1beta1.LabelCell] != "z1" || sts.Spec.Template.Labels[v1beta1.LabelShard] != "0" {
 		t.Errorf("pod labels %v", sts.Spec.Template.Labels)
 	}
 }

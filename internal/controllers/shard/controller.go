@@ -17,7 +17,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -40,7 +40,7 @@ func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
-		For(&v1alpha1.Shard{}).
+		For(&v1beta1.Shard{}).
 		Owns(&appsv1.StatefulSet{}).
 		Owns(&corev1.Service{}).
 		Owns(&policyv1.PodDisruptionBudget{}).
@@ -50,13 +50,13 @@ func Setup(mgr ctrl.Manager) error {
 // observedPool is a pool as it runs: its StatefulSet (empty until it exists).
 type observedPool struct {
 	name        string
-	spec        v1alpha1.PoolSpec
+	spec        v1beta1.PoolSpec
 	statefulSet *appsv1.StatefulSet
 }
 
 // Reconcile brings the shard's pools to its spec and reports them in its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	s := &v1alpha1.Shard{}
+	s := &v1beta1.Shard{}
 	if err := r.Get(ctx, req.NamespacedName, s); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -86,7 +86,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 
 // pools are the shard's pools by name. Two pools with the same cell and type would be one
 // StatefulSet: the first wins and the others are reported.
-func (r *Reconciler) pools(s *v1alpha1.Shard) ([]observedPool, []string) {
+func (r *Reconciler) pools(s *v1beta1.Shard) ([]observedPool, []string) {
 	var pools []observedPool
 	var duplicates []string
 	seen := map[string]bool{}
@@ -103,7 +103,7 @@ func (r *Reconciler) pools(s *v1alpha1.Shard) ([]observedPool, []string) {
 }
 
 // reconcilePool ensures one pool's objects and grows its volumes.
-func (r *Reconciler) reconcilePool(ctx context.Context, s *v1alpha1.Shard, p *observedPool) error {
+func (r *Reconciler) reconcilePool(ctx context.Context, s *v1beta1.Shard, p *observedPool) error {
 	err := r.Get(ctx, client.ObjectKey{Namespace: s.Namespace, Name: p.name}, p.statefulSet)
 	if client.IgnoreNotFound(err) != nil {
 		return err
@@ -123,7 +123,7 @@ func (r *Reconciler) reconcilePool(ctx context.Context, s *v1alpha1.Shard, p *ob
 
 // deleteRemovedPools deletes the objects of pools no longer in the spec. The StatefulSet's
 // retention policy decides what happens to the pool's volumes (by default they stay).
-func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1alpha1.Shard, keep map[string]bool) error {
+func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1beta1.Shard, keep map[string]bool) error {
 	labels := map[string]string{resolve.LabelComponent: resolve.ComponentShardPool}
 	var errs []error
 	for _, list := range []client.ObjectList{&policyv1.PodDisruptionBudgetList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}} {

@@ -7,7 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 )
 
@@ -20,11 +20,11 @@ const (
 	ReasonDuplicatePools  = "DuplicatePools"
 )
 
-var ownedConditions = []string{v1alpha1.ConditionAvailable, v1alpha1.ConditionProgressing}
+var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing}
 
 // setStatus rebuilds the shard's status from its pools' StatefulSets. primaryCell stays empty:
 // primaries are elected by multiorch, and the operator does not read the topology.
-func setStatus(s *v1alpha1.Shard, pools []observedPool, duplicates []string) {
+func setStatus(s *v1beta1.Shard, pools []observedPool, duplicates []string) {
 	var total, ready int32
 	allReady, allDone := true, true
 	var notReady []string
@@ -46,16 +46,16 @@ func setStatus(s *v1alpha1.Shard, pools []observedPool, duplicates []string) {
 	if len(notReady) > 0 {
 		msg += "; " + strings.Join(notReady, ", ")
 	}
-	available := metav1.Condition{Type: v1alpha1.ConditionAvailable, Status: metav1.ConditionFalse, Reason: ReasonPoolsNotReady, Message: msg}
+	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionFalse, Reason: ReasonPoolsNotReady, Message: msg}
 	if allReady {
 		available.Status, available.Reason = metav1.ConditionTrue, ReasonPoolsReady
 	}
 	conditions.Set(s, available)
 
-	progressing := metav1.Condition{Type: v1alpha1.ConditionProgressing, Status: metav1.ConditionTrue, Reason: ReasonRollingOut, Message: msg}
+	progressing := metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionTrue, Reason: ReasonRollingOut, Message: msg}
 	switch {
 	case len(duplicates) > 0:
-		progressing = metav1.Condition{Type: v1alpha1.ConditionProgressing, Status: metav1.ConditionFalse, Reason: ReasonDuplicatePools,
+		progressing = metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionFalse, Reason: ReasonDuplicatePools,
 			Message: "pools with the same cell and type share one StatefulSet; only the first runs: " + strings.Join(duplicates, ", ")}
 	case allDone:
 		progressing.Status, progressing.Reason = metav1.ConditionFalse, ReasonRolloutComplete

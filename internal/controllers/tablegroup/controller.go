@@ -12,7 +12,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -32,14 +32,14 @@ func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("tablegroup").
-		For(&v1alpha1.TableGroup{}).
-		Owns(&v1alpha1.Shard{}).
+		For(&v1beta1.TableGroup{}).
+		Owns(&v1beta1.Shard{}).
 		Complete(r)
 }
 
 // Reconcile ensures the table group's shards and rolls their readiness up.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	tg := &v1alpha1.TableGroup{}
+	tg := &v1beta1.TableGroup{}
 	if err := r.Get(ctx, req.NamespacedName, tg); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -68,12 +68,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 }
 
 // ownedShards are the Shards tg controls, from the cache.
-func (r *Reconciler) ownedShards(ctx context.Context, tg *v1alpha1.TableGroup) ([]v1alpha1.Shard, error) {
-	list := &v1alpha1.ShardList{}
+func (r *Reconciler) ownedShards(ctx context.Context, tg *v1beta1.TableGroup) ([]v1beta1.Shard, error) {
+	list := &v1beta1.ShardList{}
 	if err := r.List(ctx, list, client.InNamespace(tg.Namespace)); err != nil {
 		return nil, err
 	}
-	var owned []v1alpha1.Shard
+	var owned []v1beta1.Shard
 	for _, s := range list.Items {
 		if metav1.IsControlledBy(&s, tg) {
 			owned = append(owned, s)

@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Condition reasons.
@@ -20,17 +20,17 @@ const (
 	ReasonShardRemovalRefused = "ShardRemovalRefused"
 )
 
-var ownedConditions = []string{v1alpha1.ConditionAvailable, v1alpha1.ConditionProgressing}
+var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing}
 
 // shardAvailable: the shard's own controller saw its latest spec and reports it Available.
-func shardAvailable(s *v1alpha1.Shard) bool {
-	c := conditions.Get(s, v1alpha1.ConditionAvailable)
+func shardAvailable(s *v1beta1.Shard) bool {
+	c := conditions.Get(s, v1beta1.ConditionAvailable)
 	return c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == s.Generation
 }
 
 // setStatus counts every shard tg owns, including the ones kept after partitioning.shards
 // was lowered.
-func setStatus(tg *v1alpha1.TableGroup, desired, owned []v1alpha1.Shard) {
+func setStatus(tg *v1beta1.TableGroup, desired, owned []v1beta1.Shard) {
 	want := map[string]bool{}
 	for _, s := range desired {
 		want[s.Name] = true
@@ -59,13 +59,13 @@ func setStatus(tg *v1alpha1.TableGroup, desired, owned []v1alpha1.Shard) {
 	tg.Status.ReadyShards = ready
 
 	msg := fmt.Sprintf("%d of %d shards available", ready, len(owned))
-	available := metav1.Condition{Type: v1alpha1.ConditionAvailable, Status: metav1.ConditionFalse, Reason: ReasonShardsNotReady, Message: msg}
+	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionFalse, Reason: ReasonShardsNotReady, Message: msg}
 	if missing == 0 && ready == int32(len(owned)) {
 		available.Status, available.Reason = metav1.ConditionTrue, ReasonShardsReady
 	}
 	conditions.Set(tg, available)
 
-	progressing := metav1.Condition{Type: v1alpha1.ConditionProgressing, Status: metav1.ConditionFalse, Reason: ReasonShardsReconciled, Message: msg}
+	progressing := metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionFalse, Reason: ReasonShardsReconciled, Message: msg}
 	switch {
 	case len(extra) > 0:
 		progressing.Reason = ReasonShardRemovalRefused

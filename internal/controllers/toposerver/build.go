@@ -5,7 +5,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -22,7 +22,7 @@ type objects struct {
 
 // build is the desired state of ts. replicas is the member count: the spec's for a new etcd
 // cluster, the existing StatefulSet's once created (members bootstrap statically).
-func build(ts *v1alpha1.TopoServer, replicas int32) objects {
+func build(ts *v1beta1.TopoServer, replicas int32) objects {
 	name := ts.Name
 	labels := components.Labels(ts.Labels, resolve.ComponentTopoServer, name)
 	selector := components.Selector(resolve.ComponentTopoServer, name)

@@ -5,7 +5,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components/pss"
 )
 
@@ -21,9 +21,9 @@ func TestMaxUnavailableKeepsQuorum(t *testing.T) {
 }
 
 func TestBuild(t *testing.T) {
-	ts := &v1alpha1.TopoServer{
-		ObjectMeta: metav1.ObjectMeta{Name: "c-global", Namespace: "ns", Labels: map[string]string{v1alpha1.LabelCluster: "c"}},
-		Spec:       v1alpha1.TopoServerSpec{Image: "etcd", Replicas: 3},
+	ts := &v1beta1.TopoServer{
+		ObjectMeta: metav1.ObjectMeta{Name: "c-global", Namespace: "ns", Labels: map[string]string{v1beta1.LabelCluster: "c"}},
+		Spec:       v1beta1.TopoServerSpec{Image: "etcd", Replicas: 3},
 	}
 	obj := build(ts, 3)
 	if v := pss.Violations(&obj.statefulSet.Spec.Template); len(v) > 0 {
@@ -39,7 +39,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("services %s, %s", obj.clientService.Name, obj.peerService.Name)
 	}
 	for _, o := range []metav1.Object{obj.statefulSet, obj.clientService, obj.peerService, obj.pdb} {
-		if o.GetLabels()[v1alpha1.LabelCluster] != "c" || o.GetLabels()["app.kubernetes.io/managed-by"] != "multigres-operator" {
+		if o.GetLabels()[v1beta1.LabelCluster] != "c" || o.GetLabels()["app.kubernetes.io/managed-by"] != "multigres-operator" {
 			t.Errorf("%s labels %v", o.GetName(), o.GetLabels())
 		}
 	}

@@ -16,7 +16,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 )
@@ -38,7 +38,7 @@ func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("toposerver").
-		For(&v1alpha1.TopoServer{}).
+		For(&v1beta1.TopoServer{}).
 		Owns(&appsv1.StatefulSet{}).
 		Owns(&corev1.Service{}).
 		Owns(&policyv1.PodDisruptionBudget{}).
@@ -47,7 +47,7 @@ func Setup(mgr ctrl.Manager) error {
 
 // Reconcile brings the etcd objects to the TopoServer's spec and reports them in its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	ts := &v1alpha1.TopoServer{}
+	ts := &v1beta1.TopoServer{}
 	if err := r.Get(ctx, req.NamespacedName, ts); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -66,7 +66,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 
 // reconcileObjects ensures the children and returns the observed StatefulSet (empty when it
 // did not exist yet) and the etcd member count.
-func (r *Reconciler) reconcileObjects(ctx context.Context, ts *v1alpha1.TopoServer) (*appsv1.StatefulSet, int32, error) {
+func (r *Reconciler) reconcileObjects(ctx context.Context, ts *v1beta1.TopoServer) (*appsv1.StatefulSet, int32, error) {
 	observed := &appsv1.StatefulSet{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: ts.Namespace, Name: ts.Name}, observed)
 	if client.IgnoreNotFound(err) != nil {

@@ -12,7 +12,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 )
 
@@ -27,8 +27,8 @@ func TestTemplateConsumers(t *testing.T) {
 
 	// A second cluster ("another" sorts before the example) shares default-ha.
 	other := smallCluster(ns, "another")
-	other.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0] = v1alpha1.PoolConfig{
-		Type: v1alpha1.PoolTypeReplica, Cell: "zone-a", DeploymentTemplate: "default-ha"}
+	other.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0] = v1beta1.PoolConfig{
+		Name: "replica-zone-a", Type: v1beta1.PoolTypeReplica, Cell: "zone-a", DeploymentTemplate: "default-ha"}
 	g.Expect(k8s.Create(ctx, other)).To(Succeed())
 	consumersOf(g, ns, "default-ha", "another", sample)
 	consumersOf(g, ns, "standard-ha", sample)
@@ -37,7 +37,7 @@ func TestTemplateConsumers(t *testing.T) {
 	}, timeout, poll).Should(Succeed())
 
 	// Moved to inline: off the list, and no finalizer it no longer needs.
-	update(g, other, func(c *v1alpha1.MultigresCluster) {
+	update(g, other, func(c *v1beta1.MultigresCluster) {
 		c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0] = inlinePool()
 	})
 	consumersOf(g, ns, "default-ha", sample)
@@ -46,12 +46,12 @@ func TestTemplateConsumers(t *testing.T) {
 	}, timeout, poll).Should(Succeed())
 
 	// A new template, referenced, then the cluster deleted.
-	spare := &v1alpha1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "spare"},
-		Spec: v1alpha1.DeploymentTemplateSpec{MultiAdmin: &v1alpha1.StatelessSpec{Replicas: ptr.To[int32](2)}}}
+	spare := &v1beta1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "spare"},
+		Spec: v1beta1.DeploymentTemplateSpec{MultiAdmin: &v1beta1.StatelessSpec{Replicas: ptr.To[int32](2)}}}
 	g.Expect(k8s.Create(ctx, spare)).To(Succeed())
 	consumersOf(g, ns, "spare")
-	update(g, other, func(c *v1alpha1.MultigresCluster) {
-		c.Spec.MultiAdmin = &v1alpha1.StatelessComponentConfig{DeploymentTemplate: "spare"}
+	update(g, other, func(c *v1beta1.MultigresCluster) {
+		c.Spec.MultiAdmin = &v1beta1.StatelessComponentConfig{DeploymentTemplate: "spare"}
 	})
 	consumersOf(g, ns, "spare", "another")
 	g.Eventually(func(g Gomega) {
@@ -69,9 +69,9 @@ func TestTemplateConsumers(t *testing.T) {
 	// Deleting the example releases every template. Its children would follow through
 	// garbage collection (not run here): each is controlled by it and blocks its deletion.
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(example), example)).To(Succeed())
-	controlledBy(g, get(g, ns, sample+"-global", &v1alpha1.TopoServer{}), example)
-	controlledBy(g, get(g, ns, sample+"-us-west-2", &v1alpha1.Cell{}), example)
-	controlledBy(g, get(g, ns, sample+"-production-db-default", &v1alpha1.TableGroup{}), example)
+	controlledBy(g, get(g, ns, sample+"-global", &v1beta1.TopoServer{}), example)
+	controlledBy(g, get(g, ns, sample+"-us-west-2", &v1beta1.Cell{}), example)
+	controlledBy(g, get(g, ns, sample+"-production-db-default", &v1beta1.TableGroup{}), example)
 	controlledBy(g, get(g, ns, sample+"-multiadmin", &appsv1.Deployment{}), example)
 	controlledBy(g, get(g, ns, sample+"-multiadmin", &corev1.Service{}), example)
 	controlledBy(g, get(g, ns, sample+"-postgres-credentials", &corev1.Secret{}), example)
@@ -84,23 +84,23 @@ func TestTemplateConsumers(t *testing.T) {
 }
 
 // smallCluster is a one-cell, one-table-group cluster with an external global topology.
-func smallCluster(ns, name string) *v1alpha1.MultigresCluster {
-	return &v1alpha1.MultigresCluster{
+func smallCluster(ns, name string) *v1beta1.MultigresCluster {
+	return &v1beta1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-		Spec: v1alpha1.MultigresClusterSpec{
-			GlobalTopoServer: &v1alpha1.TopoServerConfig{External: &v1alpha1.ExternalTopoServerSpec{Address: "etcd.example:2379"}},
-			Cells:            []v1alpha1.CellConfig{{Name: "zone-a"}},
-			Databases: []v1alpha1.DatabaseConfig{{Name: "app", Spec: v1alpha1.DatabaseConfigSpec{
-				TableGroups: []v1alpha1.TableGroupConfig{{Name: "main", ShardTemplate: v1alpha1.ShardTemplateConfig{
-					Pools: []v1alpha1.PoolConfig{inlinePool()},
+		Spec: v1beta1.MultigresClusterSpec{
+			GlobalTopoServer: &v1beta1.GlobalTopoServerConfig{External: &v1beta1.ExternalTopoServerSpec{Address: "etcd.example:2379"}},
+			Cells:            []v1beta1.CellConfig{{Name: "zone-a"}},
+			Databases: []v1beta1.DatabaseConfig{{Name: "app", Spec: v1beta1.DatabaseConfigSpec{
+				TableGroups: []v1beta1.TableGroupConfig{{Name: "main", ShardTemplate: v1beta1.ShardTemplateConfig{
+					Pools: []v1beta1.PoolConfig{inlinePool()},
 				}}},
 			}}},
 		},
 	}
 }
 
-func inlinePool() v1alpha1.PoolConfig {
-	return v1alpha1.PoolConfig{Type: v1alpha1.PoolTypeReplica, Cell: "zone-a", ShardPoolSpec: v1alpha1.ShardPoolSpec{
+func inlinePool() v1beta1.PoolConfig {
+	return v1beta1.PoolConfig{Name: "replica-zone-a", Type: v1beta1.PoolTypeReplica, Cell: "zone-a", Spec: &v1beta1.ShardPoolSpec{
 		Replicas: ptr.To[int32](2),
 		DataVolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
 			Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}},

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/utils/ptr"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Editing a template rewrites exactly the children resolved from it.
@@ -23,14 +23,14 @@ func TestTemplateEditReachesOnlyItsUsers(t *testing.T) {
 	converge(g, ns)
 	before := snapshot(g, ns)
 
-	tmpl := get(g, ns, "orders-read-only", &v1alpha1.DeploymentTemplate{})
-	update(g, tmpl, func(t *v1alpha1.DeploymentTemplate) {
+	tmpl := get(g, ns, "orders-read-only", &v1beta1.DeploymentTemplate{})
+	update(g, tmpl, func(t *v1beta1.DeploymentTemplate) {
 		t.Spec.ShardPool.DataVolumeClaimTemplate.Resources.Requests[corev1.ResourceStorage] = resource.MustParse("600Gi")
 		t.Spec.ShardPool.Postgres.Resources.Requests[corev1.ResourceCPU] = resource.MustParse("3")
 	})
 	orders := sample + "-production-db-orders-tg"
 	g.Eventually(func(g Gomega) {
-		tg := get(g, ns, orders, &v1alpha1.TableGroup{})
+		tg := get(g, ns, orders, &v1beta1.TableGroup{})
 		readOnly := tg.Spec.ShardTemplate.Pools[1]
 		g.Expect(readOnly.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("600Gi"))
 		g.Expect(readOnly.Postgres.Resources.Requests.Cpu().String()).To(Equal("3"))
@@ -56,8 +56,8 @@ func TestHandEditOfChildReverted(t *testing.T) {
 	waitForTree(g, ns)
 	converge(g, ns)
 
-	cell := get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
-	update(g, cell, func(c *v1alpha1.Cell) { c.Spec.MultiGateway.Replicas = ptr.To[int32](7) })
+	cell := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
+	update(g, cell, func(c *v1beta1.Cell) { c.Spec.MultiGateway.Replicas = ptr.To[int32](7) })
 	edited := cell.ResourceVersion
 	g.Eventually(func(g Gomega) {
 		get(g, ns, sample+"-us-east-1", cell)
@@ -75,27 +75,27 @@ func TestRemovedCellDeleted(t *testing.T) {
 	c := applySamples(t, ns)
 	waitForTree(g, ns)
 
-	update(g, c, func(c *v1alpha1.MultigresCluster) {
-		c.Spec.Cells = append(c.Spec.Cells, v1alpha1.CellConfig{Name: "eu-central-1"})
+	update(g, c, func(c *v1beta1.MultigresCluster) {
+		c.Spec.Cells = append(c.Spec.Cells, v1beta1.CellConfig{Name: "eu-central-1"})
 	})
 	name := sample + "-eu-central-1"
-	cell := get(g, ns, name, &v1alpha1.Cell{})
+	cell := get(g, ns, name, &v1beta1.Cell{})
 	controlledBy(g, cell, c)
 	controlledBy(g, get(g, ns, name+"-multigateway", &appsv1.Deployment{}), cell)
 	controlledBy(g, get(g, ns, name+"-multiorch", &appsv1.Deployment{}), cell)
 	g.Eventually(func(g Gomega) {
-		east := get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
+		east := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
 		g.Expect(east.Spec.AllCells).To(Equal([]string{"eu-central-1", "us-east-1", "us-west-2"}))
 	}, timeout, poll).Should(Succeed())
 
-	update(g, c, func(c *v1alpha1.MultigresCluster) { c.Spec.Cells = c.Spec.Cells[:2] })
+	update(g, c, func(c *v1beta1.MultigresCluster) { c.Spec.Cells = c.Spec.Cells[:2] })
 	g.Eventually(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, name), &v1alpha1.Cell{}))
+		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, name), &v1beta1.Cell{}))
 	}, timeout, poll).Should(BeTrue(), "the removed cell was not deleted")
-	get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
-	get(g, ns, sample+"-us-west-2", &v1alpha1.Cell{})
+	get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
+	get(g, ns, sample+"-us-west-2", &v1beta1.Cell{})
 	g.Eventually(func(g Gomega) {
-		east := get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
+		east := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
 		g.Expect(east.Spec.AllCells).To(Equal([]string{"us-east-1", "us-west-2"}))
 	}, timeout, poll).Should(Succeed())
 }

@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/cluster-api/util/conditions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -42,13 +42,13 @@ func newNamespace(t *testing.T, name string) string {
 }
 
 // applySamples creates config/samples in ns as kubectl would and returns the cluster.
-func applySamples(t *testing.T, ns string) *v1alpha1.MultigresCluster {
+func applySamples(t *testing.T, ns string) *v1beta1.MultigresCluster {
 	t.Helper()
-	objs, err := testenv.Samples("v1alpha1")
+	objs, err := testenv.Samples("v1beta1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cluster *v1alpha1.MultigresCluster
+	var cluster *v1beta1.MultigresCluster
 	for _, u := range objs {
 		typed, err := k8s.Scheme().New(u.GroupVersionKind())
 		if err != nil {
@@ -62,7 +62,7 @@ func applySamples(t *testing.T, ns string) *v1alpha1.MultigresCluster {
 		if err := k8s.Create(ctx, obj); err != nil {
 			t.Fatalf("creating %s %s: %v", u.GetKind(), u.GetName(), err)
 		}
-		if c, ok := obj.(*v1alpha1.MultigresCluster); ok {
+		if c, ok := obj.(*v1beta1.MultigresCluster); ok {
 			cluster = c
 		}
 	}
@@ -100,13 +100,13 @@ func converge(g Gomega, ns string) {
 // waitForTree waits until the sample cluster's children and the cell-level objects exist.
 func waitForTree(g Gomega, ns string) {
 	g.Eventually(func(g Gomega) {
-		cells, tgs := &v1alpha1.CellList{}, &v1alpha1.TableGroupList{}
+		cells, tgs := &v1beta1.CellList{}, &v1beta1.TableGroupList{}
 		g.Expect(k8s.List(ctx, cells, client.InNamespace(ns))).To(Succeed())
 		g.Expect(k8s.List(ctx, tgs, client.InNamespace(ns))).To(Succeed())
 		g.Expect(cells.Items).To(HaveLen(2))
 		g.Expect(tgs.Items).To(HaveLen(4))
 		for _, name := range []string{sample + "-global", sample + "-us-west-2"} {
-			g.Expect(k8s.Get(ctx, key(ns, name), &v1alpha1.TopoServer{})).To(Succeed())
+			g.Expect(k8s.Get(ctx, key(ns, name), &v1beta1.TopoServer{})).To(Succeed())
 		}
 		for _, name := range []string{sample + "-multiadmin", sample + "-us-east-1-multigateway", sample + "-us-east-1-multiorch",
 			sample + "-us-west-2-multigateway", sample + "-us-west-2-multiorch"} {
@@ -131,7 +131,7 @@ type version struct {
 func snapshot(g Gomega, ns string) map[objectRef]version {
 	out := map[objectRef]version{}
 	lists := map[string]client.ObjectList{
-		"TopoServer": &v1alpha1.TopoServerList{}, "Cell": &v1alpha1.CellList{}, "TableGroup": &v1alpha1.TableGroupList{},
+		"TopoServer": &v1beta1.TopoServerList{}, "Cell": &v1beta1.CellList{}, "TableGroup": &v1beta1.TableGroupList{},
 		"Deployment": &appsv1.DeploymentList{}, "Service": &corev1.ServiceList{}, "Secret": &corev1.SecretList{},
 	}
 	for kind, list := range lists {
@@ -147,14 +147,14 @@ func snapshot(g Gomega, ns string) map[objectRef]version {
 }
 
 // conditionOf reads the cluster and returns its condition t (nil if unset).
-func conditionOf(g Gomega, c *v1alpha1.MultigresCluster, t string) *metav1.Condition {
+func conditionOf(g Gomega, c *v1beta1.MultigresCluster, t string) *metav1.Condition {
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
 	return conditions.Get(c, t)
 }
 
 // haveCondition waits until the cluster's condition t has status and reason for its
 // current generation.
-func haveCondition(g Gomega, c *v1alpha1.MultigresCluster, t string, status metav1.ConditionStatus, reason string) *metav1.Condition {
+func haveCondition(g Gomega, c *v1beta1.MultigresCluster, t string, status metav1.ConditionStatus, reason string) *metav1.Condition {
 	var cond *metav1.Condition
 	g.Eventually(func(g Gomega) {
 		cond = conditionOf(g, c, t)
@@ -168,12 +168,12 @@ func haveCondition(g Gomega, c *v1alpha1.MultigresCluster, t string, status meta
 
 // consumersOf waits until template name lists exactly want (cluster names in ns).
 func consumersOf(g Gomega, ns, name string, want ...string) {
-	refs := []v1alpha1.ConsumerRef{}
+	refs := []v1beta1.ConsumerRef{}
 	for _, w := range want {
-		refs = append(refs, v1alpha1.ConsumerRef{Name: w, Namespace: ns})
+		refs = append(refs, v1beta1.ConsumerRef{Name: w, Namespace: ns})
 	}
 	g.Eventually(func(g Gomega) {
-		t := &v1alpha1.DeploymentTemplate{}
+		t := &v1beta1.DeploymentTemplate{}
 		g.Expect(k8s.Get(ctx, key(ns, name), t)).To(Succeed())
 		g.Expect(t.Status.Consumers).To(ConsistOf(refs), "consumers of %s", name)
 		if len(want) == 0 {

@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 )
 
@@ -22,13 +22,13 @@ func TestIdleClusterMakesNoWrites(t *testing.T) {
 	waitForTree(g, ns)
 	converge(g, ns)
 	markWorkloadsReady(g, ns)
-	haveCondition(g, c, v1alpha1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
+	haveCondition(g, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
 	converge(g, ns)
 
 	for i := range 3 {
 		before, reconciles := len(writes.in(ns)), reconcileCount(g)
 		// The test's own write (not counted) makes the controller reconcile.
-		update(g, c, func(c *v1alpha1.MultigresCluster) { c.Annotations = map[string]string{"touch": string(rune('a' + i))} })
+		update(g, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{"touch": string(rune('a' + i))} })
 		g.Eventually(func() float64 { return reconcileCount(g) }, timeout, poll).Should(BeNumerically(">", reconciles))
 		time.Sleep(time.Second)
 		g.Expect(writes.in(ns)[before:]).To(BeEmpty(), "the operator wrote to an unchanged cluster")

@@ -12,7 +12,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 )
 
@@ -28,13 +28,13 @@ func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
 	before := snapshot(g, ns)
 
 	// Drop custom_tg and point a pool at a template that does not exist.
-	update(g, c, func(c *v1alpha1.MultigresCluster) {
+	update(g, c, func(c *v1beta1.MultigresCluster) {
 		tgs := c.Spec.Databases[0].Spec.TableGroups
 		c.Spec.Databases[0].Spec.TableGroups = tgs[:3]
 		c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0].DeploymentTemplate = "missing"
 	})
 	field := "spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].deploymentTemplate"
-	for _, cond := range []string{v1alpha1.ConditionReady, v1alpha1.ConditionAvailable, v1alpha1.ConditionProgressing} {
+	for _, cond := range []string{v1beta1.ConditionReady, v1beta1.ConditionAvailable, v1beta1.ConditionProgressing} {
 		got := haveCondition(g, c, cond, metav1.ConditionFalse, multigrescluster.ReasonInvalidSpec)
 		g.Expect(got.Message).To(ContainSubstring(field))
 		g.Expect(got.Message).To(ContainSubstring(`"missing"`))
@@ -57,15 +57,15 @@ func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
 
 	// Creating the template fixes the spec: the controller hears of it through the field
 	// index, and only now removes the table group the spec dropped.
-	missing := &v1alpha1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "missing"},
-		Spec: v1alpha1.DeploymentTemplateSpec{ShardPool: &v1alpha1.ShardPoolSpec{Replicas: ptr.To[int32](3)}}}
+	missing := &v1beta1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "missing"},
+		Spec: v1beta1.DeploymentTemplateSpec{ShardPool: &v1beta1.ShardPoolSpec{Replicas: ptr.To[int32](3)}}}
 	g.Expect(k8s.Create(ctx, missing)).To(Succeed())
 	g.Eventually(func(g Gomega) {
-		ready := conditionOf(g, c, v1alpha1.ConditionReady)
+		ready := conditionOf(g, c, v1beta1.ConditionReady)
 		g.Expect(ready.Reason).NotTo(Equal(multigrescluster.ReasonInvalidSpec))
 	}, timeout, poll).Should(Succeed())
 	g.Eventually(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, sample+"-production-db-custom-tg"), &v1alpha1.TableGroup{}))
+		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, sample+"-production-db-custom-tg"), &v1beta1.TableGroup{}))
 	}, timeout, poll).Should(BeTrue())
 	consumersOf(g, ns, "missing", sample)
 }

@@ -8,9 +8,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 )
 
@@ -25,17 +26,17 @@ func TestSampleTree(t *testing.T) {
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
 
 	// The cluster's own children.
-	global := get(g, ns, sample+"-global", &v1alpha1.TopoServer{})
+	global := get(g, ns, sample+"-global", &v1beta1.TopoServer{})
 	controlledBy(g, global, c)
-	g.Expect(global.Labels).To(HaveKeyWithValue(v1alpha1.LabelCluster, sample))
+	g.Expect(global.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, sample))
 	g.Expect(global.Spec.Replicas).To(Equal(int32(3)))
 	g.Expect(global.Spec.RootPath).To(Equal("/multigres/global"))
 
-	east := get(g, ns, sample+"-us-east-1", &v1alpha1.Cell{})
-	west := get(g, ns, sample+"-us-west-2", &v1alpha1.Cell{})
-	for _, cell := range []*v1alpha1.Cell{east, west} {
+	east := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
+	west := get(g, ns, sample+"-us-west-2", &v1beta1.Cell{})
+	for _, cell := range []*v1beta1.Cell{east, west} {
 		controlledBy(g, cell, c)
-		g.Expect(cell.Labels).To(HaveKeyWithValue(v1alpha1.LabelCell, cell.Spec.Name))
+		g.Expect(cell.Labels).To(HaveKeyWithValue(v1beta1.LabelCell, cell.Spec.Name))
 		g.Expect(cell.Spec.AllCells).To(Equal([]string{"us-east-1", "us-west-2"}))
 	}
 	gw := east.Spec.MultiGateway
@@ -44,19 +45,19 @@ func TestSampleTree(t *testing.T) {
 	g.Expect(gw.Resources.Requests.Cpu().String()).To(Equal("500m"), "from standard-ha")
 
 	for _, name := range []string{"default", "orders-tg", "analytics-tg", "custom-tg"} {
-		tg := get(g, ns, sample+"-production-db-"+name, &v1alpha1.TableGroup{})
+		tg := get(g, ns, sample+"-production-db-"+name, &v1beta1.TableGroup{})
 		controlledBy(g, tg, c)
-		g.Expect(tg.Labels).To(HaveKeyWithValue(v1alpha1.LabelDatabase, "production_db"))
+		g.Expect(tg.Labels).To(HaveKeyWithValue(v1beta1.LabelDatabase, "production_db"))
 		g.Expect(tg.Spec.PostgresCredentialsSecret).To(Equal(sample + "-postgres-credentials"))
 	}
-	analytics := get(g, ns, sample+"-production-db-analytics-tg", &v1alpha1.TableGroup{})
+	analytics := get(g, ns, sample+"-production-db-analytics-tg", &v1beta1.TableGroup{})
 	pool := analytics.Spec.ShardTemplate.Pools[0]
 	g.Expect(pool.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("1000Gi"))
 	g.Expect(pool.Postgres.Resources.Requests.Cpu().String()).To(Equal("4"))
 	g.Expect(pool.Postgres.Resources.Requests.Memory().String()).To(Equal("4Gi"), "from default-ha")
 
 	// The Cell's own objects, by the Cell controller.
-	local := get(g, ns, sample+"-us-west-2", &v1alpha1.TopoServer{})
+	local := get(g, ns, sample+"-us-west-2", &v1beta1.TopoServer{})
 	controlledBy(g, local, west)
 	g.Expect(local.Spec.RootPath).To(Equal("/multigres/us-west-2"))
 	controlledBy(g, get(g, ns, sample+"-us-east-1-multigateway", &appsv1.Deployment{}), east)
@@ -104,32 +105,32 @@ func TestSampleTree(t *testing.T) {
 		g.Expect(c.Status.Cells).To(HaveKey("us-east-1"))
 		g.Expect(c.Status.Cells).To(HaveKey("us-west-2"))
 		g.Expect(c.Status.Databases).To(HaveKeyWithValue("production_db", HaveField("DesiredInstances", int32(14))))
-		g.Expect(c.Status.MultiAdmin).To(Equal(&v1alpha1.MultiAdminStatus{Available: metav1.ConditionFalse, ServiceName: sample + "-multiadmin"}))
-		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(metav1.ConditionFalse))
+		g.Expect(c.Status.MultiAdmin).To(Equal(&v1beta1.MultiAdminStatus{Available: ptr.To(false), ServiceName: sample + "-multiadmin"}))
+		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(ptr.To(false)))
 	}, timeout, poll).Should(Succeed())
-	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
-	haveCondition(g, c, v1alpha1.ConditionReady, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
+	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
+	haveCondition(g, c, v1beta1.ConditionReady, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
 
 	// Once every workload runs, everything rolls up to Ready.
 	converge(g, ns)
 	markWorkloadsReady(g, ns)
-	haveCondition(g, c, v1alpha1.ConditionAvailable, metav1.ConditionTrue, multigrescluster.ReasonAvailable)
-	haveCondition(g, c, v1alpha1.ConditionProgressing, metav1.ConditionFalse, multigrescluster.ReasonReconciliationComplete)
-	haveCondition(g, c, v1alpha1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
+	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, multigrescluster.ReasonAvailable)
+	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, multigrescluster.ReasonReconciliationComplete)
+	haveCondition(g, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
 	// Conditions and the other status fields are patched in separate requests: wait for both.
-	all := v1alpha1.CellStatusSummary{GatewayAvailable: metav1.ConditionTrue, MultiOrchAvailable: metav1.ConditionTrue, TopoServerAvailable: metav1.ConditionTrue}
+	all := v1beta1.CellStatusSummary{GatewayAvailable: ptr.To(true), MultiOrchAvailable: ptr.To(true), TopoServerAvailable: ptr.To(true)}
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
-		g.Expect(c.Status.Databases["production_db"]).To(Equal(v1alpha1.DatabaseStatusSummary{
-			DesiredInstances: 14, ReadyInstances: 14, ServingWrites: metav1.ConditionTrue}))
-		g.Expect(c.Status.Cells).To(Equal(map[string]v1alpha1.CellStatusSummary{"us-east-1": all, "us-west-2": all}))
-		g.Expect(c.Status.MultiAdmin.Available).To(Equal(metav1.ConditionTrue))
-		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(metav1.ConditionTrue))
+		g.Expect(c.Status.Databases["production_db"]).To(Equal(v1beta1.DatabaseStatusSummary{
+			DesiredInstances: 14, ReadyInstances: 14, ServingWrites: ptr.To(true)}))
+		g.Expect(c.Status.Cells).To(Equal(map[string]v1beta1.CellStatusSummary{"us-east-1": all, "us-west-2": all}))
+		g.Expect(c.Status.MultiAdmin.Available).To(Equal(ptr.To(true)))
+		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(ptr.To(true)))
 	}, timeout, poll).Should(Succeed())
 
 	// The password survives reconciles.
 	converge(g, ns)
-	update(g, c, func(c *v1alpha1.MultigresCluster) { c.Annotations = map[string]string{"touched": "1"} })
+	update(g, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{"touched": "1"} })
 	converge(g, ns)
 	again := get(g, ns, sample+"-postgres-credentials", &corev1.Secret{})
 	g.Expect(again.ResourceVersion).To(Equal(secret.ResourceVersion))
