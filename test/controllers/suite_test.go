@@ -6,24 +6,16 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -35,64 +27,7 @@ var (
 	writes = &writeCounter{}
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	// TEST_LOG=1 shows the operator's logs.
-	ctrl.SetLogger(logr.Discard())
-	if os.Getenv("TEST_LOG") != "" {
-		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
-	}
-	env, err := testenv.New()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	cfg, err := env.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting the API server:", err)
-		return 1
-	}
-	defer func() { _ = env.Stop() }()
-	conversionCtx, stopConversion := context.WithCancel(context.Background())
-	defer stopConversion()
-	if err := testenv.ServeConversion(conversionCtx, env); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-
-	operatorCfg := rest.CopyConfig(cfg)
-	operatorCfg.WrapTransport = writes.wrap
-	mgr, err := ctrl.NewManager(operatorCfg, operator.ManagerOptions(ctrl.Options{
-		Scheme:  env.Scheme,
-		Metrics: metricsserver.Options{BindAddress: "0"},
-	}))
-	if err == nil {
-		err = operator.Setup(mgr)
-	}
-	if err == nil {
-		k8s, err = client.New(cfg, client.Options{Scheme: env.Scheme})
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error)
-	go func() { done <- mgr.Start(ctx) }()
-	if !mgr.GetCache().WaitForCacheSync(ctx) {
-		fmt.Fprintln(os.Stderr, "the manager's cache did not sync")
-		return 1
-	}
-	code := m.Run()
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-	}
-	return code
-}
+func TestMain(m *testing.M) { os.Exit(testenv.RunWithOperator(m, writes.wrap, &k8s)) }
 
 // writeCounter counts POST, PUT, PATCH and DELETE requests and remembers what they were
 // (method, path and the start of the body).
