@@ -37,17 +37,18 @@ func main() {
 		timeout  = flag.Duration("timeout", 20*time.Minute, "how long any one wait may take")
 		dir      = flag.String("dir", filepath.Join(testenv.RepoRoot(), "bin", "bench"), "working directory; results.json is written here")
 		keep     = flag.Bool("keep", false, "keep every workload's directory (logs, audit log), not only failed ones")
+		binary   = flag.String("operator", "", "measure this operator binary instead of building main.go (to compare a change)")
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *clusters, *shards, *stalled, *editIn, *idle, *timeout, *dir, *keep); err != nil {
+	if err := run(ctx, *clusters, *shards, *stalled, *editIn, *idle, *timeout, *dir, *binary, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, clusters, shards string, stalled, editIn int, idle, timeout time.Duration, dir string, keep bool) error {
+func run(ctx context.Context, clusters, shards string, stalled, editIn int, idle, timeout time.Duration, dir, binary string, keep bool) error {
 	var workloads []workload
 	cs, err := ints(clusters)
 	if err != nil {
@@ -66,7 +67,7 @@ func run(ctx context.Context, clusters, shards string, stalled, editIn int, idle
 	if stalled > 0 {
 		workloads = append(workloads, workload{clusters: stalled, stalled: true})
 	}
-	e, err := newEnv(dir, idle, timeout, keep)
+	e, err := newEnv(dir, binary, idle, timeout, keep)
 	if err != nil {
 		return err
 	}
@@ -89,8 +90,9 @@ func run(ctx context.Context, clusters, shards string, stalled, editIn int, idle
 	return os.WriteFile(filepath.Join(dir, "results.json"), data, 0o644)
 }
 
-// newEnv builds the operator binary into dir and finds the local cluster's binaries.
-func newEnv(dir string, idle, timeout time.Duration, keep bool) (*env, error) {
+// newEnv finds the local cluster's binaries and builds the operator into dir, unless binary
+// names one.
+func newEnv(dir, binary string, idle, timeout time.Duration, keep bool) (*env, error) {
 	binDir := os.Getenv("KUBEBUILDER_ASSETS")
 	if binDir == "" {
 		return nil, fmt.Errorf("KUBEBUILDER_ASSETS must name the local cluster's binaries (make bench sets it)")
@@ -98,11 +100,13 @@ func newEnv(dir string, idle, timeout time.Duration, keep bool) (*env, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	binary := filepath.Join(dir, "manager")
-	build := exec.Command("go", "build", "-o", binary, testenv.RepoRoot())
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("building the operator: %w", err)
+	if binary == "" {
+		binary = filepath.Join(dir, "manager")
+		build := exec.Command("go", "build", "-o", binary, testenv.RepoRoot())
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return nil, fmt.Errorf("building the operator: %w", err)
+		}
 	}
 	return &env{binDir: binDir, operator: binary, workDir: dir, idle: idle, timeout: timeout, keep: keep,
 		logf: func(format string, args ...any) {

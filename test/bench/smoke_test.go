@@ -25,7 +25,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := newEnv(dir, 10*time.Second, 5*time.Minute, false)
+	e, err := newEnv(dir, "", 10*time.Second, 5*time.Minute, false)
 	if err != nil {
 		t.Fatal(err)
 	}
