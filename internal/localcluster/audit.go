@@ -14,10 +14,11 @@ import (
 // with the real binary and sees exactly what reached the API server: cached reads never do.
 
 // auditPolicy logs the operator's requests at level Metadata (who, verb, object; no bodies)
-// once each, when the response is complete, so the log stays small.
+// when the response is complete, and watches also when they start (a watch completes only
+// when it ends), so the log stays small.
 const auditPolicy = `apiVersion: audit.k8s.io/v1
 kind: Policy
-omitStages: ["RequestReceived", "ResponseStarted"]
+omitStages: ["RequestReceived"]
 rules:
 - level: Metadata
   users: ["` + OperatorUser + `"]
@@ -82,8 +83,9 @@ func (c *Cluster) AuditLog() *AuditLog {
 	return &AuditLog{path: c.path("audit.log")}
 }
 
-// Read returns the complete events logged since the last Read; a line still being written
-// is left for the next one.
+// Read returns the events logged since the last Read: every request once, when complete,
+// and watches also when they start (Stage ResponseStarted). A line still being written is
+// left for the next one.
 func (a *AuditLog) Read() ([]AuditEvent, error) {
 	f, err := os.Open(a.path)
 	if os.IsNotExist(err) {
@@ -107,7 +109,7 @@ func (a *AuditLog) Read() ([]AuditEvent, error) {
 		if err := json.Unmarshal(line, &e); err != nil {
 			return nil, fmt.Errorf("audit log %s at offset %d: %w", a.path, a.offset, err)
 		}
-		if e.Stage == "ResponseComplete" {
+		if e.Stage == "ResponseComplete" || e.Stage == "ResponseStarted" && e.Verb == "watch" {
 			events = append(events, e)
 		}
 	}

@@ -46,6 +46,20 @@ func (a *auditTrail) between(from, to time.Time) []localcluster.AuditEvent {
 	return out
 }
 
+// watched are the resources the operator has opened watches on: its informers, so what its
+// cache holds.
+func (a *auditTrail) watched() map[string]bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[string]bool{}
+	for i := range a.events {
+		if e := &a.events[i]; e.Verb == "watch" && e.ObjectRef != nil {
+			out[e.ObjectRef.Resource] = true
+		}
+	}
+	return out
+}
+
 // lastWrite is the completion time of the latest write that is neither a leader-election
 // lease renewal nor an event; zero if none.
 func (a *auditTrail) lastWrite() time.Time {

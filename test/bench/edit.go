@@ -34,7 +34,7 @@ const templateEdit = `{"spec":{"shardPool":{"multipooler":{"resources":{"request
 func (s *session) edit(ctx context.Context, ns string) (*editResult, error) {
 	c, trail := s.c, s.trail
 	res := &editResult{Namespace: ns, Template: sampleTemplateEdit, Change: "multipooler CPU request 500m -> 600m", Touched: map[string]int{}}
-	before, err := takeInventory(ctx, c, ns)
+	before, err := takeInventory(ctx, c, ns, trail.watched())
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (s *session) edit(ctx context.Context, ns string) (*editResult, error) {
 	if last := trail.lastWrite(); last.After(t0) {
 		res.Settled = last.Sub(t0)
 	}
-	after, err := takeInventory(ctx, c, ns)
+	after, err := takeInventory(ctx, c, ns, trail.watched())
 	if err != nil {
 		return nil, err
 	}

@@ -22,10 +22,12 @@ type inventory struct {
 	// creates and keeps (not the pods and claims its StatefulSets make).
 	Owned       int            `json:"owned"`
 	OwnedByKind map[string]int `json:"ownedByKind"`
-	// Cached are the objects the operator's informers hold: every multigres.com object and
-	// the built-in ones labelled as its own (pods and claims included).
-	Cached int `json:"cached"`
-	Pods   int `json:"pods"`
+	// Cached are the objects the operator's informers hold: of the kinds it watches (the audit
+	// log shows its watches), every multigres.com object and the labelled built-in ones.
+	// Pods are not among them: no controller reads them.
+	Cached      int      `json:"cached"`
+	CachedKinds []string `json:"cachedKinds"`
+	Pods        int      `json:"pods"`
 	// PodCPU is the CPU the pods that have not finished request, against the nodes'.
 	PodCPU float64 `json:"podCPU"`
 	// generation of each owned object, by "Kind namespace/name".
@@ -37,7 +39,9 @@ type inventory struct {
 // operator's conversion webhook.
 var multigresKinds = []string{"MultigresCluster", "DeploymentTemplate", "TopoServer", "Cell", "TableGroup", "Shard"}
 
-func takeInventory(ctx context.Context, c client.Client, namespace string) (inventory, error) {
+// takeInventory lists namespace (all namespaces if empty); watched are the resources the
+// operator watches.
+func takeInventory(ctx context.Context, c client.Client, namespace string, watched map[string]bool) (inventory, error) {
 	inv := inventory{OwnedByKind: map[string]int{}, generation: map[string]int64{}}
 	type kind struct {
 		gvk   schema.GroupVersionKind
@@ -64,7 +68,14 @@ func takeInventory(ctx context.Context, c client.Client, namespace string) (inve
 		if err := c.List(ctx, list, opts...); err != nil {
 			return inv, fmt.Errorf("listing %s: %w", k.gvk.Kind, err)
 		}
-		inv.Cached += len(list.Items)
+		mapping, err := c.RESTMapper().RESTMapping(k.gvk.GroupKind(), k.gvk.Version)
+		if err != nil {
+			return inv, err
+		}
+		if watched[mapping.Resource.Resource] {
+			inv.Cached += len(list.Items)
+			inv.CachedKinds = append(inv.CachedKinds, k.gvk.Kind)
+		}
 		for _, obj := range list.Items {
 			owner := metav1.GetControllerOf(&obj)
 			if owner == nil || schemaGroup(owner.APIVersion) != v1beta1.GroupVersion.Group {

@@ -26,7 +26,10 @@ func report(out io.Writer, results []*result) {
 			r.Converge.totalWrites(), ratio(r.Converge.totalWrites(), r.Inventory.Owned), r.Converge.Events,
 			r.Converge.totalReads(), idle, r.CPU, mib(r.PeakRSS), mib(r.PeakHeapInuse))
 	}
-	p("\nWrites exclude events (own column) and leader election's lease renewals (%s). "+
+	if len(results) > 0 {
+		p("\nCached objects are those of the kinds the operator watches (from the audit log): %s.\n", strings.Join(results[0].Inventory.CachedKinds, ", "))
+	}
+	p("Writes exclude events (own column) and leader election's lease renewals (%s). "+
 		"Failed writes (conflicts, not found) are included: %s.\n",
 		joinEach(results, func(r *result) string { return fmt.Sprintf("%d", r.Converge.Leases+r.Idle.Leases) }),
 		joinEach(results, func(r *result) string { return fmt.Sprintf("%d", r.Converge.Failed) }))

@@ -206,7 +206,7 @@ func (s *session) converge(ctx context.Context, t0 time.Time, before metrics, wa
 	res.Reconciles = reconciles(before, converged)
 	res.Webhooks = webhookCalls(before, converged)
 	res.CPU = converged.value("process_cpu_seconds_total", nil) - before.value("process_cpu_seconds_total", nil)
-	if res.Inventory, err = takeInventory(ctx, c, ""); err != nil {
+	if res.Inventory, err = takeInventory(ctx, c, "", s.trail.watched()); err != nil {
 		return err
 	}
 

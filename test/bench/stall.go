@@ -70,7 +70,7 @@ func (s *session) stall(ctx context.Context, t0 time.Time, before metrics, res *
 	res.Reconciles = reconciles(before, m0)
 	res.Webhooks = webhookCalls(before, m0)
 	res.CPU = m0.value("process_cpu_seconds_total", nil) - before.value("process_cpu_seconds_total", nil)
-	if res.Inventory, err = takeInventory(ctx, c, ""); err != nil {
+	if res.Inventory, err = takeInventory(ctx, c, "", s.trail.watched()); err != nil {
 		return nil, err
 	}
 
