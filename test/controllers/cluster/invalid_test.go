@@ -39,7 +39,11 @@ func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
 		g.Expect(got.Message).To(ContainSubstring(field))
 		g.Expect(got.Message).To(ContainSubstring(`"missing"`))
 	}
-	g.Expect(c.Status.ObservedGeneration).To(Equal(c.Generation))
+	// observedGeneration is patched apart from the conditions: wait for it too.
+	g.Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
+		g.Expect(c.Status.ObservedGeneration).To(Equal(c.Generation))
+	}, timeout, poll).Should(Succeed())
 	g.Eventually(func(g Gomega) {
 		events := &eventsv1.EventList{}
 		g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
