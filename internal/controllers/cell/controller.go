@@ -10,13 +10,14 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
-	"sigs.k8s.io/cluster-api/util/patch"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -36,13 +37,14 @@ type Reconciler struct {
 // Setup registers the Cell controller with the manager.
 func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	owned := coalesce.OwnedBy(mgr, &v1beta1.Cell{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("cell").
 		For(&v1beta1.Cell{}).
-		Owns(&appsv1.Deployment{}).
-		Owns(&corev1.Service{}).
-		Owns(&v1beta1.TopoServer{}).
-		Owns(&batchv1.Job{}).
+		Watches(&appsv1.Deployment{}, owned).
+		Watches(&corev1.Service{}, owned).
+		Watches(&v1beta1.TopoServer{}, owned).
+		Watches(&batchv1.Job{}, owned).
 		Complete(r)
 }
 
@@ -62,17 +64,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if c.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
 	}
-	helper, err := patch.NewHelper(c, r.Client)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
+	before := c.DeepCopy()
 	obj := build(c)
 	errs := []error{r.ensure(ctx, c, obj)}
 	seen, err := r.observe(ctx, c, obj)
 	if err == nil {
 		setStatus(c, obj, seen)
 	}
-	errs = append(errs, err, helper.Patch(ctx, c, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	errs = append(errs, err, status.Patch(ctx, r.Client, before, c))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }
 

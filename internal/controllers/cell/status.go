@@ -28,8 +28,6 @@ const (
 	ReasonRegistrationFailed = "RegistrationFailed"
 )
 
-var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing, ConditionTopologyRegistered}
-
 // setStatus rebuilds the cell's status from its children.
 func setStatus(c *v1beta1.Cell, obj objects, seen observed) {
 	gateway, orch := children.DeploymentRollout(seen.gateway), children.DeploymentRollout(seen.orch)

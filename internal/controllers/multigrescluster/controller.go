@@ -14,12 +14,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/cluster-api/util/patch"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
 
@@ -60,10 +60,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// A failure here must not keep the spec's problems out of the status: carry on.
 	errs := []error{r.syncTemplates(ctx, c, templates)}
 
-	helper, err := patch.NewHelper(c, r.Client)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
+	before := c.DeepCopy()
 	res, invalid, _ := webhooks.CheckCluster(c, templates)
 	changed := 0
 	if len(invalid) > 0 {
@@ -78,7 +75,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else {
 		setStatus(c, desiredFrom(c, res, obs), obs, invalid, changed)
 	}
-	errs = append(errs, helper.Patch(ctx, c, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	errs = append(errs, status.Patch(ctx, r.Client, before, c))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }
 

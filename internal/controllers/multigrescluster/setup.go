@@ -18,6 +18,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -32,20 +33,21 @@ func Setup(mgr ctrl.Manager) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr)}
+	owned := coalesce.OwnedBy(mgr, &v1beta1.MultigresCluster{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("multigrescluster").
 		// The controller's own status writes come back as updates; they change nothing to do.
 		For(&v1beta1.MultigresCluster{}, builder.WithPredicates(notStatusOnly())).
-		Owns(&v1beta1.Cell{}).
-		Owns(&v1beta1.TableGroup{}).
-		Owns(&appsv1.Deployment{}).
-		Owns(&corev1.Service{}).
-		Owns(&corev1.Secret{}).
+		Watches(&v1beta1.Cell{}, owned).
+		Watches(&v1beta1.TableGroup{}, owned).
+		Watches(&appsv1.Deployment{}, owned).
+		Watches(&corev1.Service{}, owned).
+		Watches(&corev1.Secret{}, owned).
 		// TopoServers by label, not owner: the global one is the cluster's, a cell's local one
 		// is its Cell's, and both feed the cluster's status. Shards are grandchildren whose
 		// ready pods the cluster counts.
-		Watches(&v1beta1.TopoServer{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
-		Watches(&v1beta1.Shard{}, handler.EnqueueRequestsFromMapFunc(clusterOfLabel)).
+		Watches(&v1beta1.TopoServer{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
+		Watches(&v1beta1.Shard{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
 		Watches(&v1beta1.DeploymentTemplate{}, handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate)).
 		Complete(r)
 }

@@ -13,12 +13,13 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
-	"sigs.k8s.io/cluster-api/util/patch"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -38,12 +39,13 @@ type Reconciler struct {
 // Setup registers the Shard controller with the manager.
 func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
 		For(&v1beta1.Shard{}).
-		Owns(&appsv1.StatefulSet{}).
-		Owns(&corev1.Service{}).
-		Owns(&policyv1.PodDisruptionBudget{}).
+		Watches(&appsv1.StatefulSet{}, owned).
+		Watches(&corev1.Service{}, owned).
+		Watches(&policyv1.PodDisruptionBudget{}, owned).
 		Complete(r)
 }
 
@@ -63,10 +65,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if s.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
 	}
-	helper, err := patch.NewHelper(s, r.Client)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
+	before := s.DeepCopy()
 	var errs []error
 	pools, duplicates := r.pools(s)
 	keep := map[string]bool{}
@@ -80,7 +79,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		errs = append(errs, err)
 	}
 	setStatus(s, pools, duplicates)
-	errs = append(errs, helper.Patch(ctx, s, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	errs = append(errs, status.Patch(ctx, r.Client, before, s))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }
 

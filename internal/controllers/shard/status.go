@@ -20,8 +20,6 @@ const (
 	ReasonDuplicatePools  = "DuplicatePools"
 )
 
-var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing}
-
 // setStatus rebuilds the shard's status from its pools' StatefulSets. primaryCell stays empty:
 // primaries are elected by multiorch, and the operator does not read the topology.
 func setStatus(s *v1beta1.Shard, pools []observedPool, duplicates []string) {

@@ -8,12 +8,13 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
-	"sigs.k8s.io/cluster-api/util/patch"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -30,10 +31,11 @@ type Reconciler struct {
 // Setup registers the TableGroup controller with the manager.
 func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	owned := coalesce.OwnedBy(mgr, &v1beta1.TableGroup{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("tablegroup").
 		For(&v1beta1.TableGroup{}).
-		Owns(&v1beta1.Shard{}).
+		Watches(&v1beta1.Shard{}, owned).
 		Complete(r)
 }
 
@@ -46,10 +48,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if tg.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
 	}
-	helper, err := patch.NewHelper(tg, r.Client)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
+	before := tg.DeepCopy()
 	desired := resolve.Shards(tg)
 	var errs []error
 	for i := range desired {
@@ -63,7 +62,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else {
 		setStatus(tg, desired, owned)
 	}
-	errs = append(errs, helper.Patch(ctx, tg, patch.WithOwnedConditions{Conditions: ownedConditions}))
+	errs = append(errs, status.Patch(ctx, r.Client, before, tg))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }
 

@@ -20,8 +20,6 @@ const (
 	ReasonShardRemovalRefused = "ShardRemovalRefused"
 )
 
-var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing}
-
 // shardAvailable: the shard's own controller saw its latest spec and reports it Available.
 func shardAvailable(s *v1beta1.Shard) bool {
 	c := conditions.Get(s, v1beta1.ConditionAvailable)

@@ -12,13 +12,14 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
-	"sigs.k8s.io/cluster-api/util/patch"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=toposervers/status,verbs=get;patch
@@ -36,12 +37,13 @@ type Reconciler struct {
 // Setup registers the TopoServer controller with the manager.
 func Setup(mgr ctrl.Manager) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+	owned := coalesce.OwnedBy(mgr, &v1beta1.TopoServer{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("toposerver").
 		For(&v1beta1.TopoServer{}).
-		Owns(&appsv1.StatefulSet{}).
-		Owns(&corev1.Service{}).
-		Owns(&policyv1.PodDisruptionBudget{}).
+		Watches(&appsv1.StatefulSet{}, owned).
+		Watches(&corev1.Service{}, owned).
+		Watches(&policyv1.PodDisruptionBudget{}, owned).
 		Complete(r)
 }
 
@@ -54,14 +56,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if ts.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil // garbage collection removes the children
 	}
-	helper, err := patch.NewHelper(ts, r.Client)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
+	before := ts.DeepCopy()
 	sts, members, err := r.reconcileObjects(ctx, ts)
 	setStatus(ts, sts, members)
 	return ctrl.Result{}, kerrors.NewAggregate([]error{err,
-		helper.Patch(ctx, ts, patch.WithOwnedConditions{Conditions: ownedConditions})})
+		status.Patch(ctx, r.Client, before, ts)})
 }
 
 // reconcileObjects ensures the children and returns the observed StatefulSet (empty when it

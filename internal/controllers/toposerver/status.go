@@ -21,8 +21,6 @@ const (
 	ReasonReplicasChangeRefused = "ReplicasChangeRefused"
 )
 
-var ownedConditions = []string{v1beta1.ConditionAvailable, v1beta1.ConditionProgressing}
-
 // setStatus rebuilds ts's status from the observed StatefulSet. etcd serves while a quorum
 // of members is ready.
 func setStatus(ts *v1beta1.TopoServer, sts *appsv1.StatefulSet, members int32) {
