@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +136,37 @@ func reconcileCounts(g Gomega) map[string]float64 {
 		}
 	}
 	return counts
+}
+
+// A change of a child's status costs its parent one status write, conditions and counts in
+// the same request, and the table group above it one more.
+func TestStatusChangeIsOneWritePerObject(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t, "statuswrite")
+	tg := ordersTableGroup(ns, 1)
+	g.Expect(k8s.Create(ctx, tg)).To(Succeed())
+	pool := "production-db-orders-tg-0-us-east-1-replica"
+	markStatefulSetReady(g, ns, pool)
+	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionTrue, "ShardsReady")
+	quiet(g)
+
+	before := writes.count()
+	sts := get(g, ns, pool, &appsv1.StatefulSet{})
+	sts.Status.ReadyReplicas, sts.Status.AvailableReplicas = 1, 1
+	g.Expect(k8s.Status().Update(ctx, sts)).To(Succeed())
+	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionFalse, "ShardsNotReady")
+	quiet(g)
+
+	var shardWrites, tableGroupWrites []string
+	for _, w := range writes.since(before) {
+		switch {
+		case strings.HasPrefix(w, "PATCH /apis/multigres.com/v1beta1/namespaces/"+ns+"/shards/production-db-orders-tg-0/status "):
+			shardWrites = append(shardWrites, w)
+		case strings.HasPrefix(w, "PATCH /apis/multigres.com/v1beta1/namespaces/"+ns+"/tablegroups/"+tg.Name+"/status "):
+			tableGroupWrites = append(tableGroupWrites, w)
+		}
+	}
+	g.Expect(shardWrites).To(HaveLen(1))
+	g.Expect(shardWrites[0]).To(And(ContainSubstring(`"readyPods":1`), ContainSubstring(`"conditions"`)))
+	g.Expect(tableGroupWrites).To(HaveLen(1))
 }
