@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 
 	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/selfcert"
@@ -33,6 +34,7 @@ func main() {
 		webhookHost    = flag.String("webhook-host", "", "an extra host name or IP the self-managed certificate covers, such as 127.0.0.1 for a local run")
 		webhookSecret  = flag.String("webhook-secret", "multigres-operator-webhook-cert", "the Secret holding the self-managed CA and certificate")
 		mutatingCfg    = flag.String("mutating-webhook-configuration", "multigres-operator-mutating-webhook-configuration", "the configuration whose caBundle the operator keeps")
+		workers        = flag.Int("max-concurrent-reconciles", 4, "reconciles each controller runs at once")
 		validatingCfg  = flag.String("validating-webhook-configuration", "multigres-operator-validating-webhook-configuration", "the configuration whose caBundle the operator keeps")
 	)
 	opts := zap.Options{}
@@ -66,6 +68,7 @@ func main() {
 		// Step down at once on shutdown so a new replica takes over without waiting for the lease.
 		LeaderElectionReleaseOnCancel: true,
 		WebhookServer:                 webhook.NewServer(webhookOpts),
+		Controller:                    config.Controller{MaxConcurrentReconciles: *workers},
 	}))
 	if err != nil {
 		log.Error(err, "creating the manager")
