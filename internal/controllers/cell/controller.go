@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -40,7 +41,7 @@ func Setup(mgr ctrl.Manager) error {
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Cell{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("cell").
-		For(&v1beta1.Cell{}).
+		For(&v1beta1.Cell{}, builder.WithPredicates(status.NotStatusOnly())).
 		Watches(&appsv1.Deployment{}, owned).
 		Watches(&corev1.Service{}, owned).
 		Watches(&v1beta1.TopoServer{}, owned).

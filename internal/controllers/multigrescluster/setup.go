@@ -2,7 +2,6 @@ package multigrescluster
 
 import (
 	"context"
-	"maps"
 	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -11,14 +10,13 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -36,8 +34,7 @@ func Setup(mgr ctrl.Manager) error {
 	owned := coalesce.OwnedBy(mgr, &v1beta1.MultigresCluster{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("multigrescluster").
-		// The controller's own status writes come back as updates; they change nothing to do.
-		For(&v1beta1.MultigresCluster{}, builder.WithPredicates(notStatusOnly())).
+		For(&v1beta1.MultigresCluster{}, builder.WithPredicates(status.NotStatusOnly())).
 		Watches(&v1beta1.Cell{}, owned).
 		Watches(&v1beta1.TableGroup{}, owned).
 		Watches(&appsv1.Deployment{}, owned).
@@ -84,16 +81,4 @@ func (r *Reconciler) clustersOfTemplate(ctx context.Context, obj client.Object) 
 		reqs = append(reqs, reconcile.Request{NamespacedName: k})
 	}
 	return reqs
-}
-
-// notStatusOnly drops updates that changed nothing but status (and resourceVersion).
-func notStatusOnly() predicate.Predicate {
-	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		o, n := e.ObjectOld, e.ObjectNew
-		return o.GetGeneration() != n.GetGeneration() ||
-			!o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp()) ||
-			!slices.Equal(o.GetFinalizers(), n.GetFinalizers()) ||
-			!maps.Equal(o.GetLabels(), n.GetLabels()) ||
-			!maps.Equal(o.GetAnnotations(), n.GetAnnotations())
-	}}
 }

@@ -14,6 +14,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -42,7 +43,7 @@ func Setup(mgr ctrl.Manager) error {
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
-		For(&v1beta1.Shard{}).
+		For(&v1beta1.Shard{}, builder.WithPredicates(status.NotStatusOnly())).
 		Watches(&appsv1.StatefulSet{}, owned).
 		Watches(&corev1.Service{}, owned).
 		Watches(&policyv1.PodDisruptionBudget{}, owned).

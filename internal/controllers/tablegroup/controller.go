@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -34,7 +35,7 @@ func Setup(mgr ctrl.Manager) error {
 	owned := coalesce.OwnedBy(mgr, &v1beta1.TableGroup{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("tablegroup").
-		For(&v1beta1.TableGroup{}).
+		For(&v1beta1.TableGroup{}, builder.WithPredicates(status.NotStatusOnly())).
 		Watches(&v1beta1.Shard{}, owned).
 		Complete(r)
 }

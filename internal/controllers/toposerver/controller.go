@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -40,7 +41,7 @@ func Setup(mgr ctrl.Manager) error {
 	owned := coalesce.OwnedBy(mgr, &v1beta1.TopoServer{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("toposerver").
-		For(&v1beta1.TopoServer{}).
+		For(&v1beta1.TopoServer{}, builder.WithPredicates(status.NotStatusOnly())).
 		Watches(&appsv1.StatefulSet{}, owned).
 		Watches(&corev1.Service{}, owned).
 		Watches(&policyv1.PodDisruptionBudget{}, owned).
