@@ -45,7 +45,7 @@ func Setup(mgr ctrl.Manager) error {
 		// ready pods the cluster counts.
 		Watches(&v1beta1.TopoServer{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
 		Watches(&v1beta1.Shard{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
-		Watches(&v1beta1.DeploymentTemplate{}, handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate)).
+		Watches(&v1beta1.DeploymentTemplate{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate))).
 		Complete(r)
 }
 
