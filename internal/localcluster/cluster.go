@@ -130,8 +130,13 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 		return nil, err
 	}
 
+	// Client limits well above the defaults (20 and 50 requests a second): at their defaults
+	// the StatefulSet controller, creating a pod and a claim per replica, and the scheduler
+	// take minutes over a few thousand pods, and a benchmark would measure them, not the
+	// operator. Large real clusters raise them too.
 	admin := []string{"--kubeconfig=" + c.Kubeconfig, "--authentication-kubeconfig=" + c.Kubeconfig,
-		"--authorization-kubeconfig=" + c.Kubeconfig, "--leader-elect=false", "--secure-port=0"}
+		"--authorization-kubeconfig=" + c.Kubeconfig, "--leader-elect=false", "--secure-port=0",
+		"--kube-api-qps=500", "--kube-api-burst=1000"}
 	// Each controller runs as its own service account, as on a real cluster: the garbage
 	// collector is system:serviceaccount:kube-system:generic-garbage-collector, which the
 	// operator's read-only-children webhook lets delete children.

@@ -46,7 +46,7 @@ func report(out io.Writer, results []*result) {
 	reconcileTable(out, results, func(r *result) map[string]reconcileStats { return r.Reconciles })
 
 	p("\n### Webhook calls from the API server, apply to Ready\n\n")
-	p("Not API requests of the operator, but work it does: /convert converts for clients of v1alpha1 (the controllers, the benchmark and the store use v1beta1); the others are admission of what the benchmark applies and what the operator writes.\n\n")
+	p("Not API requests of the operator, but work it does. /convert: the API server keeps a watch cache per served version and converts every write of a multigres.com object for its v1alpha1 cache, whether or not anyone reads v1alpha1 (kubernetes/kubernetes#129979), so it follows the operator's writes of its own kinds; the others are admission of what the benchmark applies and what the operator writes.\n\n")
 	matrix(out, results, func(r *result) map[string]int { return r.Webhooks })
 
 	p("\n### Idle (after Ready) and stalled windows\n\n")
