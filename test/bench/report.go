@@ -138,23 +138,31 @@ func header(out io.Writer, first string, results []*result) {
 	fmt.Fprintf(out, "\n|---|%s\n", strings.Repeat("---:|", len(results)))
 }
 
-// memoryFit fits peak heap and RSS to the objects in the operator's cache by least squares
-// over the workloads: the slope is the memory each 1,000 more objects cost.
+// memoryFit fits peak heap and RSS to the objects the operator owns and to those in its cache,
+// by least squares over the workloads: the slope is what each 1,000 more objects cost.
 func memoryFit(out io.Writer, results []*result) {
-	var xs, heap, rss []float64
-	for _, r := range results {
-		xs = append(xs, float64(r.Inventory.Cached))
-		heap = append(heap, mib(r.PeakHeapInuse))
-		rss = append(rss, mib(r.PeakRSS))
-	}
-	if len(xs) < 2 {
+	if len(results) < 2 {
 		return
 	}
-	hb, ha, hr := fit(xs, heap)
-	rb, ra, rr := fit(xs, rss)
-	fmt.Fprintf(out, "\n### Memory against cached objects\n\n"+
-		"Least-squares fit over the %d workloads: peak heap in use ≈ %.0f MiB + %.1f MiB per 1,000 cached objects (r² %.3f); "+
-		"peak RSS ≈ %.0f MiB + %.1f MiB per 1,000 (r² %.3f).\n", len(xs), ha, hb*1000, hr, ra, rb*1000, rr)
+	fmt.Fprintf(out, "\n### Memory against objects\n\nLeast-squares fits over the %d workloads.\n\n", len(results))
+	for _, objects := range []struct {
+		what  string
+		count func(*result) int
+	}{
+		{"owned", func(r *result) int { return r.Inventory.Owned }},
+		{"cached", func(r *result) int { return r.Inventory.Cached }},
+	} {
+		var xs, heap, rss []float64
+		for _, r := range results {
+			xs = append(xs, float64(objects.count(r)))
+			heap = append(heap, mib(r.PeakHeapInuse))
+			rss = append(rss, mib(r.PeakRSS))
+		}
+		hb, ha, hr := fit(xs, heap)
+		rb, ra, rr := fit(xs, rss)
+		fmt.Fprintf(out, "- Against %s objects: peak heap in use ≈ %.0f MiB + %.1f MiB per 1,000 (r² %.3f); "+
+			"peak RSS ≈ %.0f MiB + %.1f MiB per 1,000 (r² %.3f).\n", objects.what, ha, hb*1000, hr, ra, rb*1000, rr)
+	}
 }
 
 // fit returns slope, intercept and r² of y over x.
