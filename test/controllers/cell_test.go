@@ -14,6 +14,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
+	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
 // exampleCell is a resolved cell of cluster "example", as the cluster controller writes it.
@@ -128,9 +129,14 @@ func TestCellRegistersTheTopology(t *testing.T) {
 	g.Expect(commandLine(mg)).To(Equal("multigres createclustermetadata --global-topo-address=example-global-client.register.svc:2379" +
 		" --global-topo-root=/multigres/global --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"))
 	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
+	// Rolled out but not registered yet: still progressing, so the cluster is not Ready.
+	markDeploymentReady(g, ns, "example-us-east-1-multigateway")
+	markDeploymentReady(g, ns, "example-us-east-1-multiorch")
+	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionTrue, cell.ReasonRegistering)
 
 	completeJob(g, &job)
 	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
+	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
 
 	// A new cell: a new Job registers the new set; the old one goes. (A cell that sorted
 	// first would take the registration over.)
@@ -174,11 +180,7 @@ func completeJob(g Gomega, job *batchv1.Job) {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(job), job); err != nil {
 			return err
 		}
-		now := metav1.Now()
-		job.Status = batchv1.JobStatus{StartTime: &now, CompletionTime: &now, Succeeded: 1, Conditions: []batchv1.JobCondition{
-			{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
-			{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
-		}}
+		testenv.SetJobSucceeded(job)
 		return k8s.Status().Update(ctx, job)
 	}, timeout, poll).Should(Succeed())
 }

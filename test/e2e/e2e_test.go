@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -151,17 +153,15 @@ func drainNode(t *testing.T) {
 	ctx := context.Background()
 	claimsBefore := claims(t, ns)
 	node := poolPods(t)[0].Spec.NodeName
-	n := &corev1.Node{}
-	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: node}, n)).To(Succeed())
-	n.Spec.Unschedulable = true
-	g.Expect(k8s.Update(ctx, n)).To(Succeed())
-	defer func() {
-		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: node}, n)).To(Succeed())
-		n.Spec.Unschedulable = false
-		g.Expect(k8s.Update(ctx, n)).To(Succeed())
-	}()
+	nodes := &corev1.NodeList{}
+	g.Expect(k8s.List(ctx, nodes)).To(Succeed())
+	// Every node cordoned while two pods of a pool are evicted: the first cannot come back
+	// (kwok would make it Ready within milliseconds), so the pool stays one pod short.
+	for _, n := range nodes.Items {
+		setUnschedulable(g, n.Name, true)
+	}
+	defer setUnschedulable(g, node, false)
 
-	// Two pods of one pool at once: the second eviction is refused while the first is down.
 	pods := poolPods(t)
 	byPool := map[string][]corev1.Pod{}
 	for _, p := range pods {
@@ -175,6 +175,11 @@ func drainNode(t *testing.T) {
 		err := evict(ctx, &same[1])
 		g.Expect(apierrors.IsTooManyRequests(err)).To(BeTrue(), "the PDB let a second pod of a pool go: %v", err)
 		break
+	}
+	for _, n := range nodes.Items {
+		if n.Name != node {
+			setUnschedulable(g, n.Name, false)
+		}
 	}
 
 	// Drain: evict every pod of ours on the node, retrying what the PDBs refuse.
@@ -190,6 +195,12 @@ func drainNode(t *testing.T) {
 	waitConverged(t, ns, convergeTimeout)
 	g.Expect(claims(t, ns)).To(Equal(claimsBefore), "a claim was lost or replaced")
 	g.Expect(poolPodsOn(t, node)).To(BeEmpty(), "a pod came back on the cordoned node")
+}
+
+func setUnschedulable(g Gomega, node string, unschedulable bool) {
+	patch := fmt.Sprintf(`{"spec":{"unschedulable":%t}}`, unschedulable)
+	g.Expect(k8s.Patch(context.Background(), &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: node}},
+		client.RawPatch(types.MergePatchType, []byte(patch)))).To(Succeed())
 }
 
 func evict(ctx context.Context, p *corev1.Pod) error {

@@ -7,6 +7,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -56,15 +57,26 @@ func setStatus(c *v1beta1.Cell, obj objects, seen observed) {
 	}
 	conditions.Set(c, available)
 
+	// The cell is still coming up while its registration Job runs: until then clients cannot
+	// find it in the topology, so the cluster is not Ready yet.
+	var registration *metav1.Condition
+	if seen.registration != nil {
+		registration = ptr.To(registered(seen.registration, obj.registration.Name))
+	}
 	progressing := metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionTrue, Reason: ReasonRollingOut, Message: available.Message}
-	if gateway.Done && orch.Done && seen.gateway.Generation > 0 && seen.orch.Generation > 0 {
+	switch {
+	case !gateway.Done || !orch.Done || seen.gateway.Generation == 0 || seen.orch.Generation == 0:
+		// still rolling out
+	case registration != nil && registration.Reason == ReasonRegistering:
+		progressing.Reason, progressing.Message = ReasonRegistering, registration.Message
+	default:
 		progressing.Status, progressing.Reason = metav1.ConditionFalse, ReasonRolloutComplete
 	}
 	conditions.Set(c, progressing)
 
 	switch {
-	case seen.registration != nil:
-		conditions.Set(c, registered(seen.registration, obj.registration.Name))
+	case registration != nil:
+		conditions.Set(c, *registration)
 	case conditions.Has(c, ConditionTopologyRegistered):
 		conditions.Delete(c, ConditionTopologyRegistered)
 	}

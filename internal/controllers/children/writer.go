@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -11,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
@@ -89,6 +91,40 @@ func (w *Writer) Ensure(ctx context.Context, owner, desired client.Object) (bool
 	log.FromContext(ctx).Info(reason+" "+gvk.Kind, "object", client.ObjectKeyFromObject(desired))
 	w.Events.Eventf(owner, desired, corev1.EventTypeNormal, reason, reason, "%s %s %s", reason, gvk.Kind, desired.GetName())
 	return true, nil
+}
+
+// parallelWrites bounds the writes EnsureAll has in flight. Each write waits on the API
+// server and its admission webhooks; a table group of 256 shards written one after another
+// took 27 s on a loaded machine.
+const parallelWrites = 8
+
+// EnsureAll ensures each of desired as Ensure does, up to parallelWrites at once. It writes
+// them all even when some fail, and returns how many it wrote and every error.
+func (w *Writer) EnsureAll(ctx context.Context, owner client.Object, desired []client.Object) (int, error) {
+	var (
+		mu      sync.Mutex
+		written int
+		errs    []error
+		wg      sync.WaitGroup
+		slots   = make(chan struct{}, parallelWrites)
+	)
+	for _, obj := range desired {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			wrote, err := w.Ensure(ctx, owner, obj)
+			mu.Lock()
+			defer mu.Unlock()
+			if wrote {
+				written++
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+		})
+	}
+	wg.Wait()
+	return written, kerrors.NewAggregate(errs)
 }
 
 // UpToDate reports whether observed already has everything desired sets.

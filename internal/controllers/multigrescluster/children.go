@@ -24,21 +24,15 @@ func (r *Reconciler) reconcileChildren(ctx context.Context, c *v1beta1.Multigres
 		}
 	}
 	desired := desiredChildren(res)
-	changed := 0
-	for _, obj := range desired {
-		wrote, err := r.Writer.Ensure(ctx, c, obj)
-		if err != nil {
-			return changed, err
-		}
-		if wrote {
-			changed++
-		}
+	changed, err := r.Writer.EnsureAll(ctx, c, desired)
+	if err != nil {
+		return changed, err
 	}
 	deleted, err := r.deleteOrphans(ctx, c, desired)
 	return changed + deleted, err
 }
 
-// desiredChildren are the objects the cluster itself owns, in the order they are written.
+// desiredChildren are the objects the cluster itself owns.
 func desiredChildren(res *resolve.Result) []client.Object {
 	var objs []client.Object
 	if res.GlobalTopoServer != nil {

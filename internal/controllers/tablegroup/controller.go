@@ -51,12 +51,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	before := tg.DeepCopy()
 	desired := resolve.Shards(tg)
-	var errs []error
+	objs := make([]client.Object, len(desired))
 	for i := range desired {
-		if _, err := r.Writer.Ensure(ctx, tg, &desired[i]); err != nil {
-			errs = append(errs, err)
-		}
+		objs[i] = &desired[i]
 	}
+	_, err := r.Writer.EnsureAll(ctx, tg, objs)
+	errs := []error{err}
 	owned, err := r.ownedShards(ctx, tg)
 	if err != nil {
 		errs = append(errs, err)

@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -194,8 +195,8 @@ func controlledBy(g Gomega, obj, owner client.Object) {
 	g.Expect(ptr.Deref(ref.BlockOwnerDeletion, false)).To(BeTrue(), "%s does not block its owner's deletion", obj.GetName())
 }
 
-// markWorkloadsReady plays the StatefulSet and Deployment controllers for every workload in
-// ns: all replicas run the current spec and are ready.
+// markWorkloadsReady plays the StatefulSet, Deployment and Job controllers for every workload
+// in ns: all replicas run the current spec and are ready, and Jobs have succeeded.
 func markWorkloadsReady(g Gomega, ns string) {
 	sts := &appsv1.StatefulSetList{}
 	g.Expect(k8s.List(ctx, sts, client.InNamespace(ns))).To(Succeed())
@@ -214,5 +215,11 @@ func markWorkloadsReady(g Gomega, ns string) {
 		d.Status = appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: n, ReadyReplicas: n,
 			UpdatedReplicas: n, AvailableReplicas: n}
 		g.Expect(k8s.Status().Update(ctx, d)).To(Succeed())
+	}
+	jobs := &batchv1.JobList{}
+	g.Expect(k8s.List(ctx, jobs, client.InNamespace(ns))).To(Succeed())
+	for i := range jobs.Items {
+		testenv.SetJobSucceeded(&jobs.Items[i])
+		g.Expect(k8s.Status().Update(ctx, &jobs.Items[i])).To(Succeed())
 	}
 }
