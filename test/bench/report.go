@@ -85,22 +85,9 @@ func report(out io.Writer, results []*result) {
 	memoryFit(out, results)
 }
 
-// matrix prints one row per "verb resource" and one column per workload.
+// matrix prints one row per "verb resource" and one column per workload, and their totals.
 func matrix(out io.Writer, results []*result, get func(*result) map[string]int) {
-	rows := map[string]bool{}
-	for _, r := range results {
-		for k := range get(r) {
-			rows[k] = true
-		}
-	}
-	header(out, "request", results)
-	for _, k := range sortedKeys(rows) {
-		fmt.Fprintf(out, "| %s |", k)
-		for _, r := range results {
-			fmt.Fprintf(out, " %d |", get(r)[k])
-		}
-		fmt.Fprintln(out)
-	}
+	table(out, "request", results, get, func(n int) string { return fmt.Sprint(n) })
 	fmt.Fprintf(out, "| **total** |")
 	for _, r := range results {
 		fmt.Fprintf(out, " **%d** |", sum(get(r)))
@@ -109,22 +96,28 @@ func matrix(out io.Writer, results []*result, get func(*result) map[string]int) 
 }
 
 func reconcileTable(out io.Writer, results []*result, get func(*result) map[string]reconcileStats) {
+	table(out, "controller", results, get, func(st reconcileStats) string {
+		cell := fmt.Sprintf("%d, %s / %s, wait %s", st.Count, ms(st.P50), ms(st.P99), ms(st.QueueWait))
+		if st.Errors > 0 {
+			cell += fmt.Sprintf(" (%d errors)", st.Errors)
+		}
+		return cell
+	})
+}
+
+// table prints one row per key that get returns for any workload, one column per workload.
+func table[V any](out io.Writer, first string, results []*result, get func(*result) map[string]V, cell func(V) string) {
 	rows := map[string]bool{}
 	for _, r := range results {
 		for k := range get(r) {
 			rows[k] = true
 		}
 	}
-	header(out, "controller", results)
+	header(out, first, results)
 	for _, k := range sortedKeys(rows) {
 		fmt.Fprintf(out, "| %s |", k)
 		for _, r := range results {
-			st := get(r)[k]
-			cell := fmt.Sprintf("%d, %s / %s, wait %s", st.Count, ms(st.P50), ms(st.P99), ms(st.QueueWait))
-			if st.Errors > 0 {
-				cell += fmt.Sprintf(" (%d errors)", st.Errors)
-			}
-			fmt.Fprintf(out, " %s |", cell)
+			fmt.Fprintf(out, " %s |", cell(get(r)[k]))
 		}
 		fmt.Fprintln(out)
 	}
