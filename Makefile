@@ -53,6 +53,12 @@ test: verify lint ## Verify generated files, lint, and run every test against re
 test-e2e: ## Run the end-to-end tests: the operator binary on a whole local cluster (kwok nodes).
 	E2E=1 KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go test ./test/e2e/ -count=1 -timeout 40m -v
 
+# MULTIGRES_BIN_DIR (and POSTGRES_BIN_DIR, PGBACKREST_BIN_DIR, PGCTLD_BIN_DIR) name the binaries that
+# stand for the images; without MULTIGRES_BIN_DIR only the etcd part runs (docs/testing-multigres.md).
+.PHONY: test-multigres
+test-multigres: ## Run the operator's pods as processes against real etcd, Multigres and PostgreSQL (needs root).
+	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go test ./test/multigres/ -count=1 -timeout 30m -v
+
 # BENCH_ARGS narrows it, e.g. BENCH_ARGS='-clusters 1,10 -shards 8 -stalled 0 -idle 20s'.
 .PHONY: bench
 bench: ## Measure convergence, API load and memory for growing workloads (docs/performance.md).

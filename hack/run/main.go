@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"syscall"
@@ -45,11 +44,9 @@ func run() error {
 	}
 
 	step("building the operator")
-	binary := filepath.Join(runDir, "manager")
-	build := exec.Command("go", "build", "-o", binary, testenv.RepoRoot())
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("building the operator: %w", err)
+	binary, err := localcluster.BuildOperator(runDir)
+	if err != nil {
+		return err
 	}
 
 	step("starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok")

@@ -57,7 +57,7 @@ func (c *Cluster) startKwok(ctx context.Context) error {
 	}
 	if err := c.start("kwok", "--kubeconfig="+c.Kubeconfig, "--config="+c.path("kwok-stages.yaml"),
 		"--manage-all-nodes=false", "--manage-nodes-with-annotation-selector="+kwokAnnotation+"=fake",
-		"--cidr=10.1.0.0/16", "--node-ip=10.0.0.2", "--node-lease-duration-seconds=40"); err != nil {
+		"--cidr="+PodCIDR, "--node-ip=10.0.0.2", "--node-lease-duration-seconds=40"); err != nil {
 		return err
 	}
 
@@ -146,3 +146,6 @@ func nodeReady(n *corev1.Node) bool {
 	}
 	return false
 }
+
+// PodCIDR is where kwok gives pods their IPs.
+const PodCIDR = "10.1.0.0/16"

@@ -15,7 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
+
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/multigres/multigres-operator/internal/localcluster"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -101,11 +102,9 @@ func newEnv(dir, binary string, idle, timeout time.Duration, keep bool) (*env, e
 		return nil, err
 	}
 	if binary == "" {
-		binary = filepath.Join(dir, "manager")
-		build := exec.Command("go", "build", "-o", binary, testenv.RepoRoot())
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return nil, fmt.Errorf("building the operator: %w", err)
+		var err error
+		if binary, err = localcluster.BuildOperator(dir); err != nil {
+			return nil, err
 		}
 	}
 	return &env{binDir: binDir, operator: binary, workDir: dir, idle: idle, timeout: timeout, keep: keep,

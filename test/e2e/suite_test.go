@@ -8,14 +8,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/internal/localcluster"
-	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
 var (
@@ -49,15 +46,8 @@ func run(m *testing.M) int {
 		}
 	}()
 
-	binary := filepath.Join(dir, "manager")
-	build := exec.Command("go", "build", "-o", binary, testenv.RepoRoot())
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the operator:", err)
-		return 1
-	}
-	if cluster, err = localcluster.Start(ctx, localcluster.Options{BinDir: os.Getenv("KUBEBUILDER_ASSETS"), Dir: dir}); err != nil {
-		fmt.Fprintln(os.Stderr, "starting the local cluster:", err)
+	if cluster, operator, err = localcluster.StartWithOperator(ctx, localcluster.Options{BinDir: os.Getenv("KUBEBUILDER_ASSETS"), Dir: dir}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		keep = true
 		return 1
 	}
@@ -65,16 +55,6 @@ func run(m *testing.M) int {
 	k8s = cluster.Client
 	if watcher, err = client.NewWithWatch(cluster.Config, client.Options{Scheme: k8s.Scheme()}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	if err := cluster.InstallOperator(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "installing the operator:", err)
-		keep = true
-		return 1
-	}
-	if operator, err = cluster.RunOperator(ctx, binary); err != nil {
-		fmt.Fprintln(os.Stderr, "starting the operator:", err)
-		keep = true
 		return 1
 	}
 	defer func() { operator.Stop() }()
