@@ -292,7 +292,9 @@ func etcdCluster(r *podrun.Runner, pods []corev1.Pod) error {
 			return fmt.Errorf("etcd %s is not healthy", p.Name)
 		}
 		var list struct {
-			Header  struct{ ClusterID string `json:"cluster_id"` }
+			Header struct {
+				ClusterID string `json:"cluster_id"`
+			}
 			Members []struct{ Name string }
 		}
 		if err := getJSON(r, http.MethodPost, base+"/v3/cluster/member/list", []byte("{}"), &list); err != nil {
