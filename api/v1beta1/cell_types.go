@@ -54,6 +54,12 @@ type CellSpec struct {
 	// +optional
 	// +listType=atomic
 	AllCells []string `json:"allCells,omitempty"`
+	// WatchTargets are the shards the cell's multiorch keeps healthy, as
+	// "<database>/<tablegroup>/<shard>": those with a pool in this cell; every shard of the
+	// cluster for a cell with no pools.
+	// +optional
+	// +listType=atomic
+	WatchTargets []string `json:"watchTargets,omitempty"`
 	// +optional
 	TopologyReconciliation TopologyReconciliation `json:"topologyReconciliation,omitempty"`
 }

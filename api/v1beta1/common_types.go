@@ -46,20 +46,20 @@ type ClusterImages struct {
 	// +listType=atomic
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
 
-	// Default ghcr.io/multigres/multigres:latest.
+	// Default ghcr.io/multigres/multigres:sha-6bd80b9 (resolve.DefaultMultigresImage).
 	// +optional
 	MultiGateway string `json:"multigateway,omitempty"`
-	// Default ghcr.io/multigres/multigres:latest.
+	// Default ghcr.io/multigres/multigres:sha-6bd80b9 (resolve.DefaultMultigresImage).
 	// +optional
 	MultiOrch string `json:"multiorch,omitempty"`
-	// Default ghcr.io/multigres/multigres:latest.
+	// Default ghcr.io/multigres/multigres:sha-6bd80b9 (resolve.DefaultMultigresImage).
 	// +optional
 	MultiPooler string `json:"multipooler,omitempty"`
-	// Default ghcr.io/multigres/multigres:latest.
+	// Default ghcr.io/multigres/multigres:sha-6bd80b9 (resolve.DefaultMultigresImage).
 	// +optional
 	MultiAdmin string `json:"multiadmin,omitempty"`
 	// Postgres is the image of the postgres container, which runs pgctld.
-	// Default ghcr.io/multigres/pgctld:latest.
+	// Default ghcr.io/multigres/pgctld:sha-6bd80b9 (resolve.DefaultPostgresImage).
 	// +optional
 	Postgres string `json:"postgres,omitempty"`
 }

@@ -10,7 +10,8 @@ type ShardSpec struct {
 	DatabaseName string `json:"databaseName"`
 	// +kubebuilder:validation:MinLength=1
 	TableGroupName string `json:"tableGroupName"`
-	// ShardName is the shard's name in the topology: its index, "0", "1", ...
+	// ShardName is the shard's name in the topology: the key range it owns, "0-inf" for the
+	// only shard of a table group, "0-80" and "80-inf" for two, ...
 	// +kubebuilder:validation:MinLength=1
 	ShardName string `json:"shardName"`
 	// +optional

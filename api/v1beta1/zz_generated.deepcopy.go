@@ -158,6 +158,11 @@ func (in *CellSpec) DeepCopyInto(out *CellSpec) {
 		*out = make([]string, len(*in))
 		copy(*out, *in)
 	}
+	if in.WatchTargets != nil {
+		in, out := &in.WatchTargets, &out.WatchTargets
+		*out = make([]string, len(*in))
+		copy(*out, *in)
+	}
 	in.TopologyReconciliation.DeepCopyInto(&out.TopologyReconciliation)
 }
 

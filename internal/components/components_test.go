@@ -15,9 +15,9 @@ var (
 	img  = Image{Name: "ghcr.io/multigres/multigres:v1", PullPolicy: corev1.PullIfNotPresent}
 	pool = Pool{
 		PostgresImage: Image{Name: "ghcr.io/multigres/pgctld:v1"}, PoolerImage: img, Topo: topo,
-		Type: v1beta1.PoolTypeReadOnly, Cell: "us-east-1", Database: "production_db",
-		TableGroup: "orders_tg", Shard: "0", Service: "tg-0-us-east-1-readonly", Namespace: "ns",
-		CredentialsSecret: "c-postgres-credentials",
+		Cell: "us-east-1", Database: "postgres",
+		TableGroup: "default", Shard: "0-inf", Service: "tg-0-us-east-1-replica", Namespace: "ns",
+		CredentialsSecret: "c-postgres-credentials", PgctldConfig: "tg-0-pgctld", BackupClaim: "tg-0-backups",
 	}
 	etcd = EtcdCluster{Image: Image{Name: "quay.io/coreos/etcd:v3.5.17"}, Name: "c-global", Namespace: "ns", PeerService: "c-global-peer", Replicas: 3}
 )
@@ -36,20 +36,22 @@ func TestCommandLines(t *testing.T) {
 		{"multigateway", MultiGateway(Stateless{Image: img, Topo: topo}, "us-east-1"),
 			"multigateway --http-port=15100 --grpc-port=15170 --pg-port=5432 --cell=us-east-1" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
-		{"multiorch", MultiOrch(Stateless{Image: img, Topo: topo}, "us-west-2"),
-			"multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2" +
+		{"multiorch", MultiOrch(Stateless{Image: img, Topo: topo}, "us-west-2", []string{"postgres/default/0-inf", "db/tg/0-80"}),
+			"multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2 --watch-targets=postgres/default/0-inf,db/tg/0-80" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
 		{"multiadmin", MultiAdmin(Stateless{Image: img, Topo: topo}),
-			"multiadmin --http-port=15000 --grpc-port=15070" +
+			"multiadmin --http-port=15000 --grpc-port=15070 --service-map=grpc-multiadmin" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
 		{"pgctld", Postgres(pool),
-			"pgctld server --pooler-dir=/var/lib/pooler --grpc-port=15470 --http-port=15400 --pg-port=5432 --pg-listen-addresses=*"},
+			"pgctld server --pooler-dir=/var/lib/pooler --grpc-port=15470 --http-port=15400 --pg-port=5432 --pg-listen-addresses=*" +
+				" --pg-hba-template=/etc/pgctld/pg_hba_template.conf"},
 		{"multipooler", MultiPooler(pool),
 			"multipooler --http-port=15200 --grpc-port=15270" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global" +
-				" --cell=us-east-1 --database=production_db --table-group=orders_tg --shard=0 --service-id=$(POD_NAME)" +
+				" --cell=us-east-1 --database=postgres --table-group=default --shard=0-inf --service-id=tg-0-us-east-1-replica-$(POD_INDEX)" +
 				" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432" +
-				" --hostname=$(POD_NAME).tg-0-us-east-1-readonly.ns.svc.cluster.local"},
+				" --socket-file=/var/lib/pooler/pg_sockets/.s.PGSQL.5432" +
+				" --hostname=$(POD_NAME).tg-0-us-east-1-replica.ns.svc.cluster.local"},
 		{"createclustermetadata", CreateClusterMetadata(Registration{Image: img, Topo: topo, Cells: []string{"us-east-1", "us-west-2"}}),
 			"multigres createclustermetadata --global-topo-address=c-global-client.ns.svc:2379 --global-topo-root=/multigres/global" +
 				" --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"},
@@ -103,9 +105,9 @@ func TestEnvironment(t *testing.T) {
 			"POSTGRES_USER":          "secret:c-postgres-credentials/username",
 			"POSTGRES_PASSWORD_FILE": "/etc/multigres/postgres/password",
 		}},
-		{"multipooler of a readOnly pool", MultiPooler(pool), map[string]string{
+		{"multipooler", MultiPooler(pool), map[string]string{
 			"POD_NAME":               "field:metadata.name",
-			"MT_POOLER_TYPE":         "RDONLY",
+			"POD_INDEX":              "field:metadata.labels['apps.kubernetes.io/pod-index']",
 			"PGDATA":                 "/var/lib/pooler/pg_data",
 			"POSTGRES_USER":          "secret:c-postgres-credentials/username",
 			"POSTGRES_PASSWORD_FILE": "/etc/multigres/postgres/password",
@@ -126,14 +128,6 @@ func TestEnvironment(t *testing.T) {
 	}
 }
 
-func TestPoolerType(t *testing.T) {
-	replica := pool
-	replica.Type = v1beta1.PoolTypeReplica
-	if got := envOf(MultiPooler(replica))[PoolerTypeEnv]; got != "REPLICA" {
-		t.Errorf("replica pool: %s = %q, want REPLICA", PoolerTypeEnv, got)
-	}
-}
-
 // Ports and probes: the probes hit the program's HTTP port on the doc's paths.
 func TestPortsAndProbes(t *testing.T) {
 	type probe struct{ live, ready, port string }
@@ -144,10 +138,10 @@ func TestPortsAndProbes(t *testing.T) {
 		probe probe
 	}{
 		{"multigateway", MultiGateway(Stateless{}, "c"), map[string]int32{"http": 15100, "grpc": 15170, "postgres": 5432}, probe{"/live", "/ready", "http"}},
-		{"multiorch", MultiOrch(Stateless{}, "c"), map[string]int32{"http": 15300, "grpc": 15370}, probe{"/live", "/ready", "http"}},
+		{"multiorch", MultiOrch(Stateless{}, "c", []string{"postgres/default/0-inf"}), map[string]int32{"http": 15300, "grpc": 15370}, probe{"/live", "/ready", "http"}},
 		{"multiadmin", MultiAdmin(Stateless{}), map[string]int32{"http": 15000, "grpc": 15070}, probe{"/live", "/ready", "http"}},
 		{"multipooler", MultiPooler(pool), map[string]int32{"http": 15200, "grpc": 15270}, probe{"/live", "/ready", "http"}},
-		{"postgres", Postgres(pool), map[string]int32{"pgctld-http": 15400, "pgctld-grpc": 15470, "postgres": 5432}, probe{"/live", "/live", "pgctld-http"}},
+		{"postgres", Postgres(pool), map[string]int32{"pgctld-http": 15400, "pgctld-grpc": 15470, "postgres": 5432}, probe{"/live", "/ready", "pgctld-http"}},
 		{"etcd", Etcd(etcd), map[string]int32{"client": 2379, "peer": 2380, "metrics": 2381}, probe{"/livez", "/readyz", "metrics"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -177,9 +171,9 @@ func TestPodsAreRestricted(t *testing.T) {
 	reg := RegistrationJob("c-us-east-1", "ns", nil, Registration{Image: img, Topo: topo, Cells: []string{"a"}})
 	for name, tmpl := range map[string]corev1.PodTemplateSpec{
 		"etcd":         PodTemplate(Pod{User: EtcdUser, Containers: []corev1.Container{Etcd(etcd)}}),
-		"pool":         PodTemplate(Pod{User: PostgresUser, Containers: []corev1.Container{Postgres(pool), MultiPooler(pool)}, Volumes: PoolVolumes(pool)}),
+		"pool":         PodTemplate(Pod{User: PostgresUser, InitContainers: []corev1.Container{Postgres(pool)}, Containers: []corev1.Container{MultiPooler(pool)}, Volumes: PoolVolumes(pool)}),
 		"multigateway": PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiGateway(stateless, "a")}}),
-		"multiorch":    PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiOrch(stateless, "a")}}),
+		"multiorch":    PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiOrch(stateless, "a", []string{"postgres/default/0-inf"})}}),
 		"multiadmin":   PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiAdmin(stateless)}}),
 		"registration": reg.Spec.Template,
 	} {

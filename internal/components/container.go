@@ -3,6 +3,7 @@ package components
 import (
 	"strconv"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -36,12 +37,19 @@ func fieldEnv(name, path string) corev1.EnvVar {
 
 // Environment variables from the downward API.
 const (
-	EnvPodName = "POD_NAME"
-	EnvPodIP   = "POD_IP"
+	EnvPodName  = "POD_NAME"
+	EnvPodIP    = "POD_IP"
+	EnvPodIndex = "POD_INDEX"
 )
 
 func podNameEnv() corev1.EnvVar { return fieldEnv(EnvPodName, "metadata.name") }
-func podIPEnv() corev1.EnvVar   { return fieldEnv(EnvPodIP, "status.podIP") }
+
+// podIndexEnv is a StatefulSet pod's ordinal, from the label the StatefulSet controller sets.
+func podIndexEnv() corev1.EnvVar {
+	return fieldEnv(EnvPodIndex, "metadata.labels['"+appsv1.PodIndexLabel+"']")
+}
+
+func podIPEnv() corev1.EnvVar { return fieldEnv(EnvPodIP, "status.podIP") }
 
 func flag(name, value string) string { return "--" + name + "=" + value }
 

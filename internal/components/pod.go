@@ -9,7 +9,9 @@ import (
 type Pod struct {
 	Labels      map[string]string
 	User        User
-	Containers  []corev1.Container
+	// InitContainers run before Containers; one with restartPolicy Always is a sidecar.
+	InitContainers []corev1.Container
+	Containers     []corev1.Container
 	Volumes     []corev1.Volume
 	Affinity    *corev1.Affinity
 	PullSecrets []corev1.LocalObjectReference
@@ -28,6 +30,7 @@ func PodTemplate(p Pod) corev1.PodTemplateSpec {
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metaWithLabels(p.Labels),
 		Spec: corev1.PodSpec{
+			InitContainers:               p.InitContainers,
 			Containers:                   p.Containers,
 			Volumes:                      p.Volumes,
 			Affinity:                     affinity,

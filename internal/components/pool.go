@@ -2,44 +2,47 @@ package components
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
 
-	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
-// Pool is one pod of a shard pool: postgres (run by pgctld) and multipooler side by side,
-// sharing the data volume.
+// Pool is one pod of a shard pool: postgres (run by pgctld, a sidecar that outlives
+// multipooler) and multipooler, sharing the data volume and the shard's backup repository.
 type Pool struct {
 	PostgresImage Image
 	PoolerImage   Image
 	Topo          GlobalTopo
-	Type          v1beta1.PoolType
-	// Cell, Database, TableGroup and Shard are the logical names the pooler registers under.
+	// Cell, Database, TableGroup and Shard are the logical names the pooler registers under;
+	// Shard is a key range ("0-inf").
 	Cell, Database, TableGroup, Shard string
-	// Service is the headless Service that gives the pods DNS names in Namespace.
+	// Service is the headless Service that gives the pods DNS names in Namespace; it is also
+	// the pool's StatefulSet.
 	Service, Namespace string
 	// CredentialsSecret holds the Postgres user name and password (keys username, password).
 	CredentialsSecret string
-	PostgresResources *corev1.ResourceRequirements
-	PoolerResources   *corev1.ResourceRequirements
-}
-
-// PoolerTypeEnv tells multipooler its pool's role (PoolerType). Upstream multipooler has no
-// pooler-type flag yet (every pooler starts as REPLICA and multiorch assigns roles) and exits
-// on an unknown flag, so the role travels in this variable until upstream reads one.
-const PoolerTypeEnv = "MT_POOLER_TYPE"
-
-// PoolerType is the topology role of a pool's poolers: REPLICA pools may be elected primary,
-// RDONLY pools only serve reads.
-func PoolerType(t v1beta1.PoolType) string {
-	if t == v1beta1.PoolTypeReadOnly {
-		return "RDONLY"
-	}
-	return "REPLICA"
+	// PgctldConfig is the ConfigMap with the pg_hba template (PgHbaTemplate); BackupClaim is
+	// the shard's backup repository, shared by every pod of the shard.
+	PgctldConfig, BackupClaim string
+	PostgresResources         *corev1.ResourceRequirements
+	PoolerResources           *corev1.ResourceRequirements
 }
 
 // Hostname is the pod's DNS name through its headless Service: what the pooler advertises.
 func (p Pool) Hostname() string {
 	return "$(" + EnvPodName + ")." + p.Service + "." + p.Namespace + ".svc." + ClusterDomain
+}
+
+// maxApplicationName bounds "<cell>_<service id>": Multigres makes it the pooler's Postgres
+// application_name (at most 63 bytes), which names standbys in synchronous_standby_names.
+const maxApplicationName = 63
+
+// ServiceID is the pooler's name in its cell: the pool's name, cut (with a hash) so that
+// "<cell>_<id>-<ordinal>" fits maxApplicationName, and the pod's ordinal. Neither part may
+// hold "_", which DNS names never do.
+func (p Pool) ServiceID() string {
+	room := maxApplicationName - len(p.Cell) - len("_") - len("-9999")
+	return names.BuildMax(max(room, names.MinBuild), p.Service) + "-$(" + EnvPodIndex + ")"
 }
 
 // postgresEnv is what pgctld and multipooler both need: where the data is and how to log in.
@@ -56,14 +59,19 @@ func (p Pool) postgresEnv() []corev1.EnvVar {
 	}
 }
 
+// poolMounts are shared by both containers: pgctld archives WAL to the backup repository and
+// multipooler takes and restores backups there.
 func poolMounts() []corev1.VolumeMount {
 	return []corev1.VolumeMount{
 		{Name: DataVolume, MountPath: PoolerDir},
+		{Name: BackupVolume, MountPath: BackupDir},
 		{Name: CredentialsVolume, MountPath: CredentialsDir, ReadOnly: true},
 	}
 }
 
-// Postgres is the postgres container: pgctld initializes, starts and supervises Postgres.
+// Postgres is the postgres container: pgctld initializes, starts and supervises Postgres. It
+// runs as a sidecar (an init container that keeps running) so that it is stopped after
+// multipooler, whose shutdown asks it to stop Postgres cleanly.
 func Postgres(p Pool) corev1.Container {
 	return corev1.Container{
 		Name:            ContainerPostgres,
@@ -77,6 +85,7 @@ func Postgres(p Pool) corev1.Container {
 			flag("http-port", itoa(PgctldHTTPPort)),
 			flag("pg-port", itoa(PostgresPort)),
 			flag("pg-listen-addresses", "*"),
+			flag("pg-hba-template", PgHbaTemplate),
 		},
 		Env: p.postgresEnv(),
 		Ports: []corev1.ContainerPort{
@@ -84,16 +93,19 @@ func Postgres(p Pool) corev1.Container {
 			containerPort(PortPgctldGRPC, PgctldGRPCPort),
 			containerPort(PortPostgres, PostgresPort),
 		},
-		Resources:       resources(p.PostgresResources),
-		VolumeMounts:    poolMounts(),
+		Resources: resources(p.PostgresResources),
+		VolumeMounts: append(poolMounts(),
+			corev1.VolumeMount{Name: PgctldConfigVolume, MountPath: PgctldConfigDir, ReadOnly: true}),
+		RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways),
+		// /ready: pgctld serves its API; multipooler starts only then.
+		StartupProbe:    startup("/ready", PortPgctldHTTP),
 		LivenessProbe:   liveness("/live", PortPgctldHTTP),
-		ReadinessProbe:  readiness("/live", PortPgctldHTTP),
+		ReadinessProbe:  readiness("/ready", PortPgctldHTTP),
 		SecurityContext: ContainerSecurityContext(PostgresUser),
 	}
 }
 
-// MultiPooler is the multipooler container. Its service ID is the pod name: stable across
-// restarts of a StatefulSet pod, unique in the namespace.
+// MultiPooler is the multipooler container.
 func MultiPooler(p Pool) corev1.Container {
 	args := []string{
 		flag("http-port", itoa(MultiPoolerHTTPPort)),
@@ -105,10 +117,12 @@ func MultiPooler(p Pool) corev1.Container {
 		flag("database", p.Database),
 		flag("table-group", p.TableGroup),
 		flag("shard", p.Shard),
-		flag("service-id", "$("+EnvPodName+")"),
+		flag("service-id", p.ServiceID()),
 		flag("pooler-dir", PoolerDir),
 		flag("pgctld-addr", "localhost:"+itoa(PgctldGRPCPort)),
 		flag("pg-port", itoa(PostgresPort)),
+		// Its own Postgres over the socket pgctld configures, not over the network.
+		flag("socket-file", PostgresSocket),
 		flag("hostname", p.Hostname()),
 	)
 	return corev1.Container{
@@ -117,7 +131,7 @@ func MultiPooler(p Pool) corev1.Container {
 		ImagePullPolicy: p.PoolerImage.PullPolicy,
 		Command:         []string{"multipooler"},
 		Args:            args,
-		Env:             append([]corev1.EnvVar{podNameEnv(), env(PoolerTypeEnv, PoolerType(p.Type))}, p.postgresEnv()...),
+		Env:             append([]corev1.EnvVar{podNameEnv(), podIndexEnv()}, p.postgresEnv()...),
 		Ports: []corev1.ContainerPort{
 			containerPort(PortHTTP, MultiPoolerHTTPPort),
 			containerPort(PortGRPC, MultiPoolerGRPCPort),
@@ -126,21 +140,32 @@ func MultiPooler(p Pool) corev1.Container {
 		VolumeMounts:   poolMounts(),
 		LivenessProbe:  liveness("/live", PortHTTP),
 		ReadinessProbe: readiness("/ready", PortHTTP),
-		// Same user as postgres: both work in the shared pooler directory.
+		// Same user as postgres: both write the pooler directory and its 0600 password files.
 		SecurityContext: ContainerSecurityContext(PostgresUser),
 	}
 }
 
 // PoolVolumes are the pod volumes besides the data claim: the password file, readable by the
-// pod's group only.
+// pod's group only; pgctld's pg_hba template; the shard's backup repository.
 func PoolVolumes(p Pool) []corev1.Volume {
-	mode := int32(0o440)
+	secretMode, configMode := int32(0o440), int32(0o444)
 	return []corev1.Volume{{
 		Name: CredentialsVolume,
 		VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
 			SecretName:  p.CredentialsSecret,
 			Items:       []corev1.KeyToPath{{Key: SecretKeyPassword, Path: SecretKeyPassword}},
-			DefaultMode: &mode,
+			DefaultMode: &secretMode,
+		}},
+	}, {
+		Name: PgctldConfigVolume,
+		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+			LocalObjectReference: corev1.LocalObjectReference{Name: p.PgctldConfig},
+			DefaultMode:          &configMode,
+		}},
+	}, {
+		Name: BackupVolume,
+		VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{
+			ClaimName: p.BackupClaim,
 		}},
 	}}
 }

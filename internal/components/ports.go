@@ -42,6 +42,15 @@ const (
 	EtcdDataDir = "/var/lib/etcd"
 	// CredentialsDir holds the Postgres password file, mounted from the credentials Secret.
 	CredentialsDir = "/etc/multigres/postgres"
+	// BackupDir is where the shard's backup repository is mounted: the path the database is
+	// registered with (RegistrationBackupLocation).
+	BackupDir = "/backups"
+	// PgctldConfigDir holds pgctld's pg_hba template (PgHbaTemplateKey of the shard's ConfigMap).
+	PgctldConfigDir = "/etc/pgctld"
+	PgHbaTemplate   = PgctldConfigDir + "/" + PgHbaTemplateKey
+	// PostgresSocket is the socket pgctld's Postgres listens on (pgctld puts it in pg_sockets
+	// under the pooler directory).
+	PostgresSocket = PoolerDir + "/pg_sockets/.s.PGSQL.5432"
 	// PasswordFile is POSTGRES_PASSWORD_FILE.
 	PasswordFile = CredentialsDir + "/" + SecretKeyPassword
 )
@@ -54,8 +63,10 @@ const (
 
 // Volume names.
 const (
-	DataVolume        = "data"
-	CredentialsVolume = "postgres-credentials"
+	DataVolume         = "data"
+	CredentialsVolume  = "postgres-credentials"
+	BackupVolume       = "backups"
+	PgctldConfigVolume = "pgctld-config"
 )
 
 // ClusterDomain is the cluster DNS suffix in pool pods' --hostname.

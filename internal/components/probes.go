@@ -24,3 +24,6 @@ func liveness(path, port string) *corev1.Probe { return httpProbe(path, port, 10
 
 // readiness takes a container out of its Services after 15 seconds of failed checks.
 func readiness(path, port string) *corev1.Probe { return httpProbe(path, port, 5, 3) }
+
+// startup allows a minute for a program to come up before liveness probes begin.
+func startup(path, port string) *corev1.Probe { return httpProbe(path, port, 2, 30) }

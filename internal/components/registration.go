@@ -19,7 +19,7 @@ const (
 	// a write is durable once two poolers have it, hence pools of at least two replicas.
 	RegistrationDurabilityPolicy = "AT_LEAST_2"
 	// RegistrationBackupLocation is the database record's backup location; the CLI requires one.
-	RegistrationBackupLocation = "/backups"
+	RegistrationBackupLocation = BackupDir
 	// ComponentTopoRegistration is the component label of registration Jobs and their pods.
 	ComponentTopoRegistration = "topo-registration"
 )

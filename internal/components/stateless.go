@@ -1,6 +1,10 @@
 package components
 
-import corev1 "k8s.io/api/core/v1"
+import (
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
 
 // Stateless configures a per-cell or per-cluster Multigres service run by a Deployment:
 // multigateway, multiorch, multiadmin.
@@ -55,12 +59,14 @@ func MultiGateway(s Stateless, cell string) corev1.Container {
 }
 
 // MultiOrch is the per-cell orchestrator; it elects primaries and repairs replication.
-func MultiOrch(s Stateless, cell string) corev1.Container {
+func MultiOrch(s Stateless, cell string, watchTargets []string) corev1.Container {
 	return statelessContainer(ContainerMultiOrch, s, MultiOrchHTTPPort, MultiOrchGRPCPort,
-		[]string{flag("cell", cell)})
+		[]string{flag("cell", cell), flag("watch-targets", strings.Join(watchTargets, ","))})
 }
 
 // MultiAdmin is the per-cluster admin service; it belongs to no cell.
 func MultiAdmin(s Stateless) corev1.Container {
-	return statelessContainer(ContainerMultiAdmin, s, MultiAdminHTTPPort, MultiAdminGRPCPort, nil)
+	// multiadmin serves its API (gRPC, and REST under /api/ on the HTTP port) only when asked.
+	return statelessContainer(ContainerMultiAdmin, s, MultiAdminHTTPPort, MultiAdminGRPCPort,
+		[]string{flag("service-map", "grpc-multiadmin")})
 }

@@ -40,6 +40,9 @@ const (
 	MaxTableGroup = MaxShard - len("-1023")
 )
 
+// MinBuild is the least max BuildMax takes.
+const MinBuild = 2 * hashLen
+
 // hashLen is the number of hex characters of the sha256 kept in a shortened name.
 const hashLen = 8
 
@@ -49,7 +52,7 @@ func Build(parts ...string) string { return BuildMax(MaxLabel, parts...) }
 // BuildMax joins parts into a name of at most max characters, for callers that need room for
 // a suffix. max must be at least 2*hashLen so that a shortened name keeps a readable prefix.
 func BuildMax(max int, parts ...string) string {
-	if max < 2*hashLen {
+	if max < MinBuild {
 		panic("names.BuildMax: max " + strconv.Itoa(max) + " is too small")
 	}
 	joined := strings.Join(parts, "-")

@@ -2,11 +2,13 @@ package podrun
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -21,8 +23,10 @@ const initEnv = "PODRUN_CONTAINER_SPEC"
 type initSpec struct {
 	NetNS    string
 	Hostname string
-	// Layers are host directories given a private writable layer (overlayfs, upper and work
-	// directories under LayerDir), as an image's writable layer: mount points are made there.
+	// Root is where the container's root filesystem is built (makeRoot).
+	Root string
+	// Layers are top-level host directories given a private writable layer (overlayfs, upper
+	// and work directories under LayerDir), as an image's writable layer.
 	Layers   []string
 	LayerDir string
 	Mounts   []mountSpec
@@ -80,25 +84,22 @@ func initContainer(path string) error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making mounts private: %w", err)
 	}
-	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-		return fmt.Errorf("mounting /proc: %w", err)
-	}
-	for i, dir := range s.Layers {
-		upper, work := filepath.Join(s.LayerDir, fmt.Sprint(i), "upper"), filepath.Join(s.LayerDir, fmt.Sprint(i), "work")
-		opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", dir, upper, work)
-		if err := unix.Mount("overlay", dir, "overlay", 0, opts); err != nil {
-			return fmt.Errorf("writable layer over %s: %w", dir, err)
-		}
+	if err := makeRoot(s); err != nil {
+		return err
 	}
 	for i, m := range s.Mounts {
+		m.Target = filepath.Join(s.Root, m.Target)
 		if err := bindMount(m, sources[i]); err != nil {
 			return err
 		}
 	}
 	for name, content := range s.Files {
-		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(s.Root, name), []byte(content), 0o644); err != nil {
 			return err
 		}
+	}
+	if err := unix.Chroot(s.Root); err != nil {
+		return fmt.Errorf("entering the container's root: %w", err)
 	}
 	if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
 		return fmt.Errorf("setting the hostname: %w", err)
@@ -124,6 +125,55 @@ func initContainer(path string) error {
 		return err
 	}
 	return unix.Exec(argv0, s.Argv, s.Env)
+}
+
+// makeRoot builds the container's root filesystem at s.Root: the host's top-level
+// directories bound as they are, but a private /proc for the container's PID namespace, an
+// empty /tmp (a mount covers it) and a writable layer over each of s.Layers. A mount point
+// missing on the host is then made in the root or in a layer, never on the host.
+func makeRoot(s initSpec) error {
+	entries, err := os.ReadDir("/")
+	if err == nil {
+		err = os.MkdirAll(s.Root, 0o755)
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		src, dst := "/"+e.Name(), filepath.Join(s.Root, e.Name())
+		if e.Type()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(src)
+			if err == nil {
+				err = os.Symlink(target, dst)
+			}
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if !e.IsDir() {
+			continue
+		}
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			return err
+		}
+		switch {
+		case src == "/proc":
+			err = unix.Mount("proc", dst, "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+		case src == "/tmp":
+		case slices.Contains(s.Layers, src):
+			upper, work := filepath.Join(s.LayerDir, e.Name(), "upper"), filepath.Join(s.LayerDir, e.Name(), "work")
+			if err = errors.Join(os.MkdirAll(upper, 0o755), os.MkdirAll(work, 0o755)); err == nil {
+				err = unix.Mount("overlay", dst, "overlay", 0, fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", src, upper, work))
+			}
+		default:
+			err = unix.Mount(src, dst, "", unix.MS_BIND|unix.MS_REC, "")
+		}
+		if err != nil {
+			return fmt.Errorf("root filesystem: %s: %w", src, err)
+		}
+	}
+	return nil
 }
 
 // bindMount mounts m.Source at m.Target, making the target (in a writable layer) if missing.

@@ -35,7 +35,9 @@ type Pod struct {
 // container is one container's state, as a kubelet reports it.
 type container struct {
 	spec     corev1.Container
-	init     bool
+	init     bool // runs to completion before the next one starts
+	sidecar  bool // an init container that keeps running (restartPolicy Always)
+	started  bool // running and past its startup probe
 	state    string // waiting, running, exited
 	exitCode int
 	ready    bool
@@ -46,8 +48,8 @@ type container struct {
 const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 func (r *Runner) startPod(ctx context.Context, spec *corev1.Pod) (*Pod, error) {
-	for i := range spec.Spec.Containers {
-		if err := checkProbes(&spec.Spec.Containers[i]); err != nil {
+	for _, c := range append(append([]corev1.Container{}, spec.Spec.InitContainers...), spec.Spec.Containers...) {
+		if err := checkProbes(&c); err != nil {
 			return nil, fmt.Errorf("pod %s: %w", spec.Name, err)
 		}
 	}
@@ -63,7 +65,8 @@ func (r *Runner) startPod(ctx context.Context, spec *corev1.Pod) (*Pod, error) {
 		return nil, fmt.Errorf("pod %s: %w", spec.Name, err)
 	}
 	for _, c := range spec.Spec.InitContainers {
-		p.containers = append(p.containers, &container{spec: c, init: true, state: "waiting"})
+		sidecar := c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
+		p.containers = append(p.containers, &container{spec: c, init: !sidecar, sidecar: sidecar, state: "waiting"})
 	}
 	for _, c := range spec.Spec.Containers {
 		p.containers = append(p.containers, &container{spec: c, state: "waiting"})
@@ -73,26 +76,41 @@ func (r *Runner) startPod(ctx context.Context, spec *corev1.Pod) (*Pod, error) {
 	return p, nil
 }
 
-// run starts the init containers one by one, then the containers, as the kubelet does.
+// run starts the init containers one by one, then the containers, as the kubelet does. A
+// sidecar is started in its turn, the next container once it has started; sidecars are
+// stopped after the containers, so they serve them to the end.
 func (p *Pod) run(ctx context.Context) {
-	defer close(p.done)
+	sidecarCtx, stopSidecars := context.WithCancel(context.WithoutCancel(ctx))
+	var sidecars sync.WaitGroup
+	defer func() {
+		stopSidecars()
+		sidecars.Wait()
+		close(p.done)
+	}()
 	var main []*container
 	for _, c := range p.containers {
-		if !c.init {
+		switch {
+		case c.sidecar:
+			sidecars.Go(func() { p.supervise(sidecarCtx, c) })
+			for !p.isStarted(c) {
+				if !sleep(ctx, 200*time.Millisecond) {
+					return
+				}
+			}
+		case c.init:
+			if !p.supervise(ctx, c) {
+				p.setPhase(corev1.PodFailed)
+				return
+			}
+		default:
 			main = append(main, c)
-			continue
-		}
-		if !p.supervise(ctx, c) {
-			p.setPhase(corev1.PodFailed)
-			return
 		}
 	}
 	p.setPhase(corev1.PodRunning)
 	var wg sync.WaitGroup
 	results := make([]bool, len(main))
 	for i, c := range main {
-		wg.Add(1)
-		go func() { defer wg.Done(); results[i] = p.supervise(ctx, c) }()
+		wg.Go(func() { results[i] = p.supervise(ctx, c) })
 	}
 	wg.Wait()
 	phase := corev1.PodSucceeded
@@ -104,11 +122,20 @@ func (p *Pod) run(ctx context.Context) {
 	p.setPhase(phase)
 }
 
+func (p *Pod) isStarted(c *container) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return c.started
+}
+
 // supervise runs c until it is done by the pod's restart policy (init containers until they
 // succeed), restarting it after the kubelet's back-off (10 s, doubling); it says whether c
 // ended successfully.
 func (p *Pod) supervise(ctx context.Context, c *container) bool {
 	policy := p.spec.Spec.RestartPolicy
+	if c.sidecar {
+		policy = corev1.RestartPolicyAlways
+	}
 	backoff := 10 * time.Second
 	for {
 		started := time.Now()
@@ -144,7 +171,11 @@ func (p *Pod) runContainer(ctx context.Context, c *container) int {
 		p.update(c, func() { c.state, c.exitCode, c.lastErr = "exited", -1, err.Error() })
 		return -1
 	}
-	p.update(c, func() { c.state, c.ready = "running", c.spec.ReadinessProbe == nil && c.spec.StartupProbe == nil })
+	p.update(c, func() {
+		c.state = "running"
+		c.started = c.spec.StartupProbe == nil
+		c.ready = c.started && c.spec.ReadinessProbe == nil
+	})
 
 	probes, stopProbes := context.WithCancel(ctx)
 	kill := make(chan string, 1)
@@ -166,7 +197,7 @@ func (p *Pod) runContainer(ctx context.Context, c *container) int {
 	if reason == "" && err != nil {
 		reason = err.Error()
 	}
-	p.update(c, func() { c.state, c.exitCode, c.ready, c.lastErr = "exited", code, false, reason })
+	p.update(c, func() { c.state, c.exitCode, c.ready, c.started, c.lastErr = "exited", code, false, false, reason })
 	return code
 }
 
@@ -189,9 +220,7 @@ func (p *Pod) probe(ctx context.Context, c *container, kill chan<- string) {
 			cancel()
 			return
 		}
-		if c.spec.ReadinessProbe == nil {
-			p.update(c, func() { c.ready = true })
-		}
+		p.update(c, func() { c.started, c.ready = true, c.spec.ReadinessProbe == nil })
 	}
 	if l := c.spec.LivenessProbe; l != nil {
 		go p.r.probeLoop(ctx, ip, &c.spec, l, func(ok bool, err error) {

@@ -124,6 +124,7 @@ func TestRunsPodsAsAKubeletWould(t *testing.T) {
 		`test "$(stat -c %a:%g /etc/creds/password)" = 440:2000`,
 		`test "$(cat /etc/creds/password)" = s3cret`,
 		`echo kept > /var/lib/app/data/file`,
+		`test "$(cat /podrun-top/data/file)" = kept`,
 		`grep -q '^CapEff:[[:space:]]*0000000000000000$' /proc/self/status`,
 		`grep -q '^CapBnd:[[:space:]]*0000000000000000$' /proc/self/status`,
 		`test "$$$$" = 1`, // $$ is the kubelet's escape for $
@@ -152,6 +153,7 @@ func TestRunsPodsAsAKubeletWould(t *testing.T) {
 				},
 				VolumeMounts: []corev1.VolumeMount{
 					{Name: "data", MountPath: "/var/lib/app/data"},
+					{Name: "data", MountPath: "/podrun-top/data"}, // a top-level directory the host lacks
 					{Name: "creds", MountPath: "/etc/creds", ReadOnly: true},
 				},
 				SecurityContext: &corev1.SecurityContext{AllowPrivilegeEscalation: ptr.To(false)},
@@ -181,8 +183,10 @@ func TestRunsPodsAsAKubeletWould(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, "claims", "data-client", "file")); err != nil || string(b) != "kept\n" {
 		t.Errorf("the claim's directory should hold what the pod wrote: %q, %v", b, err)
 	}
-	if _, err := os.Stat("/var/lib/app"); err == nil {
-		t.Errorf("the mount point /var/lib/app/data was made on the host, not in the container's layer")
+	for _, dir := range []string{"/var/lib/app", "/podrun-top"} {
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("a mount point under %s was made on the host, not in the container's root", dir)
+		}
 	}
 }
 

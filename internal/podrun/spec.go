@@ -71,13 +71,6 @@ func (p *Pod) initSpec(ctx context.Context, c *container) (initSpec, error) {
 	if err != nil {
 		return initSpec{}, err
 	}
-	for i := range roots {
-		for _, d := range []string{"upper", "work"} {
-			if err := os.MkdirAll(filepath.Join(layers, "layers", fmt.Sprint(i), d), 0o755); err != nil {
-				return initSpec{}, err
-			}
-		}
-	}
 	workdir := ctr.WorkingDir
 	if workdir == "" {
 		workdir = "/"
@@ -86,6 +79,7 @@ func (p *Pod) initSpec(ctx context.Context, c *container) (initSpec, error) {
 	return initSpec{
 		NetNS:    p.netns,
 		Hostname: p.hostname(),
+		Root:     filepath.Join(layers, "root"),
 		Layers:   roots,
 		LayerDir: filepath.Join(layers, "layers"),
 		Mounts:   mounts,
@@ -102,8 +96,8 @@ func (p *Pod) initSpec(ctx context.Context, c *container) (initSpec, error) {
 	}, nil
 }
 
-// layerRoots are the directories to give a writable layer: layerRoots, and the top directory
-// of every mount point that is missing (its mount point is made in the layer, not on the host).
+// layerRoots are the top-level directories to give a writable layer: layerRoots, and the
+// one of every mount point missing on the host (its mount point is made in the layer).
 func (p *Pod) layerRoots(mounts []mountSpec) ([]string, error) {
 	roots := append([]string{}, layerRoots...)
 	for _, m := range mounts {
@@ -111,10 +105,10 @@ func (p *Pod) layerRoots(mounts []mountSpec) ([]string, error) {
 			continue
 		}
 		top := "/" + strings.Split(strings.TrimPrefix(filepath.Clean(m.Target), "/"), "/")[0]
-		if info, err := os.Stat(top); err != nil || !info.IsDir() || top == "/proc" || top == "/sys" || top == "/dev" || top == "/tmp" {
-			return nil, fmt.Errorf("mount point %s: cannot be made (%s is not a directory of this machine that can take a writable layer)", m.Target, top)
+		if contains([]string{"/proc", "/sys", "/dev"}, top) {
+			return nil, fmt.Errorf("mount point %s: %s is the kernel's", m.Target, top)
 		}
-		if !contains(roots, top) {
+		if info, err := os.Stat(top); err == nil && info.IsDir() && top != "/tmp" && !contains(roots, top) {
 			roots = append(roots, top)
 		}
 	}

@@ -67,10 +67,36 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 		}
 		res.DesiredInstances[db.Name] = clampInt32(int64(res.DesiredInstances[db.Name]) + instances)
 	}
+	for i := range res.Cells {
+		res.Cells[i].Spec.WatchTargets = WatchTargets(res.Cells[i].Spec.Name, res.TableGroups)
+	}
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}
 	return res, nil
+}
+
+// WatchTargets are the shards cell's multiorch watches, "<database>/<tablegroup>/<shard>",
+// sorted: those with a pool in the cell, or every shard when none has (multiorch needs at
+// least one, and an orch of its own keeps the cell's view of the others).
+func WatchTargets(cell string, tableGroups []v1beta1.TableGroup) []string {
+	var mine, all []string
+	for i := range tableGroups {
+		tg := &tableGroups[i]
+		inCell := slices.ContainsFunc(tg.Spec.ShardTemplate.Pools, func(p v1beta1.PoolSpec) bool { return p.Cell == cell })
+		for _, shard := range ShardNames(tg) {
+			target := tg.Spec.DatabaseName + "/" + tg.Spec.TableGroupName + "/" + shard
+			all = append(all, target)
+			if inCell {
+				mine = append(mine, target)
+			}
+		}
+	}
+	if len(mine) == 0 {
+		mine = all
+	}
+	slices.Sort(mine)
+	return mine
 }
 
 // cell resolves spec.cells[i].

@@ -26,10 +26,13 @@ const (
 
 // Images. Multigres images come from the cluster's spec.images only (templates have none);
 // a managed topo server carries its own image.
+// Upstream publishes no "latest": its CI tags each commit of main "sha-<7 hex>". These are
+// the commit make test-multigres was last run against (docs/testing-multigres.md).
 const (
-	DefaultMultigresImage = "ghcr.io/multigres/multigres:latest"
-	// DefaultPostgresImage: postgres runs under pgctld, which this image adds to postgres.
-	DefaultPostgresImage   = "ghcr.io/multigres/pgctld:latest"
+	DefaultMultigresImage = "ghcr.io/multigres/multigres:sha-6bd80b9"
+	// DefaultPostgresImage: postgres runs under pgctld, which this image adds to PostgreSQL 17
+	// with pgBackRest.
+	DefaultPostgresImage   = "ghcr.io/multigres/pgctld:sha-6bd80b9"
 	DefaultEtcdImage       = "quay.io/coreos/etcd:v3.5.17"
 	DefaultImagePullPolicy = corev1.PullIfNotPresent
 )
@@ -53,6 +56,8 @@ const DefaultRetentionPolicy = v1beta1.RetainVolume
 var (
 	DefaultPoolStorage       = resource.MustParse("10Gi")
 	DefaultTopoServerStorage = resource.MustParse("10Gi")
+	// DefaultBackupStorage is each shard's backup repository (its full backups and WAL).
+	DefaultBackupStorage = resource.MustParse("10Gi")
 	DefaultAccessModes       = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
 )
 

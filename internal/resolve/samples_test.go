@@ -261,8 +261,8 @@ shardTemplate:
 		}
 	}
 	orders1 := shards[2]
-	if orders1.Spec.ShardName != "1" || orders1.Spec.DatabaseName != "production_db" || orders1.Spec.TableGroupName != "orders_tg" ||
-		orders1.Labels["multigres.com/shard"] != "1" || orders1.Labels["multigres.com/tablegroup"] != "orders_tg" ||
+	if orders1.Spec.ShardName != "80-inf" || orders1.Spec.DatabaseName != "production_db" || orders1.Spec.TableGroupName != "orders_tg" ||
+		orders1.Labels["multigres.com/shard"] != "80-inf" || orders1.Labels["multigres.com/tablegroup"] != "orders_tg" ||
 		orders1.Labels["app.kubernetes.io/component"] != "shard" || orders1.Namespace != "example" || orders1.Kind != "Shard" {
 		t.Errorf("shard orders_tg/1: %+v", orders1.ObjectMeta)
 	}

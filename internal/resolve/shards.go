@@ -1,22 +1,18 @@
 package resolve
 
 import (
-	"strconv"
-
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
-// Shards are the shards of tg, one per index 0..shards-1, for the TableGroup controller.
-// The count is clamped to 1..MaxShards (the CRD allows no more).
+// Shards are the shards of tg, one per index 0..shards-1, for the TableGroup controller,
+// each named in the topology by its key range (KeyRanges). The count is clamped to
+// 1..MaxShards (the CRD allows no more). Objects are named by index, so a shard's object
+// keeps its name whatever its range.
 func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
-	n := DefaultShards
-	if s := tg.Spec.Partitioning.Shards; s != nil {
-		n = min(max(*s, 1), MaxShards)
-	}
-	shards := make([]v1beta1.Shard, 0, n)
-	for i := range int(n) {
-		index := strconv.Itoa(i)
+	ranges := ShardNames(tg)
+	shards := make([]v1beta1.Shard, 0, len(ranges))
+	for i, keyRange := range ranges {
 		pools := make([]v1beta1.PoolSpec, 0, len(tg.Spec.ShardTemplate.Pools))
 		for _, p := range tg.Spec.ShardTemplate.Pools {
 			pools = append(pools, *p.DeepCopy())
@@ -24,11 +20,11 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 		shards = append(shards, v1beta1.Shard{
 			TypeMeta: typeMeta("Shard"),
 			ObjectMeta: objectMeta(tg.Namespace, names.Shard(tg.Name, i),
-				withLabels(tg.Labels, ComponentShard, v1beta1.LabelShard, index)),
+				withLabels(tg.Labels, ComponentShard, v1beta1.LabelShard, keyRange)),
 			Spec: v1beta1.ShardSpec{
 				DatabaseName:              tg.Spec.DatabaseName,
 				TableGroupName:            tg.Spec.TableGroupName,
-				ShardName:                 index,
+				ShardName:                 keyRange,
 				Images:                    *tg.Spec.Images.DeepCopy(),
 				PostgresCredentialsSecret: tg.Spec.PostgresCredentialsSecret,
 				GlobalTopoServer:          tg.Spec.GlobalTopoServer,
@@ -37,6 +33,15 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 		})
 	}
 	return shards
+}
+
+// ShardNames are the key ranges of tg's shards, in order.
+func ShardNames(tg *v1beta1.TableGroup) []string {
+	n := DefaultShards
+	if s := tg.Spec.Partitioning.Shards; s != nil {
+		n = min(max(*s, 1), MaxShards)
+	}
+	return KeyRanges(int(n))
 }
 
 // ManagedCellTopo is the spec of cell's own managed topo server; nil when the cell uses the

@@ -76,7 +76,6 @@ func TestPodsRunForReal(t *testing.T) {
 	tr := applyAndConverge(t)
 
 	r := newRunner(t, "cluster")
-	t.Logf("pod logs: %s", r.LogDir())
 	etcd := tr.component(resolve.ComponentTopoServer)
 	if len(etcd) != 3 {
 		t.Fatalf("want 3 etcd pods, the operator made %d", len(etcd))
@@ -212,6 +211,7 @@ func newRunner(t *testing.T, name string) *podrun.Runner {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("%s: pod logs go to %s (kept when a test fails)", name, filepath.Join(logDir, name))
 	r, err := podrun.New(podrun.Options{
 		Dir: dir, Subnet: subnet, Images: images, Client: k8s,
 		MaxBackoff: 20 * time.Second, // the kubelet's 5 minutes would only slow a failing test

@@ -59,7 +59,7 @@ func build(c *v1beta1.Cell) objects {
 		Image:     orchImage(c),
 		Topo:      topo,
 		Resources: c.Spec.MultiOrch.Resources,
-	}, c.Spec.Name)
+	}, c.Spec.Name, c.Spec.WatchTargets)
 
 	return objects{
 		gateway: components.Deployment(gatewayName, c.Namespace, gatewayLabels, gatewaySelector,

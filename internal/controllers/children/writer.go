@@ -59,12 +59,7 @@ func (w *Writer) Ensure(ctx context.Context, owner, desired client.Object) (bool
 	if err := controllerutil.SetControllerReference(owner, desired, scheme); err != nil {
 		return false, err
 	}
-	labels := desired.GetLabels()
-	if labels == nil {
-		labels = map[string]string{}
-	}
-	labels[resolve.LabelManagedBy] = resolve.ManagedBy
-	desired.SetLabels(labels)
+	markManaged(desired)
 
 	gvk, err := apiutil.GVKForObject(desired, scheme)
 	if err != nil {
@@ -91,6 +86,35 @@ func (w *Writer) Ensure(ctx context.Context, owner, desired client.Object) (bool
 	log.FromContext(ctx).Info(reason+" "+gvk.Kind, "object", client.ObjectKeyFromObject(desired))
 	w.Events.Eventf(owner, desired, corev1.EventTypeNormal, reason, reason, "%s %s %s", reason, gvk.Kind, desired.GetName())
 	return true, nil
+}
+
+// Create creates obj, which owner does not control (a claim that outlives it), with the
+// managed-by label that puts it in the operator's cache. An object that already exists is
+// left as it is.
+func (w *Writer) Create(ctx context.Context, owner, obj client.Object) error {
+	markManaged(obj)
+	gvk, err := apiutil.GVKForObject(obj, w.Client.Scheme())
+	if err != nil {
+		return err
+	}
+	if err := w.Client.Create(ctx, obj, client.FieldOwner(FieldOwner)); client.IgnoreAlreadyExists(err) != nil {
+		return fmt.Errorf("creating %s %s: %w", gvk.Kind, client.ObjectKeyFromObject(obj), err)
+	} else if err != nil {
+		return nil
+	}
+	log.FromContext(ctx).Info(ReasonCreated+" "+gvk.Kind, "object", client.ObjectKeyFromObject(obj))
+	w.Events.Eventf(owner, obj, corev1.EventTypeNormal, ReasonCreated, ReasonCreated, "%s %s %s", ReasonCreated, gvk.Kind, obj.GetName())
+	return nil
+}
+
+// markManaged labels obj as the operator's, which puts it in the operator's cache.
+func markManaged(obj client.Object) {
+	labels := obj.GetLabels()
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels[resolve.LabelManagedBy] = resolve.ManagedBy
+	obj.SetLabels(labels)
 }
 
 // parallelWrites bounds the writes EnsureAll has in flight. Each write waits on the API

@@ -40,7 +40,6 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		PostgresImage:     components.Image{Name: cmp.Or(images.Postgres, resolve.DefaultPostgresImage), PullPolicy: images.ImagePullPolicy},
 		PoolerImage:       components.Image{Name: cmp.Or(images.MultiPooler, resolve.DefaultMultigresImage), PullPolicy: images.ImagePullPolicy},
 		Topo:              components.TopoFrom(s.Spec.GlobalTopoServer, s.Namespace),
-		Type:              p.Type,
 		Cell:              p.Cell,
 		Database:          s.Spec.DatabaseName,
 		TableGroup:        s.Spec.TableGroupName,
@@ -48,6 +47,8 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		Service:           name,
 		Namespace:         s.Namespace,
 		CredentialsSecret: s.Spec.PostgresCredentialsSecret,
+		PgctldConfig:      PgctldConfigName(s),
+		BackupClaim:       BackupClaimName(s),
 	}
 	if p.Postgres != nil {
 		pool.PostgresResources = p.Postgres.Resources
@@ -58,7 +59,8 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 	template := components.PodTemplate(components.Pod{
 		Labels:      labels,
 		User:        components.PostgresUser,
-		Containers:  []corev1.Container{components.Postgres(pool), components.MultiPooler(pool)},
+		InitContainers: []corev1.Container{components.Postgres(pool)},
+		Containers:     []corev1.Container{components.MultiPooler(pool)},
 		Volumes:     components.PoolVolumes(pool),
 		Affinity:    p.Affinity,
 		PullSecrets: images.ImagePullSecrets,
@@ -78,4 +80,27 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		// One pod of a pool at a time: multiorch keeps a primary and quorum among the rest.
 		pdb: components.PodDisruptionBudget(name, s.Namespace, labels, selector, 1),
 	}
+}
+
+// PgctldConfigName and BackupClaimName name the shard's pgctld ConfigMap and backup claim,
+// which every pool of the shard shares.
+func PgctldConfigName(s *v1beta1.Shard) string { return names.Build(s.Name, "pgctld") }
+func BackupClaimName(s *v1beta1.Shard) string  { return names.Build(s.Name, "backups") }
+
+// backupClaim is the shard's backup repository: ReadWriteMany, since the pods of a shard may
+// run on different nodes. It is owned by the shard (deleted with it) only when every pool
+// deletes its data with the shard; otherwise it stays, like the data.
+func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
+	owned := len(s.Spec.Pools) > 0
+	for _, p := range s.Spec.Pools {
+		if p.DataVolumeRetentionPolicy == nil || p.DataVolumeRetentionPolicy.WhenDeleted != v1beta1.DeleteVolume {
+			owned = false
+		}
+	}
+	claim := components.BackupClaim(BackupClaimName(s), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name),
+		corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
+			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resolve.DefaultBackupStorage}},
+		})
+	return claim, owned
 }

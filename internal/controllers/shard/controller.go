@@ -16,8 +16,10 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
@@ -29,7 +31,8 @@ import (
 // +kubebuilder:rbac:groups=apps,resources=statefulsets,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;patch;delete
-// +kubebuilder:rbac:groups=core,resources=persistentvolumeclaims,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=core,resources=persistentvolumeclaims,verbs=get;list;watch;create;patch
+// +kubebuilder:rbac:groups=core,resources=configmaps,verbs=get;list;watch;create;patch
 
 // Reconciler reconciles Shards.
 type Reconciler struct {
@@ -47,6 +50,7 @@ func Setup(mgr ctrl.Manager) error {
 		Watches(&appsv1.StatefulSet{}, owned).
 		Watches(&corev1.Service{}, owned).
 		Watches(&policyv1.PodDisruptionBudget{}, owned).
+		Watches(&corev1.ConfigMap{}, owned).
 		Complete(r)
 }
 
@@ -68,6 +72,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	before := s.DeepCopy()
 	var errs []error
+	if err := r.reconcileShared(ctx, s); err != nil {
+		errs = append(errs, err)
+	}
 	pools, duplicates := r.pools(s)
 	keep := map[string]bool{}
 	for i := range pools {
@@ -132,4 +139,25 @@ func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1beta1.Shard, k
 		}
 	}
 	return kerrors.NewAggregate(errs)
+}
+
+// reconcileShared writes what every pool of the shard shares: pgctld's ConfigMap and the
+// backup claim. The claim is only ever created: its spec is fixed once bound, and it is
+// deleted with the shard only when the pools delete their data too.
+func (r *Reconciler) reconcileShared(ctx context.Context, s *v1beta1.Shard) error {
+	config := components.PgctldConfig(PgctldConfigName(s), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name))
+	if _, err := r.Writer.Ensure(ctx, s, config); err != nil {
+		return err
+	}
+	claim, owned := backupClaim(s)
+	err := r.Get(ctx, client.ObjectKeyFromObject(claim), &corev1.PersistentVolumeClaim{})
+	if !apierrors.IsNotFound(err) {
+		return err
+	}
+	if owned {
+		if err := controllerutil.SetControllerReference(s, claim, r.Scheme()); err != nil {
+			return err
+		}
+	}
+	return r.Writer.Create(ctx, s, claim)
 }
