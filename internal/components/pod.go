@@ -7,14 +7,14 @@ import (
 
 // Pod is what every pod the operator builds has in common.
 type Pod struct {
-	Labels      map[string]string
-	User        User
+	Labels map[string]string
+	User   User
 	// InitContainers run before Containers; one with restartPolicy Always is a sidecar.
 	InitContainers []corev1.Container
 	Containers     []corev1.Container
-	Volumes     []corev1.Volume
-	Affinity    *corev1.Affinity
-	PullSecrets []corev1.LocalObjectReference
+	Volumes        []corev1.Volume
+	Affinity       *corev1.Affinity
+	PullSecrets    []corev1.LocalObjectReference
 	// RestartPolicy is empty (Always) except for Jobs.
 	RestartPolicy corev1.RestartPolicy
 }

@@ -35,9 +35,9 @@ type Pod struct {
 // container is one container's state, as a kubelet reports it.
 type container struct {
 	spec     corev1.Container
-	init     bool // runs to completion before the next one starts
-	sidecar  bool // an init container that keeps running (restartPolicy Always)
-	started  bool // running and past its startup probe
+	init     bool   // runs to completion before the next one starts
+	sidecar  bool   // an init container that keeps running (restartPolicy Always)
+	started  bool   // running and past its startup probe
 	state    string // waiting, running, exited
 	exitCode int
 	ready    bool

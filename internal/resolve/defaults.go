@@ -58,7 +58,7 @@ var (
 	DefaultTopoServerStorage = resource.MustParse("10Gi")
 	// DefaultBackupStorage is each shard's backup repository (its full backups and WAL).
 	DefaultBackupStorage = resource.MustParse("10Gi")
-	DefaultAccessModes       = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
+	DefaultAccessModes   = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
 )
 
 // Resources, applied only when a component's resources block is entirely empty (no
