@@ -20,6 +20,8 @@ type conversionData struct {
 
 	// PoolNames are the v1beta1 pool names that differ from the derived <type>-<cell> ones.
 	PoolNames []savedPoolNames `json:"poolNames,omitempty"`
+	// WatchTargets are a Cell's multiorch watch targets, which v1alpha1 has no field for.
+	WatchTargets []string `json:"watchTargets,omitempty"`
 
 	// Carried on v1beta1 objects, from v1alpha1.
 
@@ -50,7 +52,7 @@ type savedRootPaths struct {
 }
 
 func (d *conversionData) empty() bool {
-	return len(d.PoolNames) == 0 && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
+	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
 		len(d.CellRootPaths) == 0 && len(d.Statuses) == 0
 }
 

@@ -14,7 +14,8 @@ var cellMultiOrchKey = statusPath.Child("multiorchAvailable").String()
 func (src *Cell) ConvertTo(dstRaw conversion.Hub) error {
 	dst := dstRaw.(*v1beta1.Cell)
 	in := src.DeepCopy()
-	if _, err := takeConversionData(&in.ObjectMeta); err != nil {
+	saved, err := takeConversionData(&in.ObjectMeta)
+	if err != nil {
 		return err
 	}
 	topo, err := cellTopoSpecTo(in.Spec.TopoServer, field.NewPath("spec", "topoServer"))
@@ -32,6 +33,7 @@ func (src *Cell) ConvertTo(dstRaw conversion.Hub) error {
 		GlobalTopoServer:       v1beta1.GlobalTopoServerRef(s.GlobalTopoServer),
 		TopoServer:             topo,
 		AllCells:               s.AllCells,
+		WatchTargets:           saved.WatchTargets,
 		TopologyReconciliation: v1beta1.TopologyReconciliation(s.TopologyReconciliation)}
 	st := &in.Status
 	dst.Status = v1beta1.CellStatus{ObservedGeneration: st.ObservedGeneration, Conditions: st.Conditions,
@@ -49,6 +51,7 @@ func (dst *Cell) ConvertFrom(srcRaw conversion.Hub) error {
 	if err != nil {
 		return err
 	}
+	lost := &conversionData{WatchTargets: in.Spec.WatchTargets}
 	s := &in.Spec
 	dst.ObjectMeta = in.ObjectMeta
 	dst.Spec = CellSpec{Name: s.Name,
@@ -66,7 +69,7 @@ func (dst *Cell) ConvertFrom(srcRaw conversion.Hub) error {
 		GatewayServiceName: st.GatewayServiceName,
 		MultiOrchAvailable: statusFrom(st.MultiOrchAvailable, cellMultiOrchKey, saved),
 		TopoServer:         (*CellTopoServerStatus)(st.TopoServer)}
-	return nil
+	return putConversionData(&dst.ObjectMeta, lost)
 }
 
 // cellTopoSpecTo: v1alpha1's empty topoServer is v1beta1's `global: {}`.

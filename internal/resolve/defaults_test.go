@@ -39,7 +39,7 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 
 	ma := r.MultiAdmin
 	expectEqual(t, "multiadmin", ma.Spec, v1beta1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiAdminResources})
-	if ma.Image != "ghcr.io/multigres/multigres:latest" || ma.ImagePullPolicy != corev1.PullIfNotPresent || ma.ImagePullSecrets != nil {
+	if ma.Image != "ghcr.io/multigres/multigres:sha-6bd80b9" || ma.ImagePullPolicy != corev1.PullIfNotPresent || ma.ImagePullSecrets != nil {
 		t.Errorf("multiadmin image %q %q %v", ma.Image, ma.ImagePullPolicy, ma.ImagePullSecrets)
 	}
 
@@ -47,12 +47,13 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 	expectEqual(t, "cell", cell, v1beta1.CellSpec{
 		Name: "z",
 		Images: v1beta1.CellImages{ImagePullPolicy: "IfNotPresent",
-			MultiGateway: "ghcr.io/multigres/multigres:latest", MultiOrch: "ghcr.io/multigres/multigres:latest"},
+			MultiGateway: "ghcr.io/multigres/multigres:sha-6bd80b9", MultiOrch: "ghcr.io/multigres/multigres:sha-6bd80b9"},
 		MultiGateway:     v1beta1.StatelessSpec{Replicas: ptrTo(int32(2)), Resources: &DefaultMultiGatewayResources},
 		MultiOrch:        v1beta1.StatelessSpec{Replicas: ptrTo(int32(1)), Resources: &DefaultMultiOrchResources},
 		GlobalTopoServer: r.GlobalTopo,
 		TopoServer:       &v1beta1.CellTopoServerSpec{Global: &v1beta1.UseGlobalTopoServer{}},
 		AllCells:         []string{"z"},
+		WatchTargets:     []string{"d/g/0-inf"},
 		TopologyReconciliation: v1beta1.TopologyReconciliation{
 			RegisterCell: ptrTo(true), PruneTablets: ptrTo(true),
 		},
@@ -62,7 +63,7 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 	expectEqual(t, "table group", tg, v1beta1.TableGroupSpec{
 		DatabaseName: "d", TableGroupName: "g", PostgresCredentialsSecret: "c-postgres-credentials",
 		Images: v1beta1.ShardImages{ImagePullPolicy: "IfNotPresent",
-			MultiPooler: "ghcr.io/multigres/multigres:latest", Postgres: "ghcr.io/multigres/pgctld:latest"},
+			MultiPooler: "ghcr.io/multigres/multigres:sha-6bd80b9", Postgres: "ghcr.io/multigres/pgctld:sha-6bd80b9"},
 		GlobalTopoServer: r.GlobalTopo,
 		Partitioning:     v1beta1.Partitioning{Shards: ptrTo(int32(1))},
 		ShardTemplate: v1beta1.ShardTemplate{Pools: []v1beta1.PoolSpec{{

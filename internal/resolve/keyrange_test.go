@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 func TestKeyRanges(t *testing.T) {
@@ -45,3 +47,25 @@ func TestKeyRangesCoverTheKeyspace(t *testing.T) {
 }
 
 func padded(hex string) string { return hex + strings.Repeat("0", 16-len(hex)) }
+
+// A cell's multiorch watches the shards with a pool in it; a cell with none watches them all.
+func TestWatchTargets(t *testing.T) {
+	tg := func(db, name string, shards int32, cells ...string) v1beta1.TableGroup {
+		var pools []v1beta1.PoolSpec
+		for _, c := range cells {
+			pools = append(pools, v1beta1.PoolSpec{Cell: c})
+		}
+		return v1beta1.TableGroup{Spec: v1beta1.TableGroupSpec{DatabaseName: db, TableGroupName: name,
+			Partitioning: v1beta1.Partitioning{Shards: &shards}, ShardTemplate: v1beta1.ShardTemplate{Pools: pools}}}
+	}
+	tgs := []v1beta1.TableGroup{tg("postgres", "default", 1, "a"), tg("db", "orders", 2, "a", "b")}
+	for cell, want := range map[string][]string{
+		"a": {"db/orders/0-80", "db/orders/80-inf", "postgres/default/0-inf"},
+		"b": {"db/orders/0-80", "db/orders/80-inf"},
+		"c": {"db/orders/0-80", "db/orders/80-inf", "postgres/default/0-inf"},
+	} {
+		if got := WatchTargets(cell, tgs); !slices.Equal(got, want) {
+			t.Errorf("WatchTargets(%s) = %v, want %v", cell, got, want)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func commandLine(c corev1.Container) string {
 }
 
 func container(spec corev1.PodSpec, name string) corev1.Container {
-	for _, c := range spec.Containers {
+	for _, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
 		if c.Name == name {
 			return c
 		}

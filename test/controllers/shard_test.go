@@ -29,9 +29,9 @@ func ordersShard(ns string) *v1beta1.Shard {
 	withLimits.Limits = corev1.ResourceList{corev1.ResourceCPU: quantity("1"), corev1.ResourceMemory: quantity("512Mi")}
 	return &v1beta1.Shard{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "production-db-orders-tg-0", Labels: map[string]string{
-			v1beta1.LabelCluster: "example", v1beta1.LabelDatabase: "production_db", v1beta1.LabelTableGroup: "orders_tg", v1beta1.LabelShard: "0"}},
+			v1beta1.LabelCluster: "example", v1beta1.LabelDatabase: "production_db", v1beta1.LabelTableGroup: "orders_tg", v1beta1.LabelShard: "0-80"}},
 		Spec: v1beta1.ShardSpec{
-			DatabaseName: "production_db", TableGroupName: "orders_tg", ShardName: "0",
+			DatabaseName: "production_db", TableGroupName: "orders_tg", ShardName: "0-80",
 			Images:                    v1beta1.ShardImages{MultiPooler: "multigres/multigres:latest", Postgres: "postgres:15.3"},
 			PostgresCredentialsSecret: "example-postgres-credentials",
 			GlobalTopoServer:          v1beta1.GlobalTopoServerRef{RootPath: "/multigres/global", Address: "example-global-client." + ns + ".svc:2379"},
@@ -56,12 +56,12 @@ func TestShardPools(t *testing.T) {
 	g.Expect(k8s.Create(ctx, s)).To(Succeed())
 
 	for _, tc := range []struct {
-		name, cell, poolerType string
+		name, cell             string
 		replicas               int32
 		postgresCPU, poolerCPU string
 	}{
-		{westPool, "us-west-2", "REPLICA", 2, "4", "1"},
-		{eastPool, "us-east-1", "RDONLY", 1, "2", "500m"},
+		{westPool, "us-west-2", 2, "4", "1"},
+		{eastPool, "us-east-1", 1, "2", "500m"},
 	} {
 		sts := get(g, ns, tc.name, &appsv1.StatefulSet{})
 		controlledBy(g, sts, s)
@@ -74,17 +74,20 @@ func TestShardPools(t *testing.T) {
 		g.Expect(sts.Spec.VolumeClaimTemplates[0].Labels).To(HaveKeyWithValue("app.kubernetes.io/managed-by", "multigres-operator"))
 
 		pod := sts.Spec.Template.Spec
-		g.Expect(pod.Containers).To(HaveLen(2))
+		g.Expect(pod.InitContainers).To(HaveLen(1)) // pgctld, a sidecar that outlives multipooler
+		g.Expect(*pod.InitContainers[0].RestartPolicy).To(Equal(corev1.ContainerRestartPolicyAlways))
+		g.Expect(pod.Containers).To(HaveLen(1))
 		pg, mp := container(pod, "postgres"), container(pod, "multipooler")
 		g.Expect(pg.Image).To(Equal("postgres:15.3"))
 		g.Expect(mp.Image).To(Equal("multigres/multigres:latest"))
-		g.Expect(commandLine(pg)).To(Equal("pgctld server --pooler-dir=/var/lib/pooler --grpc-port=15470 --http-port=15400 --pg-port=5432 --pg-listen-addresses=*"))
+		g.Expect(commandLine(pg)).To(Equal("pgctld server --pooler-dir=/var/lib/pooler --grpc-port=15470 --http-port=15400 --pg-port=5432" +
+			" --pg-listen-addresses=* --pg-hba-template=/etc/pgctld/pg_hba_template.conf"))
 		g.Expect(commandLine(mp)).To(Equal(fmt.Sprintf("multipooler --http-port=15200 --grpc-port=15270"+
 			" --topo-global-server-addresses=example-global-client.shard.svc:2379 --topo-global-root=/multigres/global"+
-			" --cell=%s --database=production_db --table-group=orders_tg --shard=0 --service-id=$(POD_NAME)"+
+			" --cell=%s --database=production_db --table-group=orders_tg --shard=0-80 --service-id=%s-$(POD_INDEX)"+
 			" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432"+
-			" --hostname=$(POD_NAME).%s.shard.svc.cluster.local", tc.cell, tc.name)))
-		g.Expect(envValue(mp, "MT_POOLER_TYPE")).To(Equal(tc.poolerType))
+			" --socket-file=/var/lib/pooler/pg_sockets/.s.PGSQL.5432"+
+			" --hostname=$(POD_NAME).%s.shard.svc.cluster.local", tc.cell, tc.name, tc.name)))
 		g.Expect(envValue(pg, "PGDATA")).To(Equal("/var/lib/pooler/pg_data"))
 		g.Expect(envValue(mp, "PGDATA")).To(Equal("/var/lib/pooler/pg_data"))
 		g.Expect(envValue(pg, "POSTGRES_PASSWORD_FILE")).To(Equal("/etc/multigres/postgres/password"))
@@ -92,6 +95,11 @@ func TestShardPools(t *testing.T) {
 		g.Expect(mp.Resources.Requests.Cpu().String()).To(Equal(tc.poolerCPU))
 		g.Expect(pg.VolumeMounts).To(ContainElement(corev1.VolumeMount{Name: "data", MountPath: "/var/lib/pooler"}))
 		g.Expect(mp.VolumeMounts).To(ContainElement(corev1.VolumeMount{Name: "data", MountPath: "/var/lib/pooler"}))
+		for _, c := range []corev1.Container{pg, mp} { // both reach the shard's one backup repository
+			g.Expect(c.VolumeMounts).To(ContainElement(corev1.VolumeMount{Name: "backups", MountPath: "/backups"}))
+		}
+		g.Expect(pod.Volumes).To(ContainElement(HaveField("VolumeSource.PersistentVolumeClaim.ClaimName", "production-db-orders-tg-0-backups")))
+		g.Expect(pod.Volumes).To(ContainElement(HaveField("VolumeSource.ConfigMap.Name", "production-db-orders-tg-0-pgctld")))
 		g.Expect(pod.Volumes).To(ContainElement(HaveField("VolumeSource.Secret.SecretName", "example-postgres-credentials")))
 		g.Expect(*pod.SecurityContext.FSGroup).To(Equal(int64(999)))
 
@@ -102,6 +110,14 @@ func TestShardPools(t *testing.T) {
 		pdb := get(g, ns, tc.name, &policyv1.PodDisruptionBudget{})
 		g.Expect(*pdb.Spec.MaxUnavailable).To(Equal(intstr.FromInt32(1)))
 	}
+	config := get(g, ns, "production-db-orders-tg-0-pgctld", &corev1.ConfigMap{})
+	controlledBy(g, config, s)
+	g.Expect(config.Data["pg_hba_template.conf"]).To(ContainSubstring("host    replication  all   0.0.0.0/0     scram-sha-256"))
+	// The backup repository is kept like the data: no owner, so deleting the shard leaves it.
+	backups := get(g, ns, "production-db-orders-tg-0-backups", &corev1.PersistentVolumeClaim{})
+	g.Expect(backups.OwnerReferences).To(BeEmpty())
+	g.Expect(backups.Spec.AccessModes).To(Equal([]corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}))
+
 	east := get(g, ns, eastPool, &appsv1.StatefulSet{})
 	eastPooler := container(east.Spec.Template.Spec, "multipooler")
 	g.Expect(eastPooler.Resources.Limits.Memory().String()).To(Equal("512Mi"))

@@ -58,10 +58,10 @@ func TestTableGroupShards(t *testing.T) {
 	g.Eventually(func(g Gomega) []string { return shardNames(g, tg) }, timeout, poll).
 		Should(ConsistOf("production-db-orders-tg-0", "production-db-orders-tg-1"))
 	s1 := get(g, ns, "production-db-orders-tg-1", &v1beta1.Shard{})
-	g.Expect(s1.Spec.ShardName).To(Equal("1"))
+	g.Expect(s1.Spec.ShardName).To(Equal("80-inf"))
 	g.Expect(s1.Spec.DatabaseName).To(Equal("production_db"))
 	g.Expect(s1.Spec.PostgresCredentialsSecret).To(Equal("example-postgres-credentials"))
-	g.Expect(s1.Labels).To(HaveKeyWithValue(v1beta1.LabelShard, "1"))
+	g.Expect(s1.Labels).To(HaveKeyWithValue(v1beta1.LabelShard, "80-inf"))
 	g.Expect(s1.Spec.Pools).To(HaveLen(1))
 
 	// Status rolls up: shards become available when their pools are ready.
@@ -78,6 +78,9 @@ func TestTableGroupShards(t *testing.T) {
 
 	setShards(g, tg, 3)
 	g.Eventually(func(g Gomega) []string { return shardNames(g, tg) }, timeout, poll).Should(HaveLen(3))
+	// Live shards keep the key ranges they were created with; the new one takes its own.
+	g.Expect(get(g, ns, "production-db-orders-tg-1", &v1beta1.Shard{}).Spec.ShardName).To(Equal("80-inf"))
+	g.Expect(get(g, ns, "production-db-orders-tg-2", &v1beta1.Shard{}).Spec.ShardName).To(Equal("aa-inf"))
 	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionFalse, tablegroup.ReasonShardsNotReady)
 
 	// Lowering the count would lose data: every shard stays, and the status says why.

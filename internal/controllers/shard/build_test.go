@@ -48,7 +48,7 @@ func TestBuildPool(t *testing.T) {
 	if *sts.Spec.Replicas != 3 {
 		t.Errorf("a pool without replicas gets %d, want the default 3", *sts.Spec.Replicas)
 	}
-	args := strings.Join(sts.Spec.Template.Spec.Containers[1].Args, " ")
+	args := strings.Join(sts.Spec.Template.Spec.Containers[0].Args, " ")
 	if !strings.Contains(args, "--topo-global-server-addresses=c-global-client.ns.svc:2379") {
 		t.Errorf("a reference with only the client Service: %s", args)
 	}

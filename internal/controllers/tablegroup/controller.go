@@ -5,6 +5,7 @@ package tablegroup
 
 import (
 	"context"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
@@ -50,21 +51,39 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, nil
 	}
 	before := tg.DeepCopy()
+	owned, err := r.ownedShards(ctx, tg)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 	desired := resolve.Shards(tg)
+	keepKeyRanges(desired, owned)
 	objs := make([]client.Object, len(desired))
 	for i := range desired {
 		objs[i] = &desired[i]
 	}
-	_, err := r.Writer.EnsureAll(ctx, tg, objs)
+	_, err = r.Writer.EnsureAll(ctx, tg, objs)
 	errs := []error{err}
-	owned, err := r.ownedShards(ctx, tg)
-	if err != nil {
-		errs = append(errs, err)
-	} else {
-		setStatus(tg, desired, owned)
-	}
+	setStatus(tg, desired, owned)
 	errs = append(errs, status.Patch(ctx, r.Client, before, tg))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
+}
+
+// keepKeyRanges keeps the key range an existing shard was created with: a new shard count
+// renames no live shard (Multigres cannot move a shard's data to another range). Shards
+// named by index before key ranges were used take their range.
+func keepKeyRanges(desired, owned []v1beta1.Shard) {
+	existing := map[string]string{}
+	for _, s := range owned {
+		if strings.Contains(s.Spec.ShardName, "-") {
+			existing[s.Name] = s.Spec.ShardName
+		}
+	}
+	for i := range desired {
+		if keyRange, ok := existing[desired[i].Name]; ok {
+			desired[i].Spec.ShardName = keyRange
+			desired[i].Labels[v1beta1.LabelShard] = keyRange
+		}
+	}
 }
 
 // ownedShards are the Shards tg controls, from the cache.
