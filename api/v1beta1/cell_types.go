@@ -60,6 +60,9 @@ type CellSpec struct {
 	// +optional
 	// +listType=atomic
 	WatchTargets []string `json:"watchTargets,omitempty"`
+	// DurabilityPolicy is what the registering cell registers the database with.
+	// +optional
+	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
 	// +optional
 	TopologyReconciliation TopologyReconciliation `json:"topologyReconciliation,omitempty"`
 }

@@ -33,6 +33,17 @@ const (
 	PoolTypeReadOnly PoolType = "readOnly"
 )
 
+// DurabilityPolicy is what a write waits for before it commits, in Multigres's terms:
+// AT_LEAST_2 is the primary and one standby; MULTI_CELL_AT_LEAST_2 is the primary and one
+// standby in another cell.
+// +kubebuilder:validation:Enum=AT_LEAST_2;MULTI_CELL_AT_LEAST_2
+type DurabilityPolicy string
+
+const (
+	DurabilityAtLeast2          DurabilityPolicy = "AT_LEAST_2"
+	DurabilityMultiCellAtLeast2 DurabilityPolicy = "MULTI_CELL_AT_LEAST_2"
+)
+
 // ClusterImages are the images of every Multigres component. They are set once per cluster
 // so that one cluster never runs two incongruent versions.
 type ClusterImages struct {

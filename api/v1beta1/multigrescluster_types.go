@@ -41,6 +41,11 @@ type MultigresClusterSpec struct {
 	// TopologyReconciliation is passed to every Cell. Unset flags are true.
 	// +optional
 	TopologyReconciliation *TopologyReconciliation `json:"topologyReconciliation,omitempty"`
+
+	// DurabilityPolicy is every database's, unless the database sets its own. Default
+	// AT_LEAST_2. Refused when a table group's replica pools cannot satisfy it.
+	// +optional
+	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
 }
 
 // CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.
@@ -90,6 +95,10 @@ type DatabaseConfig struct {
 
 // DatabaseConfigSpec holds the table groups of a database.
 type DatabaseConfigSpec struct {
+	// DurabilityPolicy overrides the cluster's for this database.
+	// +optional
+	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
+
 	// +optional
 	// +listType=map
 	// +listMapKey=name

@@ -15,9 +15,6 @@ import (
 
 // Cluster metadata every registration writes (multigres createclustermetadata).
 const (
-	// RegistrationDurabilityPolicy is the bootstrap durability policy of the database record:
-	// a write is durable once two poolers have it, hence pools of at least two replicas.
-	RegistrationDurabilityPolicy = "AT_LEAST_2"
 	// RegistrationBackupLocation is the database record's backup location; the CLI requires one.
 	RegistrationBackupLocation = BackupDir
 	// ComponentTopoRegistration is the component label of registration Jobs and their pods.
@@ -32,6 +29,8 @@ type Registration struct {
 	Topo        GlobalTopo
 	// Cells are the logical cell names, in a stable order.
 	Cells []string
+	// DurabilityPolicy is the database's bootstrap durability policy.
+	DurabilityPolicy string
 }
 
 // CreateClusterMetadata is the multigres CLI container that registers the cells.
@@ -43,10 +42,12 @@ func CreateClusterMetadata(r Registration) corev1.Container {
 		Command:         []string{"multigres"},
 		Args: []string{
 			"createclustermetadata",
-			flag("global-topo-address", r.Topo.Address),
+			// The CLI takes one address (a list would be one bad endpoint), and registers each
+			// cell with it as the cell's topo address.
+			flag("global-topo-address", strings.Split(r.Topo.Address, ",")[0]),
 			flag("global-topo-root", r.Topo.Root),
 			flag("cells", strings.Join(r.Cells, ",")),
-			flag("durability-policy", RegistrationDurabilityPolicy),
+			flag("durability-policy", r.DurabilityPolicy),
 			flag("backup-location", RegistrationBackupLocation),
 		},
 		SecurityContext: ContainerSecurityContext(MultigresUser),

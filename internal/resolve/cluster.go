@@ -69,7 +69,10 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 	}
 	for i := range res.Cells {
 		res.Cells[i].Spec.WatchTargets = WatchTargets(res.Cells[i].Spec.Name, res.TableGroups)
+		res.Cells[i].Spec.DurabilityPolicy = DurabilityPolicy(c, RegisteredDatabase)
 	}
+	durability, _ := DurabilityProblems(c, res.TableGroups)
+	r.errs = append(r.errs, durability...)
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}

@@ -37,6 +37,9 @@ const (
 	DefaultImagePullPolicy = corev1.PullIfNotPresent
 )
 
+// DefaultDurabilityPolicy: a write waits for the primary and one standby.
+const DefaultDurabilityPolicy = v1beta1.DurabilityAtLeast2
+
 // Topology.
 const (
 	DefaultGlobalRootPath = "/multigres/global"

@@ -114,6 +114,7 @@ globalTopoServer:
 topoServer: {global: {}}
 allCells: [us-east-1, us-west-2]
 watchTargets: [production_db/analytics_tg/0-inf, production_db/default/0-inf, production_db/orders_tg/0-80, production_db/orders_tg/80-inf]
+durabilityPolicy: AT_LEAST_2
 topologyReconciliation: {registerCell: true, pruneTablets: true}
 `, &wantEast)
 	expectEqual(t, "us-east-1 spec", east.Spec, wantEast)

@@ -110,6 +110,8 @@ func registrationJob(c *v1beta1.Cell, topo components.GlobalTopo) *batchv1.Job {
 		PullSecrets: c.Spec.Images.ImagePullSecrets,
 		Topo:        topo,
 		Cells:       cells(c),
+		// Only set by a cluster made before the field was: the Job keeps its inputs then.
+		DurabilityPolicy: string(cmp.Or(c.Spec.DurabilityPolicy, resolve.DefaultDurabilityPolicy)),
 	})
 }
 
