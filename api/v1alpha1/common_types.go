@@ -19,6 +19,10 @@ const (
 	ConditionAvailable   = "Available"
 	ConditionProgressing = "Progressing"
 	ConditionReady       = "Ready"
+	// ConditionSupported (MultigresCluster, TableGroup, Shard) is False, with reason
+	// UnsupportedByMultigres, when the spec asks for more than the Multigres images serve:
+	// the message names what gets no pods and why.
+	ConditionSupported = "Supported"
 )
 
 // PoolType is the role of a shard pool. Primaries are elected by multiorch among replica

@@ -28,7 +28,7 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 			Spec: v1beta1.ShardSpec{
 				DatabaseName:              tg.Spec.DatabaseName,
 				TableGroupName:            tg.Spec.TableGroupName,
-				ShardName:                 index,
+				ShardName:                 shardName(index, n),
 				Images:                    *tg.Spec.Images.DeepCopy(),
 				PostgresCredentialsSecret: tg.Spec.PostgresCredentialsSecret,
 				GlobalTopoServer:          tg.Spec.GlobalTopoServer,
@@ -37,6 +37,15 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 		})
 	}
 	return shards
+}
+
+// shardName is the shard's name in the topology. A lone shard covers the whole key range,
+// which upstream Multigres names "0-inf" (the only shard it serves: internal/limits).
+func shardName(index string, n int32) string {
+	if n == 1 {
+		return "0-inf"
+	}
+	return index
 }
 
 // ManagedCellTopo is the spec of cell's own managed topo server; nil when the cell uses the

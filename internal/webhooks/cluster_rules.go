@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -96,6 +97,16 @@ func Warnings(res *resolve.Result) []string {
 					tg.Spec.DatabaseName, tg.Spec.TableGroupName, pool.Cell, *pool.Replicas))
 			}
 		}
+	}
+	return w
+}
+
+// UnsupportedWarnings name each field of c that asks for more than the Multigres images
+// serve (the API accepts it; no pods run for it) and a postgres image that cannot run pgctld.
+func UnsupportedWarnings(c *v1beta1.MultigresCluster, lim limits.Limits) []string {
+	w := lim.Cluster(c)
+	if msg := limits.PostgresImageWarning(field.NewPath("spec", "images", "postgres").String(), c.Spec.Images.Postgres); msg != "" {
+		w = append(w, msg)
 	}
 	return w
 }
