@@ -25,9 +25,11 @@ import (
 // stops everything. wrap sees every request the operator sends, to count its writes.
 // TEST_LOG=1 shows the operator's logs.
 func RunWithOperator(m *testing.M, wrap func(http.RoundTripper) http.RoundTripper, k8s *client.Client, lim limits.Limits) int {
-	ctrl.SetLogger(logr.Discard())
+	// The logger can be set once: a second SetLogger is ignored.
 	if os.Getenv("TEST_LOG") != "" {
 		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
+	} else {
+		ctrl.SetLogger(logr.Discard())
 	}
 	env, err := New()
 	if err != nil {
