@@ -33,7 +33,9 @@ type PoolType string
 const (
 	// PoolTypeReplica pools take part in primary election and synchronous replication.
 	PoolTypeReplica PoolType = "replica"
-	// PoolTypeReadOnly pools serve reads only and never become primary.
+	// PoolTypeReadOnly pools are meant to serve reads only and never become primary.
+	// Multigres v0.1 cannot keep a pooler from being elected, so under its limits
+	// (internal/limits) a readOnly pool gets no pods.
 	PoolTypeReadOnly PoolType = "readOnly"
 )
 
