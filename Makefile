@@ -69,8 +69,8 @@ build: ## Build the operator binary into bin/manager.
 	go build -o bin/manager .
 
 .PHONY: run
-run: ## Run the operator on a whole local cluster (kwok nodes) with the samples applied.
-	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go run ./hack/run
+run: ## Run the operator on a whole local cluster (kwok nodes) with the samples applied (OPERATOR_ARGS=--multigres-limits=none runs all of them).
+	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go run ./hack/run $(OPERATOR_ARGS)
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of the current kubeconfig.

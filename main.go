@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"flag"
 	"os"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/types"
 
@@ -17,6 +18,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/selfcert"
 	"github.com/multigres/multigres-operator/internal/webhooks"
@@ -36,12 +38,19 @@ func main() {
 		mutatingCfg    = flag.String("mutating-webhook-configuration", "multigres-operator-mutating-webhook-configuration", "the configuration whose caBundle the operator keeps")
 		workers        = flag.Int("max-concurrent-reconciles", 4, "reconciles each controller runs at once")
 		validatingCfg  = flag.String("validating-webhook-configuration", "multigres-operator-validating-webhook-configuration", "the configuration whose caBundle the operator keeps")
+		limitsName     = flag.String("multigres-limits", limits.Default.Name, "what the Multigres images serve ("+strings.Join(limits.Names(), ", ")+
+			"): a cluster asking for more is admitted with warnings and gets no pods for it; none runs the whole API shape (simulated clusters)")
 	)
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
 	log := ctrl.Log.WithName("setup")
+	lim, err := limits.Parse(*limitsName)
+	if err != nil {
+		log.Error(err, "reading --multigres-limits")
+		os.Exit(1)
+	}
 
 	webhookOpts := webhook.Options{Port: *webhookPort, CertDir: *certDir}
 	var rotator *selfcert.Rotator
@@ -85,11 +94,11 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	if err := webhooks.Setup(mgr); err != nil {
+	if err := webhooks.Setup(mgr, lim); err != nil {
 		log.Error(err, "setting up webhooks")
 		os.Exit(1)
 	}
-	if err := operator.Setup(mgr); err != nil {
+	if err := operator.Setup(mgr, lim); err != nil {
 		log.Error(err, "setting up controllers and webhooks")
 		os.Exit(1)
 	}
@@ -101,7 +110,7 @@ func main() {
 		log.Error(err, "adding the readiness check")
 		os.Exit(1)
 	}
-	log.Info("starting the manager")
+	log.Info("starting the manager", "multigresLimits", lim.Name)
 	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
 		log.Error(err, "running the manager")
 		os.Exit(1)

@@ -22,6 +22,9 @@ type conversionData struct {
 	PoolNames []savedPoolNames `json:"poolNames,omitempty"`
 	// WatchTargets are a Cell's multiorch watch targets, which v1alpha1 has no field for.
 	WatchTargets []string `json:"watchTargets,omitempty"`
+	// DurabilityPolicies are a cluster's ("" key) and its databases' (by name) durability
+	// policies, or a Cell's ("" key); v1alpha1 has no field for them.
+	DurabilityPolicies map[string]v1beta1.DurabilityPolicy `json:"durabilityPolicies,omitempty"`
 
 	// Carried on v1beta1 objects, from v1alpha1.
 
@@ -52,7 +55,7 @@ type savedRootPaths struct {
 }
 
 func (d *conversionData) empty() bool {
-	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
+	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && len(d.DurabilityPolicies) == 0 && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
 		len(d.CellRootPaths) == 0 && len(d.Statuses) == 0
 }
 
@@ -91,4 +94,15 @@ func putConversionData(meta *metav1.ObjectMeta, d *conversionData) error {
 	}
 	meta.Annotations[v1beta1.ConversionDataAnnotation] = string(raw)
 	return nil
+}
+
+// saveDurability records a policy under key, if set.
+func (d *conversionData) saveDurability(key string, p v1beta1.DurabilityPolicy) {
+	if p == "" {
+		return
+	}
+	if d.DurabilityPolicies == nil {
+		d.DurabilityPolicies = map[string]v1beta1.DurabilityPolicy{}
+	}
+	d.DurabilityPolicies[key] = p
 }

@@ -34,6 +34,7 @@ func (src *Cell) ConvertTo(dstRaw conversion.Hub) error {
 		TopoServer:             topo,
 		AllCells:               s.AllCells,
 		WatchTargets:           saved.WatchTargets,
+		DurabilityPolicy:       saved.DurabilityPolicies[""],
 		TopologyReconciliation: v1beta1.TopologyReconciliation(s.TopologyReconciliation)}
 	st := &in.Status
 	dst.Status = v1beta1.CellStatus{ObservedGeneration: st.ObservedGeneration, Conditions: st.Conditions,
@@ -52,6 +53,7 @@ func (dst *Cell) ConvertFrom(srcRaw conversion.Hub) error {
 		return err
 	}
 	lost := &conversionData{WatchTargets: in.Spec.WatchTargets}
+	lost.saveDurability("", in.Spec.DurabilityPolicy)
 	s := &in.Spec
 	dst.ObjectMeta = in.ObjectMeta
 	dst.Spec = CellSpec{Name: s.Name,

@@ -46,6 +46,7 @@ func clusterSpecTo(in *MultigresClusterSpec, saved, lost *conversionData) (v1bet
 		Images:                    clusterImagesTo(in.Images),
 		PostgresCredentialsSecret: in.PostgresCredentialsSecret,
 		TopologyReconciliation:    (*v1beta1.TopologyReconciliation)(in.TopologyReconciliation),
+		DurabilityPolicy:          saved.DurabilityPolicies[""],
 	}
 	var errs, e field.ErrorList
 	out.GlobalTopoServer, e = globalTopoTo(in.GlobalTopoServer, p.Child("globalTopoServer"), lost)
@@ -65,6 +66,7 @@ func clusterSpecTo(in *MultigresClusterSpec, saved, lost *conversionData) (v1bet
 	}
 	for i, d := range in.Databases {
 		db := v1beta1.DatabaseConfig{Name: d.Name}
+		db.Spec.DurabilityPolicy = saved.DurabilityPolicies[d.Name]
 		for j, tg := range d.Spec.TableGroups {
 			tp := p.Child("databases").Index(i).Child("spec", "tablegroups").Index(j)
 			pools, e := poolsTo(tg.ShardTemplate.Pools, savedNamesFor(saved, d.Name, tg.Name), tp.Child("shardTemplate", "pools"))
@@ -102,6 +104,7 @@ func clusterSpecFrom(in *v1beta1.MultigresClusterSpec, saved, lost *conversionDa
 		PostgresCredentialsSecret: in.PostgresCredentialsSecret,
 		TopologyReconciliation:    (*TopologyReconciliation)(in.TopologyReconciliation),
 	}
+	lost.saveDurability("", in.DurabilityPolicy)
 	for _, c := range in.Cells {
 		out.Cells = append(out.Cells, CellConfig{Name: c.Name, Spec: CellConfigSpec{
 			MultiGateway: statelessFrom(c.Spec.MultiGateway),
@@ -111,6 +114,7 @@ func clusterSpecFrom(in *v1beta1.MultigresClusterSpec, saved, lost *conversionDa
 	}
 	for _, d := range in.Databases {
 		db := DatabaseConfig{Name: d.Name}
+		lost.saveDurability(d.Name, d.Spec.DurabilityPolicy)
 		for _, tg := range d.Spec.TableGroups {
 			var pools []PoolConfig
 			if tg.ShardTemplate.Pools != nil {

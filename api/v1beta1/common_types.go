@@ -19,6 +19,10 @@ const (
 	ConditionAvailable   = "Available"
 	ConditionProgressing = "Progressing"
 	ConditionReady       = "Ready"
+	// ConditionSupported (MultigresCluster, TableGroup, Shard) is False, with reason
+	// UnsupportedByMultigres, when the spec asks for more than the Multigres images serve:
+	// the message names what gets no pods and why.
+	ConditionSupported = "Supported"
 )
 
 // PoolType is the role of a shard pool. Primaries are elected by multiorch among replica
@@ -29,7 +33,9 @@ type PoolType string
 const (
 	// PoolTypeReplica pools take part in primary election and synchronous replication.
 	PoolTypeReplica PoolType = "replica"
-	// PoolTypeReadOnly pools serve reads only and never become primary.
+	// PoolTypeReadOnly pools are meant to serve reads only and never become primary.
+	// Multigres v0.1 cannot keep a pooler from being elected, so under its limits
+	// (internal/limits) a readOnly pool gets no pods.
 	PoolTypeReadOnly PoolType = "readOnly"
 )
 

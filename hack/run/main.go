@@ -4,6 +4,11 @@
 // election, webhooks on its self-managed certificate, metrics and health endpoints) running
 // against it as its own service account; then the samples, applied through the webhooks, and
 // a live summary of the tree. Ctrl-C stops everything; only bin/run is written.
+//
+// Arguments are added to the operator's flags (make run OPERATOR_ARGS=...). The operator
+// applies the Multigres limits users get (--multigres-limits=v0.1): the design document's
+// example asks for more than Multigres serves, so it is admitted with warnings (printed) and
+// its table groups run no pods. OPERATOR_ARGS=--multigres-limits=none runs all of it.
 package main
 
 import (
@@ -16,6 +21,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/internal/localcluster"
@@ -61,14 +67,21 @@ func run() error {
 		return err
 	}
 	step("starting the operator")
-	operator, err := cluster.RunOperator(ctx, binary)
+	operator, err := cluster.RunOperator(ctx, binary, os.Args[1:]...)
 	if err != nil {
 		return err
 	}
 	defer func() { step("stopping the operator"); operator.Stop() }()
 
 	step("applying config/samples into namespace " + namespace)
-	if err := applySamples(ctx, cluster.Client); err != nil {
+	// Admission warnings (what Multigres cannot serve) are printed, as kubectl would.
+	cfg := rest.CopyConfig(cluster.Config)
+	cfg.WarningHandler = rest.NewWarningWriter(os.Stdout, rest.WarningWriterOptions{Deduplicate: true})
+	admin, err := client.New(cfg, client.Options{Scheme: cluster.Client.Scheme()})
+	if err != nil {
+		return err
+	}
+	if err := applySamples(ctx, admin); err != nil {
 		return err
 	}
 	fmt.Printf(`

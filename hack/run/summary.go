@@ -30,7 +30,8 @@ func watchTree(ctx context.Context, c client.Client) {
 	}
 }
 
-// summary is one line per kind: how many objects, how many Available.
+// summary is one line per kind: how many objects, how many Available, and how many the
+// Multigres images cannot serve (Supported=False: they run no pods, on purpose).
 func summary(ctx context.Context, c client.Client) string {
 	var b strings.Builder
 	lists := []struct {
@@ -49,14 +50,24 @@ func summary(ctx context.Context, c client.Client) string {
 			continue
 		}
 		items, _ := meta.ExtractList(l.list)
-		available := 0
+		available, unsupported := 0, 0
 		for _, item := range items {
-			if conds, ok := item.(interface{ GetConditions() []metav1.Condition }); ok &&
-				meta.IsStatusConditionTrue(conds.GetConditions(), v1beta1.ConditionAvailable) {
+			conds, ok := item.(interface{ GetConditions() []metav1.Condition })
+			if !ok {
+				continue
+			}
+			if meta.IsStatusConditionTrue(conds.GetConditions(), v1beta1.ConditionAvailable) {
 				available++
 			}
+			if meta.IsStatusConditionFalse(conds.GetConditions(), v1beta1.ConditionSupported) {
+				unsupported++
+			}
 		}
-		fmt.Fprintf(&b, "  %-17s %d, %d available\n", l.kind, len(items), available)
+		fmt.Fprintf(&b, "  %-17s %d, %d available", l.kind, len(items), available)
+		if unsupported > 0 {
+			fmt.Fprintf(&b, ", %d not served by Multigres (see their Supported condition)", unsupported)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

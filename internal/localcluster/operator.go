@@ -113,7 +113,9 @@ type Operator struct {
 	proc    *process
 }
 
-// RunOperator starts binary (the operator built from main.go) and waits until it is ready.
+// RunOperator starts binary (the operator built from main.go) with args added to its flags
+// and waits until it is ready. Its pods run no Multigres here (kwok simulates them), so
+// LiftLimits lets it run every shard and pool the API accepts.
 func (c *Cluster) RunOperator(ctx context.Context, binary string, args ...string) (*Operator, error) {
 	o := &Operator{cluster: c, binary: binary, args: append([]string{
 		"--namespace=multigres-system", "--webhook-host=127.0.0.1",
@@ -123,6 +125,10 @@ func (c *Cluster) RunOperator(ctx context.Context, binary string, args ...string
 	}, args...)}
 	return o, o.Start(ctx)
 }
+
+// LiftLimits is the operator flag that runs the whole API shape, beyond what Multigres
+// images serve today (internal/limits): for simulated clusters only.
+const LiftLimits = "--multigres-limits=none"
 
 // Start starts the operator process and waits for its readiness endpoint.
 func (o *Operator) Start(ctx context.Context) error {

@@ -23,8 +23,8 @@ func BuildOperator(dir string) (string, error) {
 
 // StartWithOperator is what a test suite needs before its first test: the operator built,
 // the cluster started, config/default installed and the operator running as its service
-// account. On error, whatever was started is stopped.
-func StartWithOperator(ctx context.Context, opts Options) (*Cluster, *Operator, error) {
+// account, with operatorArgs added to its flags. On error, whatever was started is stopped.
+func StartWithOperator(ctx context.Context, opts Options, operatorArgs ...string) (*Cluster, *Operator, error) {
 	binary, err := BuildOperator(opts.Dir)
 	if err != nil {
 		return nil, nil, err
@@ -37,7 +37,7 @@ func StartWithOperator(ctx context.Context, opts Options) (*Cluster, *Operator, 
 		cluster.Stop()
 		return nil, nil, fmt.Errorf("installing the operator: %w", err)
 	}
-	operator, err := cluster.RunOperator(ctx, binary)
+	operator, err := cluster.RunOperator(ctx, binary, operatorArgs...)
 	if err != nil {
 		cluster.Stop()
 		return nil, nil, fmt.Errorf("starting the operator: %w", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
 	"github.com/multigres/multigres-operator/internal/controllers/tablegroup"
 	"github.com/multigres/multigres-operator/internal/controllers/toposerver"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -46,17 +47,21 @@ var CRDs = []string{
 	"shards.multigres.com",
 }
 
-// Setup registers every controller with the manager, and the storage migration.
-func Setup(mgr ctrl.Manager) error {
+// Setup registers every controller with the manager, and the storage migration. lim is what
+// the Multigres images serve (--multigres-limits); the rest gets no pods.
+func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 	if err := mgr.Add(&StorageMigration{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), CRDs: CRDs}); err != nil {
 		return err
 	}
+	withLimits := func(setup func(ctrl.Manager, limits.Limits) error) func(ctrl.Manager) error {
+		return func(mgr ctrl.Manager) error { return setup(mgr, lim) }
+	}
 	for _, setup := range []func(ctrl.Manager) error{
-		multigrescluster.Setup,
+		withLimits(multigrescluster.Setup),
 		toposerver.Setup,
 		cell.Setup,
-		tablegroup.Setup,
-		shard.Setup,
+		withLimits(tablegroup.Setup),
+		withLimits(shard.Setup),
 	} {
 		if err := setup(mgr); err != nil {
 			return err

@@ -15,18 +15,21 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/operator"
 )
 
-// RunWithOperator is a TestMain for suites that drive the whole operator (operator.Setup) as a
-// user would: it starts an API server, the conversion webhook and the operator's manager,
+// RunWithOperator is a TestMain for suites that drive the whole operator (operator.Setup),
+// applying the Multigres limits lim, as a user would: it starts an API server, the conversion webhook and the operator's manager,
 // sets *k8s to a client of the test's own (whose writes wrap does not see), runs the tests and
 // stops everything. wrap sees every request the operator sends, to count its writes.
 // TEST_LOG=1 shows the operator's logs.
-func RunWithOperator(m *testing.M, wrap func(http.RoundTripper) http.RoundTripper, k8s *client.Client) int {
-	ctrl.SetLogger(logr.Discard())
+func RunWithOperator(m *testing.M, wrap func(http.RoundTripper) http.RoundTripper, k8s *client.Client, lim limits.Limits) int {
+	// The logger can be set once: a second SetLogger is ignored.
 	if os.Getenv("TEST_LOG") != "" {
 		ctrl.SetLogger(zap.New(zap.UseDevMode(true)))
+	} else {
+		ctrl.SetLogger(logr.Discard())
 	}
 	env, err := New()
 	if err != nil {
@@ -54,7 +57,7 @@ func RunWithOperator(m *testing.M, wrap func(http.RoundTripper) http.RoundTrippe
 		Metrics: metricsserver.Options{BindAddress: "0"},
 	}))
 	if err == nil {
-		err = operator.Setup(mgr)
+		err = operator.Setup(mgr, lim)
 	}
 	if err == nil {
 		*k8s, err = client.New(cfg, client.Options{Scheme: env.Scheme})

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -24,7 +25,7 @@ func CheckCluster(c *v1beta1.MultigresCluster, templates Templates) (*resolve.Re
 	if len(errs) > 0 {
 		return nil, errs, nil
 	}
-	return res, nil, Warnings(res)
+	return res, nil, Warnings(c, res)
 }
 
 // ValidateRootPaths: every topology root is an absolute, clean path, and no two of the global
@@ -73,7 +74,7 @@ func checkTopoRoots(check func(*field.Path, string), p *field.Path,
 }
 
 // Warnings are sizes that work but defeat the point of the component.
-func Warnings(res *resolve.Result) []string {
+func Warnings(c *v1beta1.MultigresCluster, res *resolve.Result) []string {
 	var w []string
 	etcd := func(what string, replicas int32) {
 		if replicas%2 == 0 {
@@ -88,14 +89,16 @@ func Warnings(res *resolve.Result) []string {
 			etcd(fmt.Sprintf("cell %s topoServer", cell.Spec.Name), m.Replicas)
 		}
 	}
-	for _, tg := range res.TableGroups {
-		for _, pool := range tg.Spec.ShardTemplate.Pools {
-			if pool.Type == v1beta1.PoolTypeReplica && pool.Replicas != nil && *pool.Replicas < 2 {
-				w = append(w, fmt.Sprintf("database %s table group %s: the replica pool in cell %s has %d replica(s); "+
-					"the default durability policy needs at least 2 (3 recommended) to accept writes through a failure",
-					tg.Spec.DatabaseName, tg.Spec.TableGroupName, pool.Cell, *pool.Replicas))
-			}
-		}
+	_, durability := resolve.DurabilityProblems(c, res.TableGroups)
+	return append(w, durability...)
+}
+
+// UnsupportedWarnings name each field of c that asks for more than the Multigres images
+// serve (the API accepts it; no pods run for it) and a postgres image that cannot run pgctld.
+func UnsupportedWarnings(c *v1beta1.MultigresCluster, lim limits.Limits) []string {
+	w := lim.Cluster(c)
+	if msg := limits.PostgresImageWarning(field.NewPath("spec", "images", "postgres").String(), c.Spec.Images.Postgres); msg != "" {
+		w = append(w, msg)
 	}
 	return w
 }

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/limits"
 )
 
 // +kubebuilder:webhook:path=/mutate-multigres-com-v1beta1-multigrescluster,mutating=true,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=multigresclusters,verbs=create;update,versions=v1beta1,name=mmultigrescluster-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
@@ -28,6 +29,8 @@ var (
 // Cluster defaults and validates MultigresClusters. It reads the namespace's templates.
 type Cluster struct {
 	Reader client.Reader
+	// Limits are what the Multigres images serve; more is admitted with warnings.
+	Limits limits.Limits
 }
 
 func (w *Cluster) Default(_ context.Context, c *v1beta1.MultigresCluster) error {
@@ -63,7 +66,7 @@ func (w *Cluster) validate(ctx context.Context, old, c *v1beta1.MultigresCluster
 	if len(errs) > 0 {
 		return warnings, apierrors.NewInvalid(clusterKind, c.Name, errs)
 	}
-	return warnings, nil
+	return append(warnings, UnsupportedWarnings(c, w.Limits)...), nil
 }
 
 // Template defaults and validates DeploymentTemplates, and refuses deleting one in use.

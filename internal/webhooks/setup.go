@@ -11,10 +11,12 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/limits"
 )
 
-// Setup registers every webhook with the manager's webhook server.
-func Setup(mgr ctrl.Manager) error {
+// Setup registers every webhook with the manager's webhook server. lim is what the Multigres
+// images serve: a cluster asking for more is admitted with a warning per field.
+func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 	operator, err := WhoAmI(context.Background(), mgr.GetConfig())
 	if err != nil {
 		return err
@@ -22,7 +24,7 @@ func Setup(mgr ctrl.Manager) error {
 	// Admission reads past the cache: a template applied a moment before its cluster (one
 	// `kubectl apply -f` of both) may not be in the cache yet, and admission must not guess.
 	reader := mgr.GetAPIReader()
-	cluster := &Cluster{Reader: reader}
+	cluster := &Cluster{Reader: reader, Limits: lim}
 	template := &Template{Reader: reader}
 	for _, err := range []error{
 		ctrl.NewWebhookManagedBy(mgr, &v1beta1.MultigresCluster{}).WithDefaulter(cluster).WithValidator(cluster).Complete(),

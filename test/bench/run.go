@@ -90,7 +90,7 @@ func (e *env) run(ctx context.Context, w workload) (res *result, err error) {
 	if err := cluster.InstallOperator(ctx); err != nil {
 		return nil, err
 	}
-	op, err := cluster.RunOperator(ctx, e.operator)
+	op, err := cluster.RunOperator(ctx, e.operator, localcluster.LiftLimits) // the whole API shape, on simulated pods
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -27,7 +28,7 @@ var (
 	writes = &writeCounter{}
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.RunWithOperator(m, writes.wrap, &k8s)) }
+func TestMain(m *testing.M) { os.Exit(testenv.RunWithOperator(m, writes.wrap, &k8s, limits.None)) }
 
 // writeCounter counts POST, PUT, PATCH and DELETE requests and remembers what they were
 // (method, path and the start of the body).

@@ -25,6 +25,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/selfcert"
 	"github.com/multigres/multigres-operator/internal/testenv"
@@ -85,7 +86,7 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	rotator.Client, rotator.Reader = mgr.GetClient(), mgr.GetAPIReader()
 	g.Expect(mgr.Add(rotator)).To(Succeed())
-	g.Expect(webhooks.Setup(mgr)).To(Succeed())
+	g.Expect(webhooks.Setup(mgr, limits.Default)).To(Succeed())
 	go func() { _ = mgr.Start(ctx) }()
 	g.Eventually(func() error { return rotator.Ready(nil) }, 30*time.Second).Should(Succeed())
 

@@ -40,6 +40,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
@@ -237,7 +238,7 @@ func startOperator(g Gomega, cfg *rest.Config, scheme *k8sruntime.Scheme) func()
 		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
 	}))
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(operator.Setup(mgr)).To(Succeed())
+	g.Expect(operator.Setup(mgr, limits.None)).To(Succeed())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(ctx) }()

@@ -19,6 +19,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/testenv"
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
@@ -58,7 +59,7 @@ func run(m *testing.M) int {
 		WebhookServer: webhook.NewServer(testenv.WebhookServerOptions(env)),
 	})
 	if err == nil {
-		err = webhooks.Setup(mgr)
+		err = webhooks.Setup(mgr, limits.Default) // what users get
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -6,6 +6,9 @@
 //
 // It never trusts that the admission webhooks ran: an invalid spec is reported as
 // Ready=False with reason InvalidSpec and the existing children are left untouched.
+//
+// What the Multigres images cannot serve (internal/limits) is still written as children,
+// which run no pods for it; the cluster's Supported condition names each such field.
 package multigrescluster
 
 import (
@@ -20,6 +23,7 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
 
@@ -39,6 +43,8 @@ type Reconciler struct {
 	// APIReader reads past the label-filtered cache (a credentials Secret made by hand).
 	APIReader client.Reader
 	Writer    *children.Writer
+	// Limits are what the Multigres images serve.
+	Limits limits.Limits
 }
 
 // Reconcile brings the cluster's children to its resolved spec, keeps the templates'
@@ -75,6 +81,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else {
 		setStatus(c, desiredFrom(c, res, obs), obs, invalid, changed)
 	}
+	setSupported(c, r.Limits.Cluster(c))
 	errs = append(errs, status.Patch(ctx, r.Client, before, c))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -25,12 +26,12 @@ import (
 const IndexTemplateNames = ".spec.templateNames"
 
 // Setup registers the MultigresCluster controller and its field index with the manager.
-func Setup(mgr ctrl.Manager) error {
+func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1beta1.MultigresCluster{}, IndexTemplateNames,
 		func(obj client.Object) []string { return resolve.TemplateNames(obj.(*v1beta1.MultigresCluster)) }); err != nil {
 		return err
 	}
-	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr)}
+	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr), Limits: lim}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.MultigresCluster{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("multigrescluster").

@@ -12,6 +12,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -115,9 +116,14 @@ func setConditions(c *v1beta1.MultigresCluster, rep *report, invalid field.Error
 	}
 	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionTrue,
 		Reason: ReasonAvailable, Message: "All components are available."}
-	if len(rep.notAvailable) > 0 {
+	switch {
+	case len(rep.notAvailable) > 0:
 		available.Status, available.Reason = metav1.ConditionFalse, ReasonNotAvailable
 		available.Message = "Not available: " + list(rep.notAvailable) + "."
+	case len(rep.unserved) > 0:
+		// Everything else is available; these never will be with the images run.
+		available.Status, available.Reason = metav1.ConditionFalse, limits.ReasonUnsupported
+		available.Message = "No pods run for: " + list(rep.unserved) + " (see the Supported condition)."
 	}
 	progressing := metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionFalse,
 		Reason: ReasonReconciliationComplete, Message: "Cluster reconciliation complete."}
@@ -131,6 +137,8 @@ func setConditions(c *v1beta1.MultigresCluster, rep *report, invalid field.Error
 	}
 	ready := metav1.Condition{Type: v1beta1.ConditionReady, Status: metav1.ConditionTrue, Reason: ReasonReady, Message: "The cluster is available and up to date."}
 	switch {
+	case available.Reason == limits.ReasonUnsupported:
+		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, limits.ReasonUnsupported, available.Message
 	case available.Status != metav1.ConditionTrue:
 		ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, ReasonNotAvailable, available.Message
 	case progressing.Status != metav1.ConditionFalse:
@@ -139,6 +147,18 @@ func setConditions(c *v1beta1.MultigresCluster, rep *report, invalid field.Error
 	conditions.Set(c, available)
 	conditions.Set(c, progressing)
 	conditions.Set(c, ready)
+}
+
+// setSupported says whether the images serve everything the spec asks for; unsupported
+// names each field they do not (limits.Limits.Cluster), as the admission warnings did.
+func setSupported(c *v1beta1.MultigresCluster, unsupported []string) {
+	supported := metav1.Condition{Type: v1beta1.ConditionSupported, Status: metav1.ConditionTrue, Reason: limits.ReasonSupported,
+		Message: "Everything the spec asks for runs."}
+	if len(unsupported) > 0 {
+		supported.Status, supported.Reason = metav1.ConditionFalse, limits.ReasonUnsupported
+		supported.Message = "Accepted but not run: " + strings.Join(unsupported, "; ")
+	}
+	conditions.Set(c, supported)
 }
 
 // invalidMessage names every field in error, as the webhook would.
@@ -150,9 +170,10 @@ func alreadyReported(c *v1beta1.MultigresCluster, msg string) bool {
 	return ready != nil && ready.Reason == ReasonInvalidSpec && ready.Message == msg
 }
 
-// report collects what is not available and what is still moving, in a stable order.
+// report collects what is not available, what is not available on purpose (it runs no
+// pods: the images cannot serve it) and what is still moving, in a stable order.
 type report struct {
-	notAvailable, progressing []string
+	notAvailable, unserved, progressing []string
 }
 
 // child is a child kind with the Available/Progressing conditions its controller keeps.
@@ -167,8 +188,13 @@ func (r *report) child(what string, obj child) *bool {
 	r.progress(what, obj)
 	var available *bool
 	if obj != nil {
-		if a := conditions.Get(obj, v1beta1.ConditionAvailable); a != nil && a.Status != metav1.ConditionUnknown {
+		a := conditions.Get(obj, v1beta1.ConditionAvailable)
+		if a != nil && a.Status != metav1.ConditionUnknown {
 			available = ptr.To(a.Status == metav1.ConditionTrue)
+		}
+		if a != nil && a.Reason == limits.ReasonUnsupported && reported(obj) {
+			r.unserved = append(r.unserved, what)
+			return available
 		}
 	}
 	r.available(what, available)

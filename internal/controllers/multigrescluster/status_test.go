@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -84,6 +85,42 @@ func TestSetStatusAllAvailable(t *testing.T) {
 	g.Expect(conditions.Get(c, v1beta1.ConditionReady)).To(HaveField("Reason", ReasonProgressing))
 	setStatus(c, want, obs, nil, 1)
 	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing)).To(HaveField("Reason", ReasonApplyingChanges))
+}
+
+// A table group the Multigres images cannot serve (it runs no pods, on purpose) is not waited
+// for: with everything else available the cluster says why it is not available, not that it
+// is progressing; Supported names the fields.
+func TestSetStatusUnservedTableGroup(t *testing.T) {
+	g := NewWithT(t)
+	c := cluster()
+	tg := v1beta1.TableGroup{ObjectMeta: metav1.ObjectMeta{Name: "c-db-tg", Generation: 1}, Spec: v1beta1.TableGroupSpec{DatabaseName: "db"}}
+	observedTG := tg.DeepCopy()
+	observedTG.Status.Conditions = []metav1.Condition{
+		{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionFalse, Reason: limits.ReasonUnsupported, ObservedGeneration: 1},
+		{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionFalse, ObservedGeneration: 1},
+	}
+	obs := &observed{topoServers: map[string]*v1beta1.TopoServer{}, cells: map[string]*v1beta1.Cell{},
+		tableGroups: map[string]*v1beta1.TableGroup{"c-db-tg": observedTG}, multiAdmin: readyDeployment("c-multiadmin")}
+
+	setStatus(c, desired{tableGroups: []v1beta1.TableGroup{tg}, instances: map[string]int32{"db": 3}}, obs, nil, 0)
+	setSupported(c, []string{`spec.databases[0].name: "db": Multigres v0.1 serves only database "postgres"`})
+
+	g.Expect(conditions.Get(c, v1beta1.ConditionAvailable)).To(And(HaveField("Status", metav1.ConditionFalse),
+		HaveField("Reason", limits.ReasonUnsupported), HaveField("Message", ContainSubstring("TableGroup db/"))))
+	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing)).To(HaveField("Reason", ReasonReconciliationComplete))
+	g.Expect(conditions.Get(c, v1beta1.ConditionReady)).To(HaveField("Reason", limits.ReasonUnsupported))
+	g.Expect(conditions.Get(c, v1beta1.ConditionSupported)).To(And(HaveField("Status", metav1.ConditionFalse),
+		HaveField("Reason", limits.ReasonUnsupported), HaveField("Message", ContainSubstring(`spec.databases[0].name: "db"`))))
+	g.Expect(c.Status.Databases["db"].ServingWrites).To(Equal(ptr.To(false)))
+
+	// Something else unavailable comes first: it may still become available.
+	obs.multiAdmin = nil
+	setStatus(c, desired{tableGroups: []v1beta1.TableGroup{tg}, instances: map[string]int32{"db": 3}}, obs, nil, 0)
+	g.Expect(conditions.Get(c, v1beta1.ConditionAvailable)).To(And(HaveField("Reason", ReasonNotAvailable),
+		HaveField("Message", Not(ContainSubstring("TableGroup")))))
+
+	setSupported(c, nil)
+	g.Expect(conditions.Get(c, v1beta1.ConditionSupported)).To(HaveField("Reason", limits.ReasonSupported))
 }
 
 // Missing children are named; an external global topology is not judged.

@@ -2,6 +2,10 @@
 // (postgres run by pgctld, and multipooler), a headless Service that names the pods and a
 // PodDisruptionBudget. Data volumes come from the StatefulSet's claim template; they grow
 // with the spec and are never shrunk or deleted by this controller.
+//
+// A shard or pool the Multigres images cannot serve (internal/limits) gets no pods: its
+// StatefulSet is not created or, when it exists from before, is scaled to 0 with its claims
+// kept, and the shard's Supported condition says why.
 package shard
 
 import (
@@ -13,6 +17,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,6 +28,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -38,11 +44,13 @@ import (
 type Reconciler struct {
 	client.Client
 	Writer *children.Writer
+	// Limits are what the Multigres images serve; the rest gets no pods.
+	Limits limits.Limits
 }
 
 // Setup registers the Shard controller with the manager.
-func Setup(mgr ctrl.Manager) error {
-	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+func Setup(mgr ctrl.Manager, lim limits.Limits) error {
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
@@ -59,6 +67,8 @@ type observedPool struct {
 	name        string
 	spec        v1beta1.PoolSpec
 	statefulSet *appsv1.StatefulSet
+	// unserved says why the pool gets no pods (the images cannot serve it); empty when it runs.
+	unserved string
 }
 
 // Reconcile brings the shard's pools to its spec and reports them in its status.
@@ -72,10 +82,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	before := s.DeepCopy()
 	var errs []error
-	if err := r.reconcileShared(ctx, s); err != nil {
-		errs = append(errs, err)
+	unserved := r.Limits.ShardSpec(&s.Spec)
+	pools, duplicates := r.pools(s, unserved)
+	if len(unserved) == 0 { // pods to come: they need what a shard's pods share
+		if err := r.reconcileShared(ctx, s); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	pools, duplicates := r.pools(s)
 	keep := map[string]bool{}
 	for i := range pools {
 		keep[pools[i].name] = true
@@ -86,14 +99,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.deleteRemovedPools(ctx, s, keep); err != nil {
 		errs = append(errs, err)
 	}
-	setStatus(s, pools, duplicates)
+	setStatus(s, pools, duplicates, unserved)
 	errs = append(errs, status.Patch(ctx, r.Client, before, s))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }
 
 // pools are the shard's pools by name. Two pools with the same cell and type would be one
-// StatefulSet: the first wins and the others are reported.
-func (r *Reconciler) pools(s *v1beta1.Shard) ([]observedPool, []string) {
+// StatefulSet: the first wins and the others are reported. In a shard the images cannot
+// serve (shardUnserved), no pool is served.
+func (r *Reconciler) pools(s *v1beta1.Shard, shardUnserved []string) ([]observedPool, []string) {
 	var pools []observedPool
 	var duplicates []string
 	seen := map[string]bool{}
@@ -104,7 +118,11 @@ func (r *Reconciler) pools(s *v1beta1.Shard) ([]observedPool, []string) {
 			continue
 		}
 		seen[name] = true
-		pools = append(pools, observedPool{name: name, spec: p, statefulSet: &appsv1.StatefulSet{}})
+		unserved := r.Limits.PoolType(p.Type)
+		if len(shardUnserved) > 0 {
+			unserved = "the shard gets no pods"
+		}
+		pools = append(pools, observedPool{name: name, spec: p, statefulSet: &appsv1.StatefulSet{}, unserved: unserved})
 	}
 	return pools, duplicates
 }
@@ -115,10 +133,14 @@ func (r *Reconciler) reconcilePool(ctx context.Context, s *v1beta1.Shard, p *obs
 	if client.IgnoreNotFound(err) != nil {
 		return err
 	}
+	exists := !apierrors.IsNotFound(err)
 	obj := buildPool(s, p.spec)
-	if !apierrors.IsNotFound(err) {
+	if exists {
 		// Claim templates are immutable: keep them as created; growClaims resizes the claims.
 		obj.statefulSet.Spec.VolumeClaimTemplates = p.statefulSet.Spec.VolumeClaimTemplates
+	}
+	if p.unserved != "" {
+		return r.scaleDown(ctx, s, p, obj, exists)
 	}
 	for _, o := range []client.Object{obj.service, obj.statefulSet, obj.pdb} {
 		if _, err := r.Writer.Ensure(ctx, s, o); err != nil {
@@ -126,6 +148,23 @@ func (r *Reconciler) reconcilePool(ctx context.Context, s *v1beta1.Shard, p *obs
 		}
 	}
 	return r.growClaims(ctx, s, p)
+}
+
+// scaleDown runs no pods for a pool the images cannot serve: nothing is created, and a
+// StatefulSet from before (an operator or flag that served it) is scaled to 0 rather than
+// deleted, so its claims stay (whatever whenScaled says) for when the pool is served again.
+func (r *Reconciler) scaleDown(ctx context.Context, s *v1beta1.Shard, p *observedPool, obj poolObjects, exists bool) error {
+	if !exists {
+		return nil
+	}
+	obj.statefulSet.Spec.Replicas = ptr.To[int32](0)
+	if obj.statefulSet.Spec.PersistentVolumeClaimRetentionPolicy == nil {
+		obj.statefulSet.Spec.PersistentVolumeClaimRetentionPolicy = &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
+			WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType}
+	}
+	obj.statefulSet.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
+	_, err := r.Writer.Ensure(ctx, s, obj.statefulSet)
+	return err
 }
 
 // deleteRemovedPools deletes the objects of pools no longer in the spec. The StatefulSet's

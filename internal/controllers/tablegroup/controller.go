@@ -1,6 +1,10 @@
 // Package tablegroup runs the shards of a TableGroup: one Shard per index, derived from the
 // table group's spec by resolve.Shards. Shards are never deleted by this controller: a shard
 // holds data, and lowering the shard count is refused (and reported) instead.
+//
+// Shards the Multigres images cannot serve are still created (they say why, and run no
+// pods); the table group's Supported condition names everything of it that gets no pods, and
+// its rollups do not wait for those shards.
 package tablegroup
 
 import (
@@ -17,6 +21,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -28,11 +33,13 @@ import (
 type Reconciler struct {
 	client.Client
 	Writer *children.Writer
+	// Limits are what the Multigres images serve.
+	Limits limits.Limits
 }
 
 // Setup registers the TableGroup controller with the manager.
-func Setup(mgr ctrl.Manager) error {
-	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+func Setup(mgr ctrl.Manager, lim limits.Limits) error {
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.TableGroup{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("tablegroup").
@@ -63,7 +70,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	_, err = r.Writer.EnsureAll(ctx, tg, objs)
 	errs := []error{err}
-	setStatus(tg, desired, owned)
+	setStatus(tg, desired, owned, r.Limits.TableGroupSpec(&tg.Spec))
 	errs = append(errs, status.Patch(ctx, r.Client, before, tg))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }

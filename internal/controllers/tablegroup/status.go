@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/limits"
 )
 
 // Condition reasons.
@@ -26,20 +27,30 @@ func shardAvailable(s *v1beta1.Shard) bool {
 	return c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == s.Generation
 }
 
+// shardUnserved: the shard's own controller runs no pods for it, on purpose (the images
+// cannot serve it), so it never becomes available and nobody should wait for it.
+func shardUnserved(s *v1beta1.Shard) bool {
+	c := conditions.Get(s, v1beta1.ConditionAvailable)
+	return c != nil && c.Reason == limits.ReasonUnsupported && c.ObservedGeneration == s.Generation
+}
+
 // setStatus counts every shard tg owns, including the ones kept after partitioning.shards
-// was lowered.
-func setStatus(tg *v1beta1.TableGroup, desired, owned []v1beta1.Shard) {
+// was lowered. unsupported names what of tg the images cannot serve (TableGroupSpec).
+func setStatus(tg *v1beta1.TableGroup, desired, owned []v1beta1.Shard, unsupported []string) {
 	want := map[string]bool{}
 	for _, s := range desired {
 		want[s.Name] = true
 	}
-	var ready int32
+	var ready, unserved int32
 	var extra []string
 	existing := map[string]bool{}
 	for i := range owned {
 		existing[owned[i].Name] = true
-		if shardAvailable(&owned[i]) {
+		switch {
+		case shardAvailable(&owned[i]):
 			ready++
+		case shardUnserved(&owned[i]):
+			unserved++
 		}
 		if !want[owned[i].Name] {
 			extra = append(extra, owned[i].Name)
@@ -56,10 +67,25 @@ func setStatus(tg *v1beta1.TableGroup, desired, owned []v1beta1.Shard) {
 	tg.Status.Shards = int32(len(owned))
 	tg.Status.ReadyShards = ready
 
+	supported := metav1.Condition{Type: v1beta1.ConditionSupported, Status: metav1.ConditionTrue, Reason: limits.ReasonSupported,
+		Message: "Every shard and pool of this table group runs."}
+	if len(unsupported) > 0 {
+		supported.Status, supported.Reason = metav1.ConditionFalse, limits.ReasonUnsupported
+		supported.Message = "Not run: " + strings.Join(unsupported, "; ")
+	}
+	conditions.Set(tg, supported)
+
 	msg := fmt.Sprintf("%d of %d shards available", ready, len(owned))
+	if unserved > 0 {
+		msg += fmt.Sprintf("; %d run no pods (see Supported)", unserved)
+	}
 	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionFalse, Reason: ReasonShardsNotReady, Message: msg}
-	if missing == 0 && ready == int32(len(owned)) {
+	switch {
+	case missing == 0 && ready == int32(len(owned)):
 		available.Status, available.Reason = metav1.ConditionTrue, ReasonShardsReady
+	case missing == 0 && ready+unserved == int32(len(owned)):
+		// Nothing is on its way: what is not available never will be with these images.
+		available.Reason = limits.ReasonUnsupported
 	}
 	conditions.Set(tg, available)
 
@@ -72,7 +98,7 @@ func setStatus(tg *v1beta1.TableGroup, desired, owned []v1beta1.Shard) {
 	case missing > 0:
 		progressing.Status, progressing.Reason = metav1.ConditionTrue, ReasonCreatingShards
 		progressing.Message = fmt.Sprintf("%d of %d shards created", len(desired)-missing, len(desired))
-	case ready < int32(len(owned)):
+	case ready+unserved < int32(len(owned)):
 		progressing.Status, progressing.Reason = metav1.ConditionTrue, ReasonShardsNotReady
 	}
 	conditions.Set(tg, progressing)

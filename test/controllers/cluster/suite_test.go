@@ -14,6 +14,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -24,7 +25,7 @@ var (
 	writes = &writeCounter{byNamespace: map[string][]string{}}
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.RunWithOperator(m, writes.wrap, &k8s)) }
+func TestMain(m *testing.M) { os.Exit(testenv.RunWithOperator(m, writes.wrap, &k8s, limits.None)) }
 
 // writeCounter records the operator's POST, PUT, PATCH and DELETE requests by namespace, so
 // tests in different namespaces can run side by side.
