@@ -51,8 +51,8 @@ func TestCommandLines(t *testing.T) {
 				" --cell=us-east-1 --database=postgres --table-group=default --shard=0-inf --service-id=tg-0-us-east-1-replica-$(POD_INDEX)" +
 				" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432" +
 				" --socket-file=/var/lib/pooler/pg_sockets/.s.PGSQL.5432" +
-				" --hostname=$(POD_NAME).tg-0-us-east-1-replica.ns.svc.cluster.local"},
-		{"createclustermetadata", CreateClusterMetadata(Registration{Image: img, Topo: topo, Cells: []string{"us-east-1", "us-west-2"}}),
+				" --hostname=$(POD_NAME).tg-0-us-east-1-replica.ns.svc"},
+		{"createclustermetadata", CreateClusterMetadata(Registration{Image: img, Topo: topo, Cells: []string{"us-east-1", "us-west-2"}, DurabilityPolicy: "AT_LEAST_2"}),
 			"multigres createclustermetadata --global-topo-address=c-global-client.ns.svc:2379 --global-topo-root=/multigres/global" +
 				" --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"},
 		{"etcd", Etcd(etcd), "etcd"},
@@ -218,5 +218,13 @@ func TestRetentionPolicyDefaultsToRetain(t *testing.T) {
 		if string(got.WhenDeleted) != tc.whenDeleted || string(got.WhenScaled) != tc.scaled {
 			t.Errorf("%+v: got %+v", tc.in, got)
 		}
+	}
+}
+
+// The CLI takes one topo address: of an external etcd given as a list, the first.
+func TestRegistrationTakesOneAddress(t *testing.T) {
+	c := CreateClusterMetadata(Registration{Topo: GlobalTopo{Address: "etcd-0:2379,etcd-1:2379", Root: "/r"}, Cells: []string{"a"}})
+	if got := commandLine(c); !strings.Contains(got, " --global-topo-address=etcd-0:2379 ") {
+		t.Errorf("command line %s", got)
 	}
 }

@@ -29,8 +29,10 @@ type Pool struct {
 }
 
 // Hostname is the pod's DNS name through its headless Service: what the pooler advertises.
+// It stops at ".svc", as the etcd and topo addresses do: every pod's DNS search path
+// completes it with the cluster's domain, whatever that domain is.
 func (p Pool) Hostname() string {
-	return "$(" + EnvPodName + ")." + p.Service + "." + p.Namespace + ".svc." + ClusterDomain
+	return "$(" + EnvPodName + ")." + p.Service + "." + p.Namespace + ".svc"
 }
 
 // maxApplicationName bounds "<cell>_<service id>": Multigres makes it the pooler's Postgres

@@ -69,5 +69,3 @@ const (
 	PgctldConfigVolume = "pgctld-config"
 )
 
-// ClusterDomain is the cluster DNS suffix in pool pods' --hostname.
-const ClusterDomain = "cluster.local"

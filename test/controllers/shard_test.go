@@ -87,7 +87,7 @@ func TestShardPools(t *testing.T) {
 			" --cell=%s --database=production_db --table-group=orders_tg --shard=0-80 --service-id=%s-$(POD_INDEX)"+
 			" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432"+
 			" --socket-file=/var/lib/pooler/pg_sockets/.s.PGSQL.5432"+
-			" --hostname=$(POD_NAME).%s.shard.svc.cluster.local", tc.cell, tc.name, tc.name)))
+			" --hostname=$(POD_NAME).%s.shard.svc", tc.cell, tc.name, tc.name)))
 		g.Expect(envValue(pg, "PGDATA")).To(Equal("/var/lib/pooler/pg_data"))
 		g.Expect(envValue(mp, "PGDATA")).To(Equal("/var/lib/pooler/pg_data"))
 		g.Expect(envValue(pg, "POSTGRES_PASSWORD_FILE")).To(Equal("/etc/multigres/postgres/password"))

@@ -126,7 +126,7 @@ func TestWarnings(t *testing.T) {
 	g.Expect(admin.Create(ctx, c)).To(Succeed())
 	msgs := warnings.take()
 	g.Expect(msgs).To(ContainElement(ContainSubstring("etcd cluster of 2 members")))
-	g.Expect(msgs).To(ContainElement(And(ContainSubstring("replica pool in cell zone-a has 1 replica"), ContainSubstring("at least 2"))))
+	g.Expect(msgs).To(ContainElement(And(ContainSubstring("has 1 replica-pool pod(s) per shard"), ContainSubstring("at least 2"))))
 }
 
 // Deleting a template a cluster uses is refused, naming the cluster and the fields; once no
