@@ -77,10 +77,14 @@ func specOf(obj any) any {
 // config/samples (multigres_v1beta1_*.yaml), needing no conversion data, and the twin converts back to it.
 func TestSamplesConvertToTheirV1beta1Twins(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(samplesDir, "multigres_v1alpha1_*.yaml"))
-	if err != nil || len(files) < 5 {
-		t.Fatalf("want the 5 v1alpha1 samples, got %v (%v)", files, err)
+	serving, _ := filepath.Glob(filepath.Join(samplesDir, "serving", "multigres_v1alpha1_*.yaml"))
+	files = append(files, serving...)
+	if err != nil || len(files) < 6 {
+		t.Fatalf("want the 6 v1alpha1 samples, got %v (%v)", files, err)
 	}
 	twins, _ := filepath.Glob(filepath.Join(samplesDir, "multigres_v1beta1_*.yaml"))
+	servingTwins, _ := filepath.Glob(filepath.Join(samplesDir, "serving", "multigres_v1beta1_*.yaml"))
+	twins = append(twins, servingTwins...)
 	if len(twins) != len(files) {
 		t.Errorf("%d v1beta1 samples for %d v1alpha1 samples", len(twins), len(files))
 	}
@@ -88,7 +92,7 @@ func TestSamplesConvertToTheirV1beta1Twins(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			g := NewWithT(t)
 			spoke := loadSample(t, file, newSpoke)
-			twinFile := filepath.Join(samplesDir, strings.Replace(filepath.Base(file), "v1alpha1", "v1beta1", 1))
+			twinFile := filepath.Join(filepath.Dir(file), strings.Replace(filepath.Base(file), "v1alpha1", "v1beta1", 1))
 			twin := loadSample(t, twinFile, newHub)
 
 			hub := newHub(spoke.GetObjectKind().GroupVersionKind().Kind)

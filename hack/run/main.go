@@ -98,7 +98,9 @@ The operator logs to %s; the other components beside it. Ctrl-C stops everything
 	return nil
 }
 
-// applySamples server-side applies the v1beta1 samples of config/samples into the example namespace.
+// applySamples server-side applies the v1beta1 samples into the example namespace: the
+// design document's example (config/samples) and the cluster Multigres serves
+// (config/samples/serving).
 func applySamples(ctx context.Context, c client.Client) error {
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
 		return err
@@ -107,6 +109,11 @@ func applySamples(ctx context.Context, c client.Client) error {
 	if err != nil {
 		return err
 	}
+	serving, err := testenv.ServingSamples("v1beta1")
+	if err != nil {
+		return err
+	}
+	objs = append(objs, serving...)
 	for _, obj := range objs {
 		obj.SetNamespace(namespace)
 		if err := c.Patch(ctx, obj, client.Apply, client.FieldOwner("make-run"), client.ForceOwnership); err != nil {

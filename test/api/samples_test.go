@@ -14,13 +14,19 @@ import (
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
+// samples are every sample of version: the design document's example with its templates,
+// and the cluster Multigres serves (config/samples/serving).
 func samples(t *testing.T, version string) []*unstructured.Unstructured {
 	t.Helper()
 	objs, err := testenv.Samples(version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return objs
+	serving, err := testenv.ServingSamples(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(objs, serving...)
 }
 
 func newNamespace(t *testing.T, name string) string {

@@ -18,19 +18,20 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/localcluster"
 	"github.com/multigres/multigres-operator/internal/podrun"
 	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
 const namespace = "serving"
 
-// tree is what the operator wrote for testdata/cluster.yaml, read back from the API server:
+// tree is what the operator wrote for the serving sample, read back from the API server:
 // the pods its StatefulSets, Deployments and Job made, and the Services that name them.
 type tree struct {
 	pods     []corev1.Pod
@@ -66,7 +67,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// TestPodsRunForReal applies testdata/cluster.yaml, lets the operator build its tree on the
+// TestPodsRunForReal applies config/samples/serving, lets the operator build its tree on the
 // local cluster, then runs the pods for real: etcd always; Multigres and PostgreSQL when
 // MULTIGRES_BIN_DIR is set.
 func TestPodsRunForReal(t *testing.T) {
@@ -80,6 +81,22 @@ func TestPodsRunForReal(t *testing.T) {
 	if len(etcd) != 3 {
 		t.Fatalf("want 3 etcd pods, the operator made %d", len(etcd))
 	}
+
+	t.Run("the readOnly pool gets no pods: Multigres v0.1 could elect them primary", func(t *testing.T) {
+		for _, p := range tr.pods {
+			if p.Labels[components.LabelPoolType] == string(v1beta1.PoolTypeReadOnly) {
+				t.Errorf("pod %s of a readOnly pool exists", p.Name)
+			}
+		}
+		var shards v1beta1.ShardList
+		if err := k8s.List(context.Background(), &shards, client.InNamespace(namespace)); err != nil || len(shards.Items) != 1 {
+			t.Fatalf("want the one shard: %v %v", shards.Items, err)
+		}
+		c := meta.FindStatusCondition(shards.Items[0].Status.Conditions, v1beta1.ConditionSupported)
+		if c == nil || c.Status != metav1.ConditionFalse || c.Reason != limits.ReasonUnsupported || !strings.Contains(c.Message, "read-only") {
+			t.Errorf("the shard should say the readOnly pool is not served: %+v", c)
+		}
+	})
 
 	t.Run("etcd forms one cluster from the TopoServer's static bootstrap", func(t *testing.T) {
 		pods := start(t, r, etcd)
@@ -131,7 +148,7 @@ func TestPodsRunForReal(t *testing.T) {
 	})
 }
 
-// applyAndConverge applies testdata/cluster.yaml server-side and waits until the operator says
+// applyAndConverge applies the serving sample (config/samples/serving) server-side and waits until the operator says
 // the cluster is Available on the simulated nodes; it returns what the operator built.
 func applyAndConverge(t *testing.T) tree {
 	t.Helper()
@@ -139,17 +156,14 @@ func applyAndConverge(t *testing.T) tree {
 	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join("testdata", "cluster.yaml"))
+	samples, err := testenv.ServingSamples("v1beta1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	obj := &unstructured.Unstructured{}
-	if err := yaml.Unmarshal(b, &obj.Object); err != nil {
-		t.Fatal(err)
-	}
+	obj := samples[0]
 	obj.SetNamespace(namespace)
 	if err := k8s.Patch(ctx, obj, client.Apply, client.FieldOwner("test-multigres"), client.ForceOwnership); err != nil {
-		t.Fatalf("applying testdata/cluster.yaml: %v", err)
+		t.Fatalf("applying config/samples/serving: %v", err)
 	}
 	var why error
 	deadline := time.Now().Add(3 * time.Minute)
