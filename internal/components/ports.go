@@ -68,4 +68,3 @@ const (
 	BackupVolume       = "backups"
 	PgctldConfigVolume = "pgctld-config"
 )
-
