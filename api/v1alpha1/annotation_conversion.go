@@ -25,6 +25,9 @@ type conversionData struct {
 	// DurabilityPolicies are a cluster's ("" key) and its databases' (by name) durability
 	// policies, or a Cell's ("" key); v1alpha1 has no field for them.
 	DurabilityPolicies map[string]v1beta1.DurabilityPolicy `json:"durabilityPolicies,omitempty"`
+	// Backup is a cluster's, table group's or shard's backup repository; v1alpha1 has no
+	// field for it.
+	Backup *v1beta1.BackupConfig `json:"backup,omitempty"`
 
 	// Carried on v1beta1 objects, from v1alpha1.
 
@@ -55,7 +58,7 @@ type savedRootPaths struct {
 }
 
 func (d *conversionData) empty() bool {
-	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && len(d.DurabilityPolicies) == 0 && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
+	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && len(d.DurabilityPolicies) == 0 && d.Backup == nil && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
 		len(d.CellRootPaths) == 0 && len(d.Statuses) == 0
 }
 

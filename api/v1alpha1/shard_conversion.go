@@ -20,7 +20,8 @@ func (src *Shard) ConvertTo(dstRaw conversion.Hub) error {
 		ShardName: s.ShardName, Images: shardImagesTo(s.Images),
 		PostgresCredentialsSecret: s.PostgresCredentialsSecret,
 		GlobalTopoServer:          v1beta1.GlobalTopoServerRef(s.GlobalTopoServer),
-		Pools:                     resolvedPoolsTo(s.Pools, saved)}
+		Pools:                     resolvedPoolsTo(s.Pools, saved),
+		Backup:                    saved.Backup}
 	dst.Status = v1beta1.ShardStatus(in.Status)
 	return nil
 }
@@ -31,7 +32,7 @@ func (dst *Shard) ConvertFrom(srcRaw conversion.Hub) error {
 	if _, err := takeConversionData(&in.ObjectMeta); err != nil {
 		return err
 	}
-	lost := &conversionData{}
+	lost := &conversionData{Backup: in.Spec.Backup}
 	s := &in.Spec
 	dst.ObjectMeta = in.ObjectMeta
 	dst.Spec = ShardSpec{DatabaseName: s.DatabaseName, TableGroupName: s.TableGroupName,

@@ -20,7 +20,8 @@ func (src *TableGroup) ConvertTo(dstRaw conversion.Hub) error {
 		Images: shardImagesTo(s.Images), PostgresCredentialsSecret: s.PostgresCredentialsSecret,
 		GlobalTopoServer: v1beta1.GlobalTopoServerRef(s.GlobalTopoServer),
 		Partitioning:     v1beta1.Partitioning(s.Partitioning),
-		ShardTemplate:    v1beta1.ShardTemplate{Pools: resolvedPoolsTo(s.ShardTemplate.Pools, saved)}}
+		ShardTemplate:    v1beta1.ShardTemplate{Pools: resolvedPoolsTo(s.ShardTemplate.Pools, saved)},
+		Backup:           saved.Backup}
 	dst.Status = v1beta1.TableGroupStatus(in.Status)
 	return nil
 }
@@ -31,7 +32,7 @@ func (dst *TableGroup) ConvertFrom(srcRaw conversion.Hub) error {
 	if _, err := takeConversionData(&in.ObjectMeta); err != nil {
 		return err
 	}
-	lost := &conversionData{}
+	lost := &conversionData{Backup: in.Spec.Backup}
 	s := &in.Spec
 	dst.ObjectMeta = in.ObjectMeta
 	dst.Spec = TableGroupSpec{DatabaseName: s.DatabaseName, TableGroupName: s.TableGroupName,

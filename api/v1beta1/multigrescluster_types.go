@@ -46,6 +46,11 @@ type MultigresClusterSpec struct {
 	// AT_LEAST_2. Refused when a table group's replica pools cannot satisfy it.
 	// +optional
 	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
+
+	// Backup is where every shard keeps its backups. Default: a filesystem repository on a
+	// claim per shard.
+	// +optional
+	Backup *BackupConfig `json:"backup,omitempty"`
 }
 
 // CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.

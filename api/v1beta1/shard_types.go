@@ -24,6 +24,9 @@ type ShardSpec struct {
 	// +listType=map
 	// +listMapKey=name
 	Pools []PoolSpec `json:"pools,omitempty"`
+	// Backup is the shard's backup repository, resolved (defaults filled).
+	// +optional
+	Backup *BackupConfig `json:"backup,omitempty"`
 }
 
 // ShardStatus reports the shard's pods.

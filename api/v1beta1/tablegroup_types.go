@@ -59,6 +59,9 @@ type TableGroupSpec struct {
 	Partitioning Partitioning `json:"partitioning,omitempty"`
 	// +optional
 	ShardTemplate ShardTemplate `json:"shardTemplate,omitempty"`
+	// Backup is the shards' backup repository, resolved (defaults filled).
+	// +optional
+	Backup *BackupConfig `json:"backup,omitempty"`
 }
 
 // TableGroupStatus reports the table group's shards.

@@ -58,10 +58,11 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 	for i := range c.Spec.Cells {
 		res.Cells = append(res.Cells, r.cell(i, res.GlobalTopo))
 	}
+	backup := r.backup()
 	for i, db := range c.Spec.Databases {
 		var instances int64
 		for j := range db.Spec.TableGroups {
-			tg := r.tableGroup(i, j, res.GlobalTopo)
+			tg := r.tableGroup(i, j, res.GlobalTopo, backup)
 			instances += Instances(&tg.Spec)
 			res.TableGroups = append(res.TableGroups, tg)
 		}
@@ -140,8 +141,29 @@ func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef) v1beta1.Cell 
 	}
 }
 
+// backup resolves spec.backup: a filesystem repository unless another is set, its claim
+// completed (ReadWriteMany and DefaultBackupStorage where unset).
+func (r *resolver) backup() *v1beta1.BackupConfig {
+	b := &v1beta1.BackupConfig{}
+	if r.c.Spec.Backup != nil {
+		b = r.c.Spec.Backup.DeepCopy()
+	}
+	if b.Filesystem == nil {
+		b.Filesystem = &v1beta1.FilesystemBackupRepository{}
+	}
+	claim := b.Filesystem.VolumeClaimTemplate
+	if claim == nil {
+		claim = &corev1.PersistentVolumeClaimSpec{}
+	}
+	if len(claim.AccessModes) == 0 {
+		claim.AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}
+	}
+	b.Filesystem.VolumeClaimTemplate = r.volume(field.NewPath("spec", "backup", "filesystem", "volumeClaimTemplate"), claim, DefaultBackupStorage)
+	return b
+}
+
 // tableGroup resolves spec.databases[i].spec.tablegroups[j].
-func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef) v1beta1.TableGroup {
+func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef, backup *v1beta1.BackupConfig) v1beta1.TableGroup {
 	db := r.c.Spec.Databases[i].Name
 	cfg := &r.c.Spec.Databases[i].Spec.TableGroups[j]
 	path := tableGroupPath(i, j)
@@ -170,6 +192,7 @@ func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef) v1be
 			GlobalTopoServer:          global,
 			Partitioning:              v1beta1.Partitioning{Shards: ptr(shards)},
 			ShardTemplate:             v1beta1.ShardTemplate{Pools: pools},
+			Backup:                    backup.DeepCopy(),
 		},
 	}
 }

@@ -67,6 +67,10 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 			MultiPooler: "ghcr.io/multigres/multigres:sha-6bd80b9", Postgres: "ghcr.io/multigres/pgctld:sha-6bd80b9"},
 		GlobalTopoServer: r.GlobalTopo,
 		Partitioning:     v1beta1.Partitioning{Shards: ptrTo(int32(1))},
+		Backup: &v1beta1.BackupConfig{Filesystem: &v1beta1.FilesystemBackupRepository{VolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteMany"},
+			Resources:   corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
+		}}},
 		ShardTemplate: v1beta1.ShardTemplate{Pools: []v1beta1.PoolSpec{{
 			Name: "replica-z", Type: "replica", Cell: "z",
 			ShardPoolSpec: v1beta1.ShardPoolSpec{
@@ -201,4 +205,23 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 	}
 	expectEqual(t, "retention", tg.Spec.ShardTemplate.Pools[0].DataVolumeRetentionPolicy,
 		&v1beta1.VolumeRetentionPolicy{WhenDeleted: "Retain", WhenScaled: "Delete"})
+}
+
+// The backup claim takes the user's storage class and access modes, and a size by default.
+func TestBackupClaim(t *testing.T) {
+	c := clusterV1beta1(t, `
+cells: [{name: z}]
+backup: {filesystem: {volumeClaimTemplate: {storageClassName: nfs, accessModes: [ReadWriteOnce]}}}
+databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{name: p, type: replica, cell: z, spec: {}}]}}]}}]
+`)
+	r := resolveOK(t, c, nil)
+	expectEqual(t, "backup", r.TableGroups[0].Spec.Backup, &v1beta1.BackupConfig{Filesystem: &v1beta1.FilesystemBackupRepository{
+		VolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
+			StorageClassName: ptrTo("nfs"),
+			AccessModes:      []corev1.PersistentVolumeAccessMode{"ReadWriteOnce"},
+			Resources:        corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
+		}}})
+	if c.Spec.Backup.Filesystem.VolumeClaimTemplate.Resources.Requests != nil {
+		t.Error("resolution wrote into the cluster's spec")
+	}
 }

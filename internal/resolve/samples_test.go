@@ -167,6 +167,7 @@ globalTopoServer:
   rootPath: /multigres/global
   clientServiceName: example-multigres-cluster-global-client
   address: example-multigres-cluster-global-client.example.svc:2379
+backup: {filesystem: {volumeClaimTemplate: {accessModes: [ReadWriteMany], resources: {requests: {storage: 10Gi}}}}}
 `
 	defaultHA := `
     replicas: 3

@@ -29,6 +29,7 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 				PostgresCredentialsSecret: tg.Spec.PostgresCredentialsSecret,
 				GlobalTopoServer:          tg.Spec.GlobalTopoServer,
 				Pools:                     pools,
+				Backup:                    tg.Spec.Backup.DeepCopy(),
 			},
 		})
 	}

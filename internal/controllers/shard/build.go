@@ -87,8 +87,9 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 func PgctldConfigName(s *v1beta1.Shard) string { return names.Build(s.Name, "pgctld") }
 func BackupClaimName(s *v1beta1.Shard) string  { return names.Build(s.Name, "backups") }
 
-// backupClaim is the shard's backup repository: ReadWriteMany, since the pods of a shard may
-// run on different nodes. It is owned by the shard (deleted with it) only when every pool
+// backupClaim is the shard's backup repository, as spec.backup says (resolved by the
+// cluster: ReadWriteMany unless set, since the pods of a shard may run on different nodes).
+// It is owned by the shard (deleted with it) only when every pool
 // deletes its data with the shard; otherwise it stays, like the data.
 func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
 	owned := len(s.Spec.Pools) > 0
@@ -97,10 +98,13 @@ func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
 			owned = false
 		}
 	}
-	claim := components.BackupClaim(BackupClaimName(s), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name),
-		corev1.PersistentVolumeClaimSpec{
-			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
-			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resolve.DefaultBackupStorage}},
-		})
+	spec := corev1.PersistentVolumeClaimSpec{ // a shard written before spec.backup was
+		AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
+		Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resolve.DefaultBackupStorage}},
+	}
+	if b := s.Spec.Backup; b != nil && b.Filesystem != nil && b.Filesystem.VolumeClaimTemplate != nil {
+		spec = *b.Filesystem.VolumeClaimTemplate.DeepCopy()
+	}
+	claim := components.BackupClaim(BackupClaimName(s), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name), spec)
 	return claim, owned
 }
