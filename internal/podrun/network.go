@@ -71,6 +71,11 @@ func (n *network) addPod(ip net.IP) (string, error) {
 	return filepath.Join(netnsDir, name), err
 }
 
+// removePod deletes a pod's namespace (path from addPod); its veth pair goes with it.
+func (n *network) removePod(path string) error {
+	return ipRun([]string{"netns", "delete", filepath.Base(path)})
+}
+
 // close deletes every namespace of this network; the veth pairs go with them.
 func (n *network) close() {
 	entries, _ := os.ReadDir(netnsDir)
@@ -95,8 +100,9 @@ func removeStale() {
 }
 
 // Dial connects from the bridge namespace, so the runner reaches the pods as a node would.
-// A socket keeps the namespace it was made in; only the dialing thread enters it, and that
-// thread is thrown away afterwards.
+// A socket keeps the namespace it was made in: only the dialing thread enters the bridge's,
+// and it goes back before it serves other goroutines. (Were it thrown away instead, processes
+// it had started with a parent-death signal, such as the local cluster's, would die with it.)
 func (n *network) Dial(ctx context.Context, network, address string) (net.Conn, error) {
 	type result struct {
 		conn net.Conn
@@ -104,12 +110,23 @@ func (n *network) Dial(ctx context.Context, network, address string) (net.Conn, 
 	}
 	done := make(chan result, 1)
 	go func() {
-		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine
+		runtime.LockOSThread()
+		home, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			runtime.UnlockOSThread()
+			done <- result{err: err}
+			return
+		}
+		defer unix.Close(home)
 		if err := enterNetNS(filepath.Join(netnsDir, n.bridge)); err != nil {
+			runtime.UnlockOSThread()
 			done <- result{err: err}
 			return
 		}
 		c, err := (&net.Dialer{}).DialContext(ctx, network, address)
+		if unix.Setns(home, unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread() // back home; a thread that cannot go back ends with this goroutine
+		}
 		done <- result{c, err}
 	}()
 	r := <-done

@@ -140,6 +140,23 @@ func (r *Runner) Start(ctx context.Context, pod *corev1.Pod) (*Pod, error) {
 	return p, nil
 }
 
+// Delete stops the pod named name, as deleting it would (each container with its grace
+// period), and forgets it: a pod of the same name can be started again, on the same claims.
+func (r *Runner) Delete(name string) error {
+	r.mu.Lock()
+	p, ok := r.pods[name]
+	delete(r.pods, name)
+	r.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("no pod %s", name)
+	}
+	p.Stop()
+	return r.net.removePod(p.netns)
+}
+
+// ClaimDir is the directory that stands for the claim named claim.
+func (r *Runner) ClaimDir(claim string) string { return filepath.Join(r.opts.Dir, "claims", claim) }
+
 // Pods are the pods started so far, by name.
 func (r *Runner) Pods() map[string]*Pod {
 	r.mu.Lock()

@@ -183,6 +183,19 @@ func TestRunsPodsAsAKubeletWould(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, "claims", "data-client", "file")); err != nil || string(b) != "kept\n" {
 		t.Errorf("the claim's directory should hold what the pod wrote: %q, %v", b, err)
 	}
+	// A deleted pod stops and leaves its network; one of the same name starts again.
+	if err := r.Delete("server-0"); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Phase() == corev1.PodRunning {
+		t.Errorf("a deleted pod is still %s", srv.Phase())
+	}
+	again, err := r.Start(ctx, &server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the server to be Ready again", again, func() bool { return again.Ready() })
+
 	for _, dir := range []string{"/var/lib/app", "/podrun-top"} {
 		if _, err := os.Stat(dir); err == nil {
 			t.Errorf("a mount point under %s was made on the host, not in the container's root", dir)

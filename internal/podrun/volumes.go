@@ -25,7 +25,7 @@ func (r *Runner) volumes(ctx context.Context, pod *corev1.Pod, podDir string) (m
 		var err error
 		switch {
 		case v.PersistentVolumeClaim != nil:
-			dir = filepath.Join(r.opts.Dir, "claims", v.PersistentVolumeClaim.ClaimName)
+			dir = r.ClaimDir(v.PersistentVolumeClaim.ClaimName)
 			err = makeVolumeDir(dir, 0o755, fsGroup)
 		case v.EmptyDir != nil:
 			dir = filepath.Join(podDir, "volumes", v.Name)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,26 +60,14 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 			})
 		})
 	}
+	gateway := gateways[0].Status.PodIP
 	eventually(t, "a table written and read back through "+gateways[0].Name, time.Minute, r, of(append(gateways, pool...)), func() error {
-		return query(ctx, r, gateways[0].Status.PodIP, user, password, func(c *pgx.Conn) error {
-			if _, err := c.Exec(ctx, "CREATE TABLE IF NOT EXISTS podrun_check (id int PRIMARY KEY, note text)"); err != nil {
-				return err
-			}
-			if _, err := c.Exec(ctx, "INSERT INTO podrun_check VALUES (1, 'kept') ON CONFLICT (id) DO UPDATE SET note = excluded.note"); err != nil {
-				return err
-			}
-			var note string
-			if err := c.QueryRow(ctx, "SELECT note FROM podrun_check WHERE id = 1").Scan(&note); err != nil {
-				return err
-			}
-			if note != "kept" {
-				return fmt.Errorf("read back %q, wrote %q", note, "kept")
-			}
-			return nil
-		})
+		return writeAndRead(ctx, r, gateway, user, password, 1)
 	})
-	eventually(t, "every standby streaming from the primary", 2*time.Minute, r, of(pool), func() error {
-		return streaming(ctx, r, pool, user, password)
+	var primary string
+	eventually(t, "every standby streaming from the primary", 2*time.Minute, r, of(pool), func() (err error) {
+		primary, err = replication(ctx, r, pool, user, password)
+		return err
 	})
 	eventually(t, "multiadmin's API to list the cells", time.Minute, r, of(admins), func() error {
 		var cells struct{ Names []string }
@@ -90,10 +80,73 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 		}
 		return nil
 	})
+	survivesLosingThePrimary(t, r, pool, gateway, primary, user, password)
 }
 
-// streaming says why not every other pool pod streams from the one primary, or nil.
-func streaming(ctx context.Context, r *podrun.Runner, pool []corev1.Pod, user, password string) error {
+// survivesLosingThePrimary deletes the primary's pod, as a node failure or an eviction
+// would, and checks that Postgres stopped cleanly, that multiorch elects another primary
+// which takes writes with nothing lost, and that the old primary's pod, back on its claim,
+// rejoins as a standby.
+func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod, gateway, primary, user, password string) {
+	ctx := context.Background()
+	var lost corev1.Pod
+	var rest []corev1.Pod
+	for _, p := range pool {
+		if p.Name == primary {
+			lost = p
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	all := func() []*podrun.Pod {
+		var out []*podrun.Pod
+		for _, p := range r.Pods() {
+			out = append(out, p)
+		}
+		return out
+	}
+	// pgctld starts Postgres logging to $PGDATA/postgresql.log, on the pod's data claim.
+	logPath := filepath.Join(r.ClaimDir("data-"+primary), "pg_data", "postgresql.log")
+	before, _ := os.ReadFile(logPath)
+	if err := r.Delete(primary); err != nil {
+		t.Fatal(err)
+	}
+	pgLog, err := os.ReadFile(logPath)
+	if len(pgLog) >= len(before) {
+		pgLog = pgLog[len(before):] // what Postgres logged as its pod went
+	}
+	if err != nil || !strings.Contains(string(pgLog), "database system is shut down") {
+		t.Errorf("Postgres in %s did not stop cleanly when its pod was deleted (%v); its log ends:\n%s", primary, err, tail(pgLog, 2000))
+	}
+	eventually(t, "another primary after "+primary+" went, with the other standby streaming", 3*time.Minute, r, all(), func() error {
+		_, err := replication(ctx, r, rest, user, password)
+		return err
+	})
+	eventually(t, "a write through the gateway to the new primary, with the earlier one kept", 2*time.Minute, r, all(), func() error {
+		return writeAndRead(ctx, r, gateway, user, password, 2)
+	})
+	if _, err := r.Start(ctx, &lost); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, primary+" back, streaming as a standby", 3*time.Minute, r, all(), func() error {
+		now, err := replication(ctx, r, pool, user, password)
+		if err == nil && now == primary {
+			return fmt.Errorf("%s is primary again", primary)
+		}
+		return err
+	})
+}
+
+func tail(b []byte, n int) string {
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return string(b)
+}
+
+// replication finds the one primary among pool and says why not every other pod of pool
+// streams from it, or nil.
+func replication(ctx context.Context, r *podrun.Runner, pool []corev1.Pod, user, password string) (string, error) {
 	var primaries []string
 	var standbys int64
 	for _, p := range pool {
@@ -109,16 +162,37 @@ func streaming(ctx context.Context, r *podrun.Runner, pool []corev1.Pod, user, p
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("postgres in %s: %w", p.Name, err)
+			return "", fmt.Errorf("postgres in %s: %w", p.Name, err)
 		}
 	}
 	if len(primaries) != 1 {
-		return fmt.Errorf("want one primary, have %v", primaries)
+		return "", fmt.Errorf("want one primary, have %v", primaries)
 	}
 	if standbys != int64(len(pool)-1) {
-		return fmt.Errorf("primary %s has %d standbys streaming, want %d", primaries[0], standbys, len(pool)-1)
+		return primaries[0], fmt.Errorf("primary %s has %d standbys streaming, want %d", primaries[0], standbys, len(pool)-1)
 	}
-	return nil
+	return primaries[0], nil
+}
+
+// writeAndRead writes row id through the gateway at ip and reads back every row written so
+// far (1..id).
+func writeAndRead(ctx context.Context, r *podrun.Runner, ip, user, password string, id int) error {
+	return query(ctx, r, ip, user, password, func(c *pgx.Conn) error {
+		if _, err := c.Exec(ctx, "CREATE TABLE IF NOT EXISTS podrun_check (id int PRIMARY KEY, note text)"); err != nil {
+			return err
+		}
+		if _, err := c.Exec(ctx, "INSERT INTO podrun_check VALUES ($1, 'kept') ON CONFLICT (id) DO UPDATE SET note = excluded.note", id); err != nil {
+			return err
+		}
+		var n int
+		if err := c.QueryRow(ctx, "SELECT count(*) FROM podrun_check WHERE note = 'kept' AND id <= $1", id).Scan(&n); err != nil {
+			return err
+		}
+		if n != id {
+			return fmt.Errorf("read back %d rows, wrote %d", n, id)
+		}
+		return nil
+	})
 }
 
 // query connects to Postgres's port on ip (a gateway or a pool pod) as user and runs f.
