@@ -123,6 +123,9 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if c.Config, err = clientcmd.BuildConfigFromFlags("", c.Kubeconfig); err != nil {
 		return nil, err
 	}
+	// Admission warnings (what the images cannot serve, ...) are expected in tests: each is
+	// written once to standard error, not through a logger the tests never set.
+	c.Config.WarningHandler = rest.NewWarningWriter(os.Stderr, rest.WarningWriterOptions{Deduplicate: true})
 	if c.Client, err = client.New(c.Config, client.Options{Scheme: operator.NewScheme()}); err != nil {
 		return nil, err
 	}
