@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -174,3 +175,13 @@ func appendIf(why []string, what, problem string) []string {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// Condition is the Supported condition of an object: True with everything running (running
+// says what), False naming what is not (notRun, then each reason).
+func Condition(running, notRun string, unsupported []string) metav1.Condition {
+	if len(unsupported) == 0 {
+		return metav1.Condition{Type: v1beta1.ConditionSupported, Status: metav1.ConditionTrue, Reason: ReasonSupported, Message: running}
+	}
+	return metav1.Condition{Type: v1beta1.ConditionSupported, Status: metav1.ConditionFalse, Reason: ReasonUnsupported,
+		Message: notRun + ": " + strings.Join(unsupported, "; ")}
+}

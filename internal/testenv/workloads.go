@@ -1,10 +1,20 @@
 package testenv
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 )
+
+// SetStatefulSetReady gives sts the status the StatefulSet controller writes when every
+// replica runs the current spec and is ready, for suites that run without it.
+func SetStatefulSetReady(sts *appsv1.StatefulSet) {
+	n := ptr.Deref(sts.Spec.Replicas, 1)
+	sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: n, ReadyReplicas: n,
+		CurrentReplicas: n, UpdatedReplicas: n, AvailableReplicas: n}
+}
 
 // SetJobSucceeded gives job the status the Job controller writes when its pod succeeded (the
 // API server refuses a Complete condition without SuccessCriteriaMet and the times), for

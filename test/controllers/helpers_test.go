@@ -13,6 +13,8 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
 const (
@@ -38,9 +40,7 @@ func markStatefulSetReady(g Gomega, ns, name string) {
 		if err := k8s.Get(ctx, key(ns, name), sts); err != nil {
 			return err
 		}
-		n := ptr.Deref(sts.Spec.Replicas, 1)
-		sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: n, ReadyReplicas: n,
-			CurrentReplicas: n, UpdatedReplicas: n, AvailableReplicas: n}
+		testenv.SetStatefulSetReady(sts)
 		return k8s.Status().Update(ctx, sts)
 	}, timeout, poll).Should(Succeed())
 }

@@ -14,7 +14,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -77,9 +76,7 @@ func setStatefulSetStatus(g Gomega, ns, name string) {
 		if err := k8s.Get(ctx, key(ns, name), sts); err != nil {
 			return err
 		}
-		n := ptr.Deref(sts.Spec.Replicas, 1)
-		sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: n, ReadyReplicas: n,
-			CurrentReplicas: n, UpdatedReplicas: n, AvailableReplicas: n}
+		testenv.SetStatefulSetReady(sts)
 		return k8s.Status().Update(ctx, sts)
 	}, timeout, poll).Should(Succeed())
 }

@@ -152,13 +152,7 @@ func setConditions(c *v1beta1.MultigresCluster, rep *report, invalid field.Error
 // setSupported says whether the images serve everything the spec asks for; unsupported
 // names each field they do not (limits.Limits.Cluster), as the admission warnings did.
 func setSupported(c *v1beta1.MultigresCluster, unsupported []string) {
-	supported := metav1.Condition{Type: v1beta1.ConditionSupported, Status: metav1.ConditionTrue, Reason: limits.ReasonSupported,
-		Message: "Everything the spec asks for runs."}
-	if len(unsupported) > 0 {
-		supported.Status, supported.Reason = metav1.ConditionFalse, limits.ReasonUnsupported
-		supported.Message = "Accepted but not run: " + strings.Join(unsupported, "; ")
-	}
-	conditions.Set(c, supported)
+	conditions.Set(c, limits.Condition("Everything the spec asks for runs.", "Accepted but not run", unsupported))
 }
 
 // invalidMessage names every field in error, as the webhook would.

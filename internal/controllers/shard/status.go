@@ -54,16 +54,9 @@ func setStatus(s *v1beta1.Shard, pools []observedPool, duplicates []string, shar
 	s.Status.TotalPods = total
 	s.Status.ReadyPods = ready
 
-	supported := metav1.Condition{Type: v1beta1.ConditionSupported, Status: metav1.ConditionTrue, Reason: limits.ReasonSupported,
-		Message: "Every pool of this shard runs."}
-	switch {
-	case len(shardUnserved) > 0:
-		supported.Message = "No pods run for this shard: " + strings.Join(shardUnserved, "; ")
-	case len(unservedPools) > 0:
-		supported.Message = "Some pools get no pods: " + strings.Join(unservedPools, "; ")
-	}
-	if len(shardUnserved) > 0 || len(unservedPools) > 0 {
-		supported.Status, supported.Reason = metav1.ConditionFalse, limits.ReasonUnsupported
+	supported := limits.Condition("Every pool of this shard runs.", "Some pools get no pods", unservedPools)
+	if len(shardUnserved) > 0 {
+		supported = limits.Condition("", "No pods run for this shard", shardUnserved)
 	}
 	conditions.Set(s, supported)
 

@@ -67,13 +67,7 @@ func setStatus(tg *v1beta1.TableGroup, desired, owned []v1beta1.Shard, unsupport
 	tg.Status.Shards = int32(len(owned))
 	tg.Status.ReadyShards = ready
 
-	supported := metav1.Condition{Type: v1beta1.ConditionSupported, Status: metav1.ConditionTrue, Reason: limits.ReasonSupported,
-		Message: "Every shard and pool of this table group runs."}
-	if len(unsupported) > 0 {
-		supported.Status, supported.Reason = metav1.ConditionFalse, limits.ReasonUnsupported
-		supported.Message = "Not run: " + strings.Join(unsupported, "; ")
-	}
-	conditions.Set(tg, supported)
+	conditions.Set(tg, limits.Condition("Every shard and pool of this table group runs.", "Not run", unsupported))
 
 	msg := fmt.Sprintf("%d of %d shards available", ready, len(owned))
 	if unserved > 0 {
