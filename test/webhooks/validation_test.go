@@ -118,6 +118,9 @@ var clusterCases = []clusterCase{
 	{name: "root path shared by a cell and the global topology", change: func(c *v1beta1.MultigresCluster) {
 		c.Spec.Cells[1].Spec.TopoServer.Managed.RootPath = "/multigres/global"
 	}, want: []string{westTopo + ".managed.rootPath", "own root path"}},
+	{name: "a durability policy the pools cannot meet", change: func(c *v1beta1.MultigresCluster) {
+		c.Spec.Databases[0].Spec.DurabilityPolicy = v1beta1.DurabilityMultiCellAtLeast2
+	}, want: []string{"spec.databases[0].spec.durabilityPolicy", `"MULTI_CELL_AT_LEAST_2"`, "at least 2 cells"}},
 	{name: "cluster name too long for a label", change: func(c *v1beta1.MultigresCluster) {
 		c.Name = strings.Repeat("x", 64)
 	}, want: []string{"metadata.name"}},
