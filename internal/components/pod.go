@@ -1,7 +1,10 @@
 package components
 
 import (
+	"maps"
+
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 )
 
@@ -14,7 +17,9 @@ type Pod struct {
 	Containers     []corev1.Container
 	Volumes        []corev1.Volume
 	Affinity       *corev1.Affinity
-	PullSecrets    []corev1.LocalObjectReference
+	// Spread, when set, spreads the pods it selects across nodes and zones (spread).
+	Spread      map[string]string
+	PullSecrets []corev1.LocalObjectReference
 	// RestartPolicy is empty (Always) except for Jobs.
 	RestartPolicy corev1.RestartPolicy
 }
@@ -34,6 +39,7 @@ func PodTemplate(p Pod) corev1.PodTemplateSpec {
 			Containers:                   p.Containers,
 			Volumes:                      p.Volumes,
 			Affinity:                     affinity,
+			TopologySpreadConstraints:    spread(p.Spread),
 			ImagePullSecrets:             append([]corev1.LocalObjectReference(nil), p.PullSecrets...),
 			SecurityContext:              PodSecurityContext(p.User),
 			AutomountServiceAccountToken: ptr.To(false),
@@ -41,4 +47,22 @@ func PodTemplate(p Pod) corev1.PodTemplateSpec {
 			RestartPolicy:                p.RestartPolicy,
 		},
 	}
+}
+
+// spread asks the scheduler to put the pods selector selects on different nodes and zones:
+// replicas of one pool, or members of one etcd, are there to survive the loss of one. It is
+// a preference (ScheduleAnyway), so a small cluster still runs them all, and the user's
+// affinity applies beside it.
+func spread(selector map[string]string) []corev1.TopologySpreadConstraint {
+	if selector == nil {
+		return nil
+	}
+	var out []corev1.TopologySpreadConstraint
+	for _, key := range []string{corev1.LabelTopologyZone, corev1.LabelHostname} {
+		out = append(out, corev1.TopologySpreadConstraint{
+			MaxSkew: 1, TopologyKey: key, WhenUnsatisfiable: corev1.ScheduleAnyway,
+			LabelSelector: &metav1.LabelSelector{MatchLabels: maps.Clone(selector)},
+		})
+	}
+	return out
 }

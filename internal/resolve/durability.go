@@ -49,8 +49,8 @@ func DurabilityProblems(c *v1beta1.MultigresCluster, tableGroups []v1beta1.Table
 			}
 		}
 		for _, tg := range tableGroups {
-			if tg.Spec.DatabaseName != db.Name {
-				continue
+			if tg.Spec.DatabaseName != db.Name || len(tg.Spec.ShardTemplate.Pools) == 0 {
+				continue // no pools at all is refused on its own (ValidateTableGroups)
 			}
 			var pods int32
 			var cells []string

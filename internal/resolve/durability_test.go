@@ -26,7 +26,7 @@ func TestDurabilityProblems(t *testing.T) {
 		{"database policy wins", "AT_LEAST_2", "MULTI_CELL_AT_LEAST_2", pools("a=3"), "spec.databases[0].spec.durabilityPolicy", ""},
 		{"multi-cell met", "MULTI_CELL_AT_LEAST_2", "", pools("a=1", "b=1"), "", ""},
 		{"multi-cell in one cell", "MULTI_CELL_AT_LEAST_2", "", pools("a=2"), "spec.durabilityPolicy", ""},
-		{"no pools", "AT_LEAST_2", "", "[]", "spec.durabilityPolicy", ""},
+		{"only readOnly pools", "AT_LEAST_2", "", "[{name: r, type: readOnly, cell: a, spec: {replicas: 3}}]", "spec.durabilityPolicy", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := "cells: [{name: a}, {name: b}]\n"

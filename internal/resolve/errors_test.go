@@ -58,9 +58,11 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 			[]string{`Duplicate value spec.databases[1].name: database names must be unique`}},
 		{"databases colliding after _ to -", `databases: [{name: a_b}, {name: a-b}]`,
 			[]string{`Duplicate value spec.databases[1].name: gives the object name "a-b"`}},
-		{"duplicate table group", `databases: [{name: d, spec: {tablegroups: [{name: g}, {name: g}]}}]`,
+		{"duplicate table group", `cells: [{name: z}]
+databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: ` + onePool + `}, {name: g, shardTemplate: ` + onePool + `}]}}]`,
 			[]string{`Duplicate value spec.databases[0].spec.tablegroups[1].name: table group names must be unique`}},
-		{"table groups colliding across databases", `databases: [{name: a_b, spec: {tablegroups: [{name: c}]}}, {name: a, spec: {tablegroups: [{name: b_c}]}}]`,
+		{"table groups colliding across databases", `cells: [{name: z}]
+databases: [{name: a_b, spec: {tablegroups: [{name: c, shardTemplate: ` + onePool + `}]}}, {name: a, spec: {tablegroups: [{name: b_c, shardTemplate: ` + onePool + `}]}}]`,
 			[]string{`Duplicate value spec.databases[1].spec.tablegroups[0].name: gives the object name "c-a-b-c", as spec.databases[0].spec.tablegroups[0].name does`}},
 		{"names must be DNS labels", `cells: [{name: "a b"}, {name: ""}]`,
 			[]string{
@@ -86,6 +88,7 @@ databases: [{name: d, spec: {tablegroups: [{name: g, partitioning: {shards: 0}}]
 				`Invalid value spec.globalTopoServer.managed.replicas: must be at least 1`,
 				`Invalid value spec.cells[0].spec.multiorch.replicas: must be 0 or more`,
 				`Invalid value spec.databases[0].spec.tablegroups[0].partitioning.shards: must be between 1 and 1024`,
+				`Required value spec.databases[0].spec.tablegroups[0].shardTemplate.pools: a table group needs at least one pool`,
 			}},
 	}
 	tm := templates(t, map[string]string{"gw": gwTemplate, "pool": poolTemplate})
@@ -137,6 +140,9 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{na
 	}
 }
 
+// onePool is a table group's smallest valid shard template, in v1alpha1.
+const onePool = `{pools: [{type: replica, cell: z, replicas: 2}]}`
+
 // Every problem is reported at once, not only the first.
 func TestErrorsAreCollected(t *testing.T) {
 	c := cluster(t, `
@@ -158,6 +164,7 @@ databases:
 		`Duplicate value spec.databases[0].spec.tablegroups[1].name`,
 		`Invalid value spec.databases[0].spec.tablegroups[0].partitioning.shards`,
 		`Unsupported value spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].cell`,
+		`Required value spec.databases[0].spec.tablegroups[1].shardTemplate.pools`,
 		`Not found spec.cells[1].spec.multigateway.deploymentTemplate`,
 		`Invalid value spec.cells[1].spec.multiorch.deploymentTemplate`,
 		`Not found spec.databases[0].spec.tablegroups[0].shardTemplate.pools[1].deploymentTemplate`,

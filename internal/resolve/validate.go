@@ -200,8 +200,8 @@ func exactlyOne(errs *field.ErrorList, p *field.Path, members ...member) {
 	}
 }
 
-// ValidateTableGroups checks shard counts, pool types, and that every pool names a cell of
-// spec.cells.
+// ValidateTableGroups checks shard counts, that a table group has pools, pool types, and that
+// every pool names a cell of spec.cells.
 func ValidateTableGroups(c *v1beta1.MultigresCluster) field.ErrorList {
 	var errs field.ErrorList
 	cells := make([]string, 0, len(c.Spec.Cells))
@@ -215,6 +215,10 @@ func ValidateTableGroups(c *v1beta1.MultigresCluster) field.ErrorList {
 			if s := tg.Partitioning.Shards; s != nil && (*s < 1 || *s > MaxShards) {
 				errs = append(errs, field.Invalid(p.Child("partitioning", "shards"), *s,
 					fmt.Sprintf("must be between 1 and %d", MaxShards)))
+			}
+			if len(tg.ShardTemplate.Pools) == 0 {
+				errs = append(errs, field.Required(p.Child("shardTemplate", "pools"),
+					"a table group needs at least one pool, or its shards run no Postgres: add a pool of type replica in a cell of spec.cells"))
 			}
 			for k, pool := range tg.ShardTemplate.Pools {
 				pp := p.Child("shardTemplate", "pools").Index(k)

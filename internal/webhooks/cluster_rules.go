@@ -77,7 +77,11 @@ func checkTopoRoots(check func(*field.Path, string), p *field.Path,
 func Warnings(c *v1beta1.MultigresCluster, res *resolve.Result) []string {
 	var w []string
 	etcd := func(what string, replicas int32) {
-		if replicas%2 == 0 {
+		switch {
+		case replicas < 3:
+			w = append(w, fmt.Sprintf("%s: an etcd cluster of %d member(s) survives no member's loss, and gets no PodDisruptionBudget "+
+				"(one allowing no eviction would block every node drain): a drain stops it; use 3", what, replicas))
+		case replicas%2 == 0:
 			w = append(w, fmt.Sprintf("%s: an etcd cluster of %d members tolerates no more failures than one of %d; use an odd number", what, replicas, replicas-1))
 		}
 	}

@@ -125,7 +125,7 @@ func TestWarnings(t *testing.T) {
 	warnings.take()
 	g.Expect(admin.Create(ctx, c)).To(Succeed())
 	msgs := warnings.take()
-	g.Expect(msgs).To(ContainElement(ContainSubstring("etcd cluster of 2 members")))
+	g.Expect(msgs).To(ContainElement(ContainSubstring("etcd cluster of 2 member(s) survives no member's loss")))
 	g.Expect(msgs).To(ContainElement(And(ContainSubstring("has 1 replica-pool pod(s) per shard"), ContainSubstring("at least 2"))))
 }
 

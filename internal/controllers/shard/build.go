@@ -63,6 +63,7 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		Containers:     []corev1.Container{components.MultiPooler(pool)},
 		Volumes:        components.PoolVolumes(pool),
 		Affinity:       p.Affinity,
+		Spread:         selector,
 		PullSecrets:    images.ImagePullSecrets,
 	})
 	return poolObjects{

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -44,6 +46,12 @@ func TestBuildPool(t *testing.T) {
 	sts := obj.statefulSet
 	if v := pss.Violations(&sts.Spec.Template); len(v) > 0 {
 		t.Errorf("pool pod violates the restricted standard: %v", v)
+	}
+	// Replicas of a pool are spread over nodes and zones, as a preference that never blocks.
+	spread := sts.Spec.Template.Spec.TopologySpreadConstraints
+	if len(spread) != 2 || spread[0].TopologyKey != corev1.LabelTopologyZone || spread[1].TopologyKey != corev1.LabelHostname ||
+		spread[0].WhenUnsatisfiable != corev1.ScheduleAnyway || !equality.Semantic.DeepEqual(spread[1].LabelSelector, sts.Spec.Selector) {
+		t.Errorf("pool pods spread %+v", spread)
 	}
 	if *sts.Spec.Replicas != 3 {
 		t.Errorf("a pool without replicas gets %d, want the default 3", *sts.Spec.Replicas)

@@ -40,6 +40,7 @@ func build(ts *v1beta1.TopoServer, replicas int32) objects {
 		User:        components.EtcdUser,
 		Containers:  []corev1.Container{components.Etcd(etcd)},
 		Affinity:    ts.Spec.Affinity,
+		Spread:      selector,
 		PullSecrets: ts.Spec.ImagePullSecrets,
 	})
 	return objects{
@@ -54,14 +55,23 @@ func build(ts *v1beta1.TopoServer, replicas int32) objects {
 		peerService: components.HeadlessService(peer, ts.Namespace, labels, selector,
 			components.ServicePort(components.PortPeer, components.EtcdPeerPort),
 			components.ServicePort(components.PortClient, components.EtcdClientPort)),
-		pdb: components.PodDisruptionBudget(name, ts.Namespace, labels, selector, MaxUnavailable(replicas)),
+		pdb: pdb(name, ts.Namespace, labels, selector, replicas),
 	}
+}
+
+// pdb bounds voluntary evictions to what keeps quorum. One or two members cannot lose any,
+// so they get none: a budget that allows no eviction would block every node drain for ever.
+// Such a small etcd is warned about at apply.
+func pdb(name, namespace string, labels, selector map[string]string, replicas int32) *policyv1.PodDisruptionBudget {
+	if MaxUnavailable(replicas) == 0 {
+		return nil
+	}
+	return components.PodDisruptionBudget(name, namespace, labels, selector, MaxUnavailable(replicas))
 }
 
 // Quorum is the number of members etcd needs to serve.
 func Quorum(replicas int32) int32 { return replicas/2 + 1 }
 
 // MaxUnavailable is how many members may be evicted at once without losing quorum: one of
-// three, two of five, none of one or two. With one or two members a drain waits for a
-// person to decide, rather than silently taking the topology down.
+// three, two of five, none of one or two.
 func MaxUnavailable(replicas int32) int32 { return max(replicas-Quorum(replicas), 0) }

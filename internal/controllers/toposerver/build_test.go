@@ -44,3 +44,13 @@ func TestBuild(t *testing.T) {
 		}
 	}
 }
+
+// One or two members get no PodDisruptionBudget: one that allows no eviction would block
+// every node drain for ever.
+func TestNoBudgetThatBlocksDrains(t *testing.T) {
+	for replicas, want := range map[int32]bool{1: false, 2: false, 3: true, 5: true} {
+		if got := pdb("e", "ns", nil, nil, replicas) != nil; got != want {
+			t.Errorf("%d members: a PodDisruptionBudget %v, want %v", replicas, got, want)
+		}
+	}
+}

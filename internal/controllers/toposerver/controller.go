@@ -21,6 +21,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=toposervers/status,verbs=get;patch
@@ -82,12 +83,18 @@ func (r *Reconciler) reconcileObjects(ctx context.Context, ts *v1beta1.TopoServe
 		// Claim templates are immutable: keep them as created (volumes grow through their claims).
 		obj.statefulSet.Spec.VolumeClaimTemplates = observed.Spec.VolumeClaimTemplates
 	}
-	for _, o := range []client.Object{obj.peerService, obj.clientService, obj.statefulSet, obj.pdb} {
+	for _, o := range []client.Object{obj.peerService, obj.clientService, obj.statefulSet} {
 		if _, err := r.Writer.Ensure(ctx, ts, o); err != nil {
 			return observed, members, err
 		}
 	}
-	return observed, members, nil
+	if obj.pdb != nil {
+		_, err = r.Writer.Ensure(ctx, ts, obj.pdb)
+	} else { // made by an earlier release, which gave one or two members a budget too
+		_, err = r.Writer.DeleteOrphans(ctx, ts, &policyv1.PodDisruptionBudgetList{},
+			components.Selector(resolve.ComponentTopoServer, ts.Name), nil)
+	}
+	return observed, members, err
 }
 
 // bootstrappedMembers is the member count an existing etcd cluster was bootstrapped with, read
