@@ -68,9 +68,14 @@ bench: ## Measure convergence, API load and memory for growing workloads (docs/p
 build: ## Build the operator binary into bin/manager.
 	go build -o bin/manager .
 
+# Built, then exec'd in place of the shell, so that the signals make forwards (SIGTERM, from
+# timeout or kill) reach it: `go run` would die and leave the whole cluster running.
+# RUN_DIR (default bin/run) is where the cluster keeps its files.
 .PHONY: run
 run: ## Run the operator on a whole local cluster (kwok nodes) with the samples applied (OPERATOR_ARGS=--multigres-limits=none runs all of them).
-	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go run ./hack/run $(OPERATOR_ARGS)
+	go build -o bin/make-run ./hack/run
+	assets=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)); \
+		KUBEBUILDER_ASSETS=$$assets exec bin/make-run $(OPERATOR_ARGS)
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of the current kubeconfig.
