@@ -68,25 +68,48 @@ bench: ## Measure convergence, API load and memory for growing workloads (docs/p
 build: ## Build the operator binary into bin/manager.
 	go build -o bin/manager .
 
+# Built, then exec'd in place of the shell, so that the signals make forwards (SIGTERM, from
+# timeout or kill) reach it: `go run` would die and leave the whole cluster running.
+# RUN_DIR (default bin/run) is where the cluster keeps its files.
 .PHONY: run
 run: ## Run the operator on a whole local cluster (kwok nodes) with the samples applied (OPERATOR_ARGS=--multigres-limits=none runs all of them).
-	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go run ./hack/run $(OPERATOR_ARGS)
+	go build -o bin/make-run ./hack/run
+	assets=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)); \
+		KUBEBUILDER_ASSETS=$$assets exec bin/make-run $(OPERATOR_ARGS)
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of the current kubeconfig.
 	kubectl apply --server-side -k config/crd
 
-.PHONY: uninstall
-uninstall: ## Remove the CRDs (and so every custom resource) from the current cluster.
+# Deleting a CRD deletes every object of its kind: every MultigresCluster, and with them their
+# workloads. Hence the name, and the confirmation it asks for.
+.PHONY: uninstall-crds-and-delete-every-cluster
+uninstall-crds-and-delete-every-cluster: ## DELETES EVERY MultigresCluster (and template, shard, ...) in the current cluster, with the CRDs.
+	@echo "This deletes the multigres.com CRDs and with them every MultigresCluster, DeploymentTemplate,"
+	@echo "TopoServer, Cell, TableGroup and Shard in the cluster of the current kubeconfig ($$(kubectl config current-context))."
+	@echo "To remove only the operator and keep the clusters, run 'make undeploy' instead (CONFIRM=yes skips this question)."
+	@if [ "$(CONFIRM)" != yes ]; then read -r -p "Type 'yes' to delete them all: " answer; [ "$$answer" = yes ] || { echo "Nothing deleted."; exit 1; }; fi
 	kubectl delete -k config/crd --ignore-not-found
+
+.PHONY: uninstall
+uninstall: ## Renamed, as it deletes every cluster: see uninstall-crds-and-delete-every-cluster.
+	@echo "'make uninstall' deleted the CRDs and so every MultigresCluster; it is now 'make uninstall-crds-and-delete-every-cluster'."
+	@echo "To remove only the operator and keep the clusters, run 'make undeploy'."; exit 1
 
 IMG ?= ghcr.io/multigres/multigres-operator:latest
 # DEPLOY_CONFIG=config/certmanager serves the webhooks with a cert-manager certificate instead.
 DEPLOY_CONFIG ?= config/default
+# What undeploy deletes: DEPLOY_CONFIG without the CRDs and the namespace, which hold the clusters.
+UNDEPLOY_CONFIG ?= $(if $(filter config/certmanager config/certmanager/,$(DEPLOY_CONFIG)),config/certmanager/operator,config/operator)
 .PHONY: deploy
 deploy: manifests ## Deploy the operator (image IMG) into the cluster of the current kubeconfig.
 	kubectl kustomize $(DEPLOY_CONFIG) | sed 's|ghcr.io/multigres/multigres-operator:latest|$(IMG)|' | kubectl apply --server-side -f -
 
+# Refuses a configuration with CRDs in it: deleting them would delete every cluster. (grep reads
+# all its input: with -q, kubectl could die of SIGPIPE and pipefail would hide the match.)
 .PHONY: undeploy
-undeploy: ## Remove the operator from the current cluster.
-	kubectl delete -k $(DEPLOY_CONFIG) --ignore-not-found
+undeploy: ## Remove the operator (Deployment, RBAC, webhooks) from the current cluster; the CRDs, the namespace and every cluster stay.
+	@if kubectl kustomize $(UNDEPLOY_CONFIG) | grep '^kind: CustomResourceDefinition$$' >/dev/null; then \
+		echo "$(UNDEPLOY_CONFIG) contains CRDs; deleting them would delete every cluster. Set UNDEPLOY_CONFIG to a configuration without them (config/operator)."; exit 1; fi
+	kubectl delete -k $(UNDEPLOY_CONFIG) --ignore-not-found
+	@echo "The operator is removed; the CRDs, namespace multigres-system and every cluster remain (no longer reconciled). 'make deploy' brings it back."

@@ -3,7 +3,10 @@
 // operator installed from config/default and the real operator binary (main.go: leader
 // election, webhooks on its self-managed certificate, metrics and health endpoints) running
 // against it as its own service account; then the samples, applied through the webhooks, and
-// a live summary of the tree. Ctrl-C stops everything; only bin/run is written.
+// a live summary of the tree. Ctrl-C stops everything; only bin/run (or RUN_DIR) is written.
+//
+// It stops the same way on SIGTERM or SIGHUP, or when its parent dies (make, killed), and
+// every process of the cluster is killed with it if it is killed outright.
 //
 // Arguments are added to the operator's flags (make run OPERATOR_ARGS=...). The operator
 // applies the Multigres limits users get (--multigres-limits=v0.1): the design document's
@@ -19,6 +22,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"golang.org/x/sys/unix"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
@@ -30,6 +34,22 @@ import (
 
 const namespace = "example"
 
+// markerFile marks a directory as a run's, which the next run may empty.
+const markerFile = ".make-run"
+
+// init, on the main thread (which Go never ends), asks for SIGTERM when our parent dies: make
+// forwards SIGTERM to us, but cannot when it is killed outright, and we would run on alone.
+func init() {
+	parent := os.Getppid()
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGTERM), 0, 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "run: asking for a signal when make ends:", err)
+		os.Exit(1)
+	}
+	if os.Getppid() != parent { // it died before we asked
+		os.Exit(1)
+	}
+}
+
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "run:", err)
@@ -38,14 +58,14 @@ func main() {
 }
 
 func run() error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	binDir := os.Getenv("KUBEBUILDER_ASSETS")
 	if binDir == "" {
 		return fmt.Errorf("KUBEBUILDER_ASSETS must name the control-plane binaries (make run sets it)")
 	}
-	runDir := filepath.Join(testenv.RepoRoot(), "bin", "run")
-	if err := os.RemoveAll(runDir); err != nil {
+	runDir, err := prepareRunDir()
+	if err != nil {
 		return err
 	}
 
@@ -121,6 +141,26 @@ func applySamples(ctx context.Context, c client.Client) error {
 		}
 	}
 	return nil
+}
+
+// prepareRunDir empties the directory the cluster keeps its files in: RUN_DIR, or bin/run.
+// A RUN_DIR that holds something other than an earlier run is refused, not emptied.
+func prepareRunDir() (string, error) {
+	dir := os.Getenv("RUN_DIR")
+	if dir == "" {
+		dir = filepath.Join(testenv.RepoRoot(), "bin", "run")
+	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(dir, markerFile)); err != nil {
+			return "", fmt.Errorf("RUN_DIR %s is neither empty nor an earlier run's (no %s), and would be emptied: name a new or empty directory", dir, markerFile)
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, markerFile), nil, 0o644)
 }
 
 func step(msg string) { fmt.Printf("==> %s\n", msg) }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -25,9 +27,9 @@ func startProcess(dir, name, binary string, args []string, env ...string) (*proc
 	cmd := exec.Command(binary, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = append(os.Environ(), env...)
-	// Killed with us if we die first, so nothing is ever left running.
+	// Killed with us if we die first, however we die, so nothing is ever left running.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	if err := startFromForker(cmd); err != nil {
 		log.Close()
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
@@ -62,4 +64,25 @@ func (p *process) exited() (bool, error) {
 	default:
 		return false, nil
 	}
+}
+
+// forker is a goroutine locked for good to its own thread, from which every process is
+// started. The parent-death signal fires when the thread that forked the child exits, not
+// the process; Go ends a thread when a goroutine locked to it (runtime.LockOSThread) returns,
+// so a child forked from an arbitrary goroutine's thread could be killed while we run.
+var forker = sync.OnceValue(func() chan func() {
+	work := make(chan func())
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread lives as long as the process
+		for f := range work {
+			f()
+		}
+	}()
+	return work
+})
+
+func startFromForker(cmd *exec.Cmd) error {
+	done := make(chan error, 1)
+	forker() <- func() { done <- cmd.Start() }
+	return <-done
 }

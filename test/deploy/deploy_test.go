@@ -1,11 +1,15 @@
 // Package deploy renders the install manifests (config/default and config/certmanager) with
 // kubectl kustomize and applies them to a real API server, with cert-manager's own CRDs
-// installed from its Go module, as `make deploy` would.
+// installed from its Go module, as `make deploy` would; and checks that `make undeploy`
+// removes the operator but never the CRDs (whose deletion deletes every cluster).
 package deploy
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +23,12 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/testenv"
@@ -108,6 +117,92 @@ func TestInstallManifestsApply(t *testing.T) {
 		crd := &apiextensionsv1.CustomResourceDefinition{}
 		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, crd)).To(Succeed())
 		g.Expect(crd.Annotations).To(HaveKeyWithValue("cert-manager.io/inject-ca-from", "multigres-system/"+cert.Name), name)
+	}
+
+	// make undeploy, as a user runs it: the operator goes, the CRDs and the namespace stay.
+	undeploy := exec.Command("make", "-s", "undeploy", "DEPLOY_CONFIG=config/certmanager")
+	undeploy.Dir = testenv.RepoRoot()
+	undeploy.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "PATH="+filepath.Dir(kubectl)+":"+os.Getenv("PATH"))
+	out, err := undeploy.CombinedOutput()
+	g.Expect(err).NotTo(HaveOccurred(), "make undeploy:\n%s", out)
+	for _, obj := range []client.Object{manager, validating, cert,
+		&admissionregistrationv1.MutatingWebhookConfiguration{ObjectMeta: metav1.ObjectMeta{Name: "multigres-operator-mutating-webhook-configuration"}},
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "multigres-system", Name: "multigres-operator-webhook-service"}},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "multigres-system", Name: "multigres-operator-controller-manager"}},
+	} {
+		err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj)
+		g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%T %s is left after make undeploy: %v", obj, obj.GetName(), err)
+	}
+	for _, name := range operator.CRDs {
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, crd)).To(Succeed(), "make undeploy deleted CRD %s", name)
+		g.Expect(crd.DeletionTimestamp).To(BeNil(), "make undeploy is deleting CRD %s", name)
+	}
+	ns := &corev1.Namespace{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: "multigres-system"}, ns)).To(Succeed())
+	g.Expect(ns.DeletionTimestamp).To(BeNil(), "make undeploy is deleting the namespace, and any cluster in it")
+}
+
+// TestUndeployKeepsCRDs checks, for both install configurations, what `make undeploy`
+// deletes: exactly what `make deploy` applies except the CRDs and the namespace. Deleting a
+// CRD deletes every object of its kind, every MultigresCluster.
+func TestUndeployKeepsCRDs(t *testing.T) {
+	kubectl, err := testenv.Kubectl()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deploy, undeploy := range map[string]string{
+		"config/default":     "config/operator",
+		"config/certmanager": "config/certmanager/operator",
+	} {
+		t.Run(deploy, func(t *testing.T) {
+			g := NewWithT(t)
+			// The directory the Makefile deletes for this DEPLOY_CONFIG.
+			plan, err := exec.Command("make", "-C", testenv.RepoRoot(), "-n", "undeploy", "DEPLOY_CONFIG="+deploy).Output()
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(string(plan)).To(ContainSubstring("kubectl delete -k "+undeploy+" "), "make undeploy DEPLOY_CONFIG=%s", deploy)
+
+			deployed, removed := render(t, kubectl, deploy), render(t, kubectl, undeploy)
+			var kept []string
+			for id := range deployed {
+				if !removed[id] {
+					kept = append(kept, id)
+				}
+			}
+			for id := range removed {
+				g.Expect(deployed).To(HaveKey(id), "undeploy deletes what deploy never applies")
+			}
+			want := []string{"Namespace//multigres-system"}
+			for _, name := range operator.CRDs {
+				want = append(want, "CustomResourceDefinition//"+name)
+			}
+			g.Expect(kept).To(ConsistOf(want), "make deploy applies, and make undeploy keeps, exactly the CRDs and the namespace")
+		})
+	}
+}
+
+// render is the set of objects kubectl kustomize renders from dir, as kind/namespace/name.
+func render(t *testing.T, kubectl, dir string) map[string]bool {
+	t.Helper()
+	out, err := exec.Command(kubectl, "kustomize", filepath.Join(testenv.RepoRoot(), dir)).Output()
+	if err != nil {
+		t.Fatalf("kubectl kustomize %s: %v", dir, err)
+	}
+	objs := map[string]bool{}
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(out)))
+	for {
+		doc, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return objs
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
+			t.Fatal(err)
+		}
+		objs[obj.GetKind()+"/"+obj.GetNamespace()+"/"+obj.GetName()] = true
 	}
 }
 
