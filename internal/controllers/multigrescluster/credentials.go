@@ -49,7 +49,8 @@ func (r *Reconciler) ensureCredentials(ctx context.Context, c *v1beta1.Multigres
 	case !apierrors.IsNotFound(err):
 		return false, err
 	}
-	if exists, err := r.secretExists(ctx, key); exists || err != nil {
+	// Past the cache: a Secret of that name made by someone else is left alone.
+	if err := r.APIReader.Get(ctx, key, &corev1.Secret{}); !apierrors.IsNotFound(err) {
 		return false, err
 	}
 	secret, err := credentialsSecret(c.Name, key)
@@ -126,21 +127,6 @@ func missingKeys(s *corev1.Secret) []string {
 		}
 	}
 	return out
-}
-
-// secretExists looks in the cache, then past it: the cache holds only Secrets labelled as
-// the operator's, and a Secret of that name made by someone else must not be replaced.
-func (r *Reconciler) secretExists(ctx context.Context, key client.ObjectKey) (bool, error) {
-	for _, reader := range []client.Reader{r.Client, r.APIReader} {
-		err := reader.Get(ctx, key, &corev1.Secret{})
-		if err == nil {
-			return true, nil
-		}
-		if !apierrors.IsNotFound(err) {
-			return false, err
-		}
-	}
-	return false, nil
 }
 
 // credentialsSecret is a new Secret of cluster with a random password.
