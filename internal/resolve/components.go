@@ -142,6 +142,18 @@ func retention(p *v1beta1.VolumeRetentionPolicy) *v1beta1.VolumeRetentionPolicy 
 	return p
 }
 
+// DataDeletedWithOwner reports whether deleting pools' owner deletes all their data: there is
+// some, and every pool's whenDeleted is Delete. What outlives the data's owner only when the
+// data does (a shard's backup claim, the cluster's generated credentials) follows this rule.
+func DataDeletedWithOwner(pools []v1beta1.PoolSpec) bool {
+	for _, p := range pools {
+		if p.DataVolumeRetentionPolicy == nil || p.DataVolumeRetentionPolicy.WhenDeleted != v1beta1.DeleteVolume {
+			return false
+		}
+	}
+	return len(pools) > 0
+}
+
 // atLeast checks a resolved count.
 func (r *resolver) atLeast(path *field.Path, n, min int32, msg string) {
 	if n < min {

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -53,6 +54,7 @@ func TestE2E(t *testing.T) {
 		{"a hand edit of a Shard is refused, or reverted", editShard},
 		{"with the webhook down, apply fails and reconciling goes on", webhookDown},
 		{"deleting the cluster removes the tree and keeps the data", deleteCluster},
+		{"re-creating the cluster reuses its volumes and credentials", recreateCluster},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, s.run) {
@@ -368,7 +370,7 @@ func restore(t *testing.T, saved client.Object) {
 }
 
 // Deleting the cluster removes every child through garbage collection; the data claims stay
-// (the default retention policy is Retain).
+// (the default retention policy is Retain), and so do the credentials that open them.
 func deleteCluster(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
@@ -391,6 +393,34 @@ func deleteCluster(t *testing.T) {
 		return len(pods.Items)
 	}, 2*time.Minute).Should(BeZero())
 	g.Expect(claims(t, ns)).To(Equal(before), "data claims were deleted")
+	g.Expect(k8s.Get(ctx, credentialsKey(), &corev1.Secret{})).To(Succeed(), "the credentials were deleted with the cluster")
+}
+
+// A cluster re-created with the same name on its retained claims mounts them (same names and
+// UIDs) with the credentials it had (the same Secret): the old data opens with them.
+func recreateCluster(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	before := claims(t, ns)
+	g.Expect(before).NotTo(BeEmpty())
+	kept := &corev1.Secret{}
+	g.Expect(k8s.Get(ctx, credentialsKey(), kept)).To(Succeed())
+
+	applySamples(t, ns)
+	waitConverged(t, ns, convergeTimeout)
+	g.Expect(claims(t, ns)).To(Equal(before), "the claims were not reused")
+	for _, p := range poolPods(t) {
+		g.Expect(before).To(HaveKey(claimOf(&p)), "pod %s mounts a new claim", p.Name)
+		g.Expect(p.Spec.Volumes).To(ContainElement(HaveField("Secret.SecretName", kept.Name)), "pod %s", p.Name)
+	}
+	secret := &corev1.Secret{}
+	g.Expect(k8s.Get(ctx, credentialsKey(), secret)).To(Succeed())
+	g.Expect(secret.UID).To(Equal(kept.UID), "the credentials were replaced")
+	g.Expect(secret.Data).To(Equal(kept.Data), "the credentials changed")
+}
+
+func credentialsKey() client.ObjectKey {
+	return client.ObjectKey{Namespace: ns, Name: names.PostgresCredentials(sampleCluster)}
 }
 
 func poolPods(t *testing.T) []corev1.Pod {

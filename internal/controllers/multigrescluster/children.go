@@ -18,13 +18,19 @@ import (
 // cache holds, then deletes the children the spec no longer names. It returns how many it
 // wrote or deleted.
 func (r *Reconciler) reconcileChildren(ctx context.Context, c *v1beta1.MultigresCluster, res *resolve.Result) (int, error) {
+	changed := 0
 	if c.Spec.PostgresCredentialsSecret == "" {
-		if err := r.ensureCredentials(ctx, c); err != nil {
+		wrote, err := r.ensureCredentials(ctx, c, res)
+		if err != nil {
 			return 0, err
+		}
+		if wrote {
+			changed++
 		}
 	}
 	desired := desiredChildren(res)
-	changed, err := r.Writer.EnsureAll(ctx, c, desired)
+	n, err := r.Writer.EnsureAll(ctx, c, desired)
+	changed += n
 	if err != nil {
 		return changed, err
 	}

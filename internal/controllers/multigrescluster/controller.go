@@ -35,7 +35,7 @@ import (
 // +kubebuilder:rbac:groups=multigres.com,resources=toposervers;cells;tablegroups,verbs=create;patch;delete
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch;delete
-// +kubebuilder:rbac:groups=core,resources=secrets,verbs=get;list;watch;create
+// +kubebuilder:rbac:groups=core,resources=secrets,verbs=get;list;watch;create;patch
 
 // Reconciler reconciles MultigresClusters.
 type Reconciler struct {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -25,6 +27,8 @@ type observed struct {
 	// shards are every shard labelled with the cluster.
 	shards     []v1beta1.Shard
 	multiAdmin *appsv1.Deployment
+	// credentialsMissing are the keys the generated credentials Secret lacks.
+	credentialsMissing []string
 }
 
 // observe reads the cluster's objects by its multigres.com/cluster label.
@@ -53,6 +57,15 @@ func (r *Reconciler) observe(ctx context.Context, c *v1beta1.MultigresCluster) (
 	for i := range tgs.Items {
 		if metav1.IsControlledBy(&tgs.Items[i], c) {
 			obs.tableGroups[tgs.Items[i].Name] = &tgs.Items[i]
+		}
+	}
+	if c.Spec.PostgresCredentialsSecret == "" {
+		s := &corev1.Secret{}
+		switch err := r.Get(ctx, credentialsKey(c), s); {
+		case err == nil:
+			obs.credentialsMissing = missingKeys(s)
+		case !apierrors.IsNotFound(err):
+			return nil, err
 		}
 	}
 	d := &appsv1.Deployment{}

@@ -40,10 +40,11 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		Watches(&v1beta1.TableGroup{}, owned).
 		Watches(&appsv1.Deployment{}, owned).
 		Watches(&corev1.Service{}, owned).
-		Watches(&corev1.Secret{}, owned).
 		// TopoServers by label, not owner: the global one is the cluster's, a cell's local one
 		// is its Cell's, and both feed the cluster's status. Shards are grandchildren whose
-		// ready pods the cluster counts.
+		// ready pods the cluster counts. The credentials Secret is owned only when the data
+		// goes with the cluster.
+		Watches(&corev1.Secret{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
 		Watches(&v1beta1.TopoServer{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
 		Watches(&v1beta1.Shard{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
 		Watches(&v1beta1.DeploymentTemplate{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate))).

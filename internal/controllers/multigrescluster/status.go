@@ -39,6 +39,12 @@ const maxListed = 10
 func setStatus(c *v1beta1.MultigresCluster, want desired, obs *observed, invalid field.ErrorList, changed int) {
 	var rep report
 	c.Status.ObservedGeneration = c.Generation
+	if len(obs.credentialsMissing) > 0 {
+		// Pool pods cannot start without them, and the operator never overwrites credentials:
+		// a new password would not match the data.
+		rep.notAvailable = append(rep.notAvailable, fmt.Sprintf("Secret %s (lacks key %s; add it, the operator never overwrites credentials)",
+			names.PostgresCredentials(c.Name), strings.Join(obs.credentialsMissing, ", ")))
+	}
 
 	// The global topology: managed, it is our TopoServer; external, nobody here can see it.
 	var global *bool

@@ -93,12 +93,6 @@ func BackupClaimName(s *v1beta1.Shard) string  { return names.Build(s.Name, "bac
 // It is owned by the shard (deleted with it) only when every pool
 // deletes its data with the shard; otherwise it stays, like the data.
 func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
-	owned := len(s.Spec.Pools) > 0
-	for _, p := range s.Spec.Pools {
-		if p.DataVolumeRetentionPolicy == nil || p.DataVolumeRetentionPolicy.WhenDeleted != v1beta1.DeleteVolume {
-			owned = false
-		}
-	}
 	spec := corev1.PersistentVolumeClaimSpec{ // a shard written before spec.backup was
 		AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
 		Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resolve.DefaultBackupStorage}},
@@ -107,5 +101,5 @@ func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
 		spec = *b.Filesystem.VolumeClaimTemplate.DeepCopy()
 	}
 	claim := components.BackupClaim(BackupClaimName(s), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name), spec)
-	return claim, owned
+	return claim, resolve.DataDeletedWithOwner(s.Spec.Pools)
 }

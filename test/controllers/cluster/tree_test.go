@@ -83,9 +83,11 @@ func TestSampleTree(t *testing.T) {
 		HaveField("Port", int32(15000)), HaveField("Port", int32(15070))))
 	g.Expect(svc.Spec.Ports[0].TargetPort).To(Equal(intstr.FromString(svc.Spec.Ports[0].Name)))
 
-	// The generated credentials: once, never rewritten.
+	// The generated credentials: once, never rewritten; not owned by the cluster, since its
+	// data is retained (credentials_test.go).
 	secret := get(g, ns, sample+"-postgres-credentials", &corev1.Secret{})
-	controlledBy(g, secret, c)
+	g.Expect(secret.OwnerReferences).To(BeEmpty())
+	g.Expect(secret.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, sample))
 	g.Expect(secret.Type).To(Equal(corev1.SecretTypeOpaque))
 	g.Expect(string(secret.Data["username"])).To(Equal("postgres"))
 	g.Expect(len(secret.Data["password"])).To(BeNumerically(">=", 32))
