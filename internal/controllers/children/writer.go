@@ -2,6 +2,9 @@ package children
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sync"
@@ -51,15 +54,20 @@ func NewWriter(mgr Manager) *Writer {
 
 // Ensure makes owner the controller of desired and writes desired if it is missing or
 // differs from the cached object in its labels, annotations, owner references or any
-// top-level field other than metadata and status (spec, data, ...). It reports whether it
-// wrote. desired must not set write-only fields (a Secret's stringData): they never compare
-// equal. desired gets the managed-by label, which puts it in the operator's cache.
+// top-level field other than metadata and status (spec, data, ...), or if desired is not what
+// was last applied (AppliedAnnotation): so a field desired no longer sets is removed too. It
+// reports whether it wrote. desired must not set write-only fields (a Secret's stringData):
+// they never compare equal. desired gets the managed-by label, which puts it in the
+// operator's cache.
 func (w *Writer) Ensure(ctx context.Context, owner, desired client.Object) (bool, error) {
 	scheme := w.Client.Scheme()
 	if err := controllerutil.SetControllerReference(owner, desired, scheme); err != nil {
 		return false, err
 	}
 	markManaged(desired)
+	if err := StampApplied(desired); err != nil {
+		return false, err
+	}
 
 	gvk, err := apiutil.GVKForObject(desired, scheme)
 	if err != nil {
@@ -104,6 +112,38 @@ func (w *Writer) Create(ctx context.Context, owner, obj client.Object) error {
 	}
 	log.FromContext(ctx).Info(ReasonCreated+" "+gvk.Kind, "object", client.ObjectKeyFromObject(obj))
 	w.Events.Eventf(owner, obj, corev1.EventTypeNormal, ReasonCreated, ReasonCreated, "%s %s %s", ReasonCreated, gvk.Kind, obj.GetName())
+	return nil
+}
+
+// AppliedAnnotation holds a hash of what the operator last applied to a child. Comparing the
+// cached child with what is desired sees fields the operator sets but that were changed; it
+// cannot see a field the operator set before and no longer sets (the API server's defaults
+// fill the same places). The hash does: a different desired object is a different hash, and
+// the server-side apply that follows removes what the operator's field manager no longer
+// sets.
+const AppliedAnnotation = "multigres.com/applied"
+
+// StampApplied sets obj's AppliedAnnotation to the hash of everything else Ensure applies:
+// labels, annotations, owner references and every top-level field but metadata and status.
+func StampApplied(obj client.Object) error {
+	annotations := obj.GetAnnotations()
+	delete(annotations, AppliedAnnotation)
+	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return err
+	}
+	delete(content, "status")
+	content["metadata"] = map[string]any{"labels": obj.GetLabels(), "annotations": annotations, "ownerReferences": obj.GetOwnerReferences()}
+	b, err := json.Marshal(dropNulls(content)) // maps marshal in key order: the same object, the same bytes
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[AppliedAnnotation] = hex.EncodeToString(sum[:16])
+	obj.SetAnnotations(annotations)
 	return nil
 }
 

@@ -74,3 +74,49 @@ func TestDropNulls(t *testing.T) {
 		t.Error("null in a list item kept")
 	}
 }
+
+// full sets every field the removal cases take away.
+func full() *appsv1.Deployment {
+	d := deployment()
+	pod := &d.Spec.Template.Spec
+	pod.Containers[0].Resources.Limits = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")}
+	pod.Containers[0].Env = []corev1.EnvVar{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}}
+	pod.Containers[0].Args = []string{"--x", "--y"}
+	pod.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{}}
+	pod.Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpExists}}
+	pod.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "registry"}}
+	pod.NodeSelector = map[string]string{"disk": "ssd", "zone": "a"}
+	return d
+}
+
+// A field the desired object no longer sets is a change, though what remains is a subset of
+// what the API server holds (where defaults fill the same places).
+func TestRemovalsAreSeen(t *testing.T) {
+	stamped := func(d *appsv1.Deployment) *appsv1.Deployment {
+		if err := StampApplied(d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	applied := stamped(full())
+	if !UpToDate(stamped(full()), applied) {
+		t.Fatal("the same desired object is not up to date")
+	}
+	for name, remove := range map[string]func(*corev1.PodSpec){
+		"a CPU limit":            func(p *corev1.PodSpec) { p.Containers[0].Resources.Limits = nil },
+		"the affinity":           func(p *corev1.PodSpec) { p.Affinity = nil },
+		"the tolerations":        func(p *corev1.PodSpec) { p.Tolerations = nil },
+		"the image pull secrets": func(p *corev1.PodSpec) { p.ImagePullSecrets = nil },
+		"a node selector key":    func(p *corev1.PodSpec) { delete(p.NodeSelector, "zone") },
+		"a trailing env var":     func(p *corev1.PodSpec) { p.Containers[0].Env = p.Containers[0].Env[:1] },
+		"a trailing argument":    func(p *corev1.PodSpec) { p.Containers[0].Args = p.Containers[0].Args[:1] },
+	} {
+		t.Run(name, func(t *testing.T) {
+			desired := full()
+			remove(&desired.Spec.Template.Spec)
+			if UpToDate(stamped(desired), applied) {
+				t.Errorf("removing %s counts as up to date: nothing would be written", name)
+			}
+		})
+	}
+}

@@ -99,3 +99,26 @@ func TestRemovedCellDeleted(t *testing.T) {
 		g.Expect(east.Spec.AllCells).To(Equal([]string{"us-east-1", "us-west-2"}))
 	}, timeout, poll).Should(Succeed())
 }
+
+// What the user removes from a spec is removed from what the operator built, at every level:
+// the Cell's spec and the multiorch Deployment both lose the limits taken out of the cluster.
+func TestRemovalReachesTheChildren(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := newNamespace(t, "removal")
+	c := applySamples(t, ns)
+	waitForTree(g, ns)
+	converge(g, ns)
+	orch := func(g Gomega) corev1.Container {
+		return get(g, ns, sample+"-us-east-1-multiorch", &appsv1.Deployment{}).Spec.Template.Spec.Containers[0]
+	}
+	g.Expect(orch(g).Resources.Limits).NotTo(BeEmpty(), "the sample's us-east-1 multiorch has limits")
+
+	update(g, c, func(c *v1beta1.MultigresCluster) { c.Spec.Cells[0].Spec.MultiOrch.Spec.Resources.Limits = nil })
+	g.Eventually(func(g Gomega) {
+		g.Expect(get(g, ns, sample+"-us-east-1", &v1beta1.Cell{}).Spec.MultiOrch.Resources.Limits).To(BeEmpty())
+		g.Expect(orch(g).Resources.Limits).To(BeEmpty())
+		requests := orch(g).Resources.Requests
+		g.Expect(requests.Cpu().String()).To(Equal("100m"), "requests stay")
+	}, timeout, poll).Should(Succeed())
+}
