@@ -59,6 +59,7 @@ func (w *Cluster) validate(ctx context.Context, old, c *v1beta1.MultigresCluster
 		return nil, apierrors.NewInternalError(err)
 	}
 	res, errs, warnings := CheckCluster(c, templates)
+	errs = append(errs, requestAffinityErrors(ctx)...)
 	if old != nil {
 		oldRes, _, _ := CheckCluster(old, templates)
 		errs = append(errs, ValidateClusterUpdate(old, c, oldRes, res)...)
@@ -79,14 +80,14 @@ func (w *Template) Default(_ context.Context, t *v1beta1.DeploymentTemplate) err
 	return nil
 }
 
-func (w *Template) ValidateCreate(_ context.Context, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
-	return nil, invalid(templateKind, t.Name, ValidateTemplate(t))
+func (w *Template) ValidateCreate(ctx context.Context, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
+	return nil, invalid(templateKind, t.Name, append(ValidateTemplate(t), requestAffinityErrors(ctx)...))
 }
 
 // ValidateUpdate also re-checks every cluster using the template with the new content, so a
 // template edit cannot shrink a volume or resize an etcd that a cluster edit could not.
 func (w *Template) ValidateUpdate(ctx context.Context, old, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
-	if errs := ValidateTemplate(t); len(errs) > 0 || !t.DeletionTimestamp.IsZero() {
+	if errs := append(ValidateTemplate(t), requestAffinityErrors(ctx)...); len(errs) > 0 || !t.DeletionTimestamp.IsZero() {
 		return nil, invalid(templateKind, t.Name, errs)
 	}
 	clusters, err := clustersUsing(ctx, w.Reader, t.Namespace, t.Name)
