@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,7 +62,7 @@ func (r *Runner) startPod(ctx context.Context, spec *corev1.Pod) (*Pod, error) {
 	if p.volumes, err = r.volumes(ctx, spec, p.dir); err != nil {
 		return nil, fmt.Errorf("pod %s: %w", spec.Name, err)
 	}
-	if p.netns, err = r.net.addPod(netIP(spec.Status.PodIP)); err != nil {
+	if p.netns, err = r.net.addPod(net.ParseIP(spec.Status.PodIP)); err != nil {
 		return nil, fmt.Errorf("pod %s: %w", spec.Name, err)
 	}
 	for _, c := range spec.Spec.InitContainers {

@@ -4,18 +4,18 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 )
 
-// layerRoots always get a private writable layer: what a process writes there (a socket
+// alwaysLayered always get a private writable layer: what a process writes there (a socket
 // under /run, a file under /var) stays in its container, as in an image's writable layer.
-var layerRoots = []string{"/etc", "/run", "/var"}
+var alwaysLayered = []string{"/etc", "/run", "/var"}
 
 // initSpec is what the container's process sets up before its command runs.
 func (p *Pod) initSpec(ctx context.Context, c *container) (initSpec, error) {
@@ -96,19 +96,19 @@ func (p *Pod) initSpec(ctx context.Context, c *container) (initSpec, error) {
 	}, nil
 }
 
-// layerRoots are the top-level directories to give a writable layer: layerRoots, and the
+// layerRoots are the top-level directories to give a writable layer: alwaysLayered, and the
 // one of every mount point missing on the host (its mount point is made in the layer).
 func (p *Pod) layerRoots(mounts []mountSpec) ([]string, error) {
-	roots := append([]string{}, layerRoots...)
+	roots := slices.Clone(alwaysLayered)
 	for _, m := range mounts {
 		if _, err := os.Stat(m.Target); err == nil {
 			continue
 		}
 		top := "/" + strings.Split(strings.TrimPrefix(filepath.Clean(m.Target), "/"), "/")[0]
-		if contains([]string{"/proc", "/sys", "/dev"}, top) {
+		if slices.Contains([]string{"/proc", "/sys", "/dev"}, top) {
 			return nil, fmt.Errorf("mount point %s: %s is the kernel's", m.Target, top)
 		}
-		if info, err := os.Stat(top); err == nil && info.IsDir() && top != "/tmp" && !contains(roots, top) {
+		if info, err := os.Stat(top); err == nil && info.IsDir() && top != "/tmp" && !slices.Contains(roots, top) {
 			roots = append(roots, top)
 		}
 	}
@@ -118,15 +118,6 @@ func (p *Pod) layerRoots(mounts []mountSpec) ([]string, error) {
 		}
 	}
 	return roots, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // identity is the user, group and supplementary groups the container runs as.
@@ -209,5 +200,3 @@ func atoi(s string) int {
 	}
 	return n
 }
-
-func netIP(s string) net.IP { return net.ParseIP(s) }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -51,20 +52,11 @@ func (t tree) component(name string) []corev1.Pod {
 func (t tree) except(names ...string) []corev1.Pod {
 	var out []corev1.Pod
 	for _, p := range t.pods {
-		if !contains(names, p.Labels[resolve.LabelComponent]) {
+		if !slices.Contains(names, p.Labels[resolve.LabelComponent]) {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestPodsRunForReal applies config/samples/serving, lets the operator build its tree on the
