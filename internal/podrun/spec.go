@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -182,21 +183,12 @@ func userDB(path string, users map[int]string, entry func(id int, name string) s
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		fields := strings.Split(s.Text(), ":")
-		if len(fields) > 2 && (names[fields[0]] || users[atoi(fields[2])] != "") {
-			continue
+		if len(fields) > 2 {
+			if id, err := strconv.Atoi(fields[2]); names[fields[0]] || err == nil && users[id] != "" {
+				continue
+			}
 		}
 		b.WriteString(s.Text() + "\n")
 	}
 	return b.String()
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return -1
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n
 }
