@@ -54,8 +54,8 @@ type CellSpec struct {
 	// +optional
 	// +listType=atomic
 	AllCells []string `json:"allCells,omitempty"`
-	// WatchTargets are the shards the cell's multiorch keeps healthy, as
-	// "<database>/<tablegroup>/<shard>": those with a pool in this cell; every shard of the
+	// WatchTargets are the table groups whose shards the cell's multiorch keeps healthy, as
+	// "<database>/<tablegroup>": those with a pool in this cell; every table group of the
 	// cluster for a cell with no pools.
 	// +optional
 	// +listType=atomic

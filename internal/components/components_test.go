@@ -36,8 +36,8 @@ func TestCommandLines(t *testing.T) {
 		{"multigateway", MultiGateway(Stateless{Image: img, Topo: topo}, "us-east-1"),
 			"multigateway --http-port=15100 --grpc-port=15170 --pg-port=5432 --cell=us-east-1" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
-		{"multiorch", MultiOrch(Stateless{Image: img, Topo: topo}, "us-west-2", []string{"postgres/default/0-inf", "db/tg/0-80"}),
-			"multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2 --watch-targets=postgres/default/0-inf,db/tg/0-80" +
+		{"multiorch", MultiOrch(Stateless{Image: img, Topo: topo}, "us-west-2", []string{"postgres/default", "db/tg"}),
+			"multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2 --watch-targets=postgres/default,db/tg" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
 		{"multiadmin", MultiAdmin(Stateless{Image: img, Topo: topo}),
 			"multiadmin --http-port=15000 --grpc-port=15070 --service-map=grpc-multiadmin" +
@@ -138,7 +138,7 @@ func TestPortsAndProbes(t *testing.T) {
 		probe probe
 	}{
 		{"multigateway", MultiGateway(Stateless{}, "c"), map[string]int32{"http": 15100, "grpc": 15170, "postgres": 5432}, probe{"/live", "/ready", "http"}},
-		{"multiorch", MultiOrch(Stateless{}, "c", []string{"postgres/default/0-inf"}), map[string]int32{"http": 15300, "grpc": 15370}, probe{"/live", "/ready", "http"}},
+		{"multiorch", MultiOrch(Stateless{}, "c", []string{"postgres/default"}), map[string]int32{"http": 15300, "grpc": 15370}, probe{"/live", "/ready", "http"}},
 		{"multiadmin", MultiAdmin(Stateless{}), map[string]int32{"http": 15000, "grpc": 15070}, probe{"/live", "/ready", "http"}},
 		{"multipooler", MultiPooler(pool), map[string]int32{"http": 15200, "grpc": 15270}, probe{"/live", "/ready", "http"}},
 		{"postgres", Postgres(pool), map[string]int32{"pgctld-http": 15400, "pgctld-grpc": 15470, "postgres": 5432}, probe{"/live", "/ready", "pgctld-http"}},
@@ -173,7 +173,7 @@ func TestPodsAreRestricted(t *testing.T) {
 		"etcd":         PodTemplate(Pod{User: EtcdUser, Containers: []corev1.Container{Etcd(etcd)}}),
 		"pool":         PodTemplate(Pod{User: PostgresUser, InitContainers: []corev1.Container{Postgres(pool)}, Containers: []corev1.Container{MultiPooler(pool)}, Volumes: PoolVolumes(pool)}),
 		"multigateway": PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiGateway(stateless, "a")}}),
-		"multiorch":    PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiOrch(stateless, "a", []string{"postgres/default/0-inf"})}}),
+		"multiorch":    PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiOrch(stateless, "a", []string{"postgres/default"})}}),
 		"multiadmin":   PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiAdmin(stateless)}}),
 		"registration": reg.Spec.Template,
 	} {

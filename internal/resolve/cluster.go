@@ -80,20 +80,18 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 	return res, nil
 }
 
-// WatchTargets are the shards cell's multiorch watches, "<database>/<tablegroup>/<shard>",
-// sorted: those with a pool in the cell, or every shard when none has (multiorch needs at
-// least one, and an orch of its own keeps the cell's view of the others).
+// WatchTargets are what cell's multiorch watches, "<database>/<tablegroup>", sorted: the
+// table groups with a pool in the cell, so every shard of theirs whatever its key range (a
+// shard keeps its range when the count grows); every table group when the cell has no pool
+// (multiorch needs at least one target, and an orch of its own keeps the cell's view).
 func WatchTargets(cell string, tableGroups []v1beta1.TableGroup) []string {
 	var mine, all []string
 	for i := range tableGroups {
-		tg := &tableGroups[i]
-		inCell := slices.ContainsFunc(tg.Spec.ShardTemplate.Pools, func(p v1beta1.PoolSpec) bool { return p.Cell == cell })
-		for _, shard := range ShardNames(tg) {
-			target := tg.Spec.DatabaseName + "/" + tg.Spec.TableGroupName + "/" + shard
-			all = append(all, target)
-			if inCell {
-				mine = append(mine, target)
-			}
+		tg := &tableGroups[i].Spec
+		target := tg.DatabaseName + "/" + tg.TableGroupName
+		all = append(all, target)
+		if slices.ContainsFunc(tg.ShardTemplate.Pools, func(p v1beta1.PoolSpec) bool { return p.Cell == cell }) {
+			mine = append(mine, target)
 		}
 	}
 	if len(mine) == 0 {

@@ -48,7 +48,8 @@ func TestKeyRangesCoverTheKeyspace(t *testing.T) {
 
 func padded(hex string) string { return hex + strings.Repeat("0", 16-len(hex)) }
 
-// A cell's multiorch watches the shards with a pool in it; a cell with none watches them all.
+// A cell's multiorch watches the table groups with a pool in it; a cell with none watches
+// them all.
 func TestWatchTargets(t *testing.T) {
 	tg := func(db, name string, shards int32, cells ...string) v1beta1.TableGroup {
 		var pools []v1beta1.PoolSpec
@@ -60,9 +61,9 @@ func TestWatchTargets(t *testing.T) {
 	}
 	tgs := []v1beta1.TableGroup{tg("postgres", "default", 1, "a"), tg("db", "orders", 2, "a", "b")}
 	for cell, want := range map[string][]string{
-		"a": {"db/orders/0-80", "db/orders/80-inf", "postgres/default/0-inf"},
-		"b": {"db/orders/0-80", "db/orders/80-inf"},
-		"c": {"db/orders/0-80", "db/orders/80-inf", "postgres/default/0-inf"},
+		"a": {"db/orders", "postgres/default"},
+		"b": {"db/orders"},
+		"c": {"db/orders", "postgres/default"},
 	} {
 		if got := WatchTargets(cell, tgs); !slices.Equal(got, want) {
 			t.Errorf("WatchTargets(%s) = %v, want %v", cell, got, want)

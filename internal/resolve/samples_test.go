@@ -113,7 +113,7 @@ globalTopoServer:
   address: example-multigres-cluster-global-client.example.svc:2379
 topoServer: {global: {}}
 allCells: [us-east-1, us-west-2]
-watchTargets: [production_db/analytics_tg/0-inf, production_db/default/0-inf, production_db/orders_tg/0-80, production_db/orders_tg/80-inf]
+watchTargets: [production_db/analytics_tg, production_db/default, production_db/orders_tg]
 durabilityPolicy: AT_LEAST_2
 topologyReconciliation: {registerCell: true, pruneTablets: true}
 `, &wantEast)

@@ -10,7 +10,11 @@ import (
 // 1..MaxShards (the CRD allows no more). Objects are named by index, so a shard's object
 // keeps its name whatever its range.
 func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
-	ranges := ShardNames(tg)
+	n := DefaultShards
+	if s := tg.Spec.Partitioning.Shards; s != nil {
+		n = min(max(*s, 1), MaxShards)
+	}
+	ranges := KeyRanges(int(n))
 	shards := make([]v1beta1.Shard, 0, len(ranges))
 	for i, keyRange := range ranges {
 		pools := make([]v1beta1.PoolSpec, 0, len(tg.Spec.ShardTemplate.Pools))
@@ -34,15 +38,6 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 		})
 	}
 	return shards
-}
-
-// ShardNames are the key ranges of tg's shards, in order.
-func ShardNames(tg *v1beta1.TableGroup) []string {
-	n := DefaultShards
-	if s := tg.Spec.Partitioning.Shards; s != nil {
-		n = min(max(*s, 1), MaxShards)
-	}
-	return KeyRanges(int(n))
 }
 
 // ManagedCellTopo is the spec of cell's own managed topo server; nil when the cell uses the
