@@ -140,7 +140,7 @@ func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef) v1beta1.Cell 
 }
 
 // backup resolves spec.backup: a filesystem repository unless another is set, its claim
-// completed (ReadWriteMany and DefaultBackupStorage where unset).
+// completed (DefaultBackupAccessModes and DefaultBackupStorage where unset).
 func (r *resolver) backup() *v1beta1.BackupConfig {
 	b := &v1beta1.BackupConfig{}
 	if r.c.Spec.Backup != nil {
@@ -154,7 +154,7 @@ func (r *resolver) backup() *v1beta1.BackupConfig {
 		claim = &corev1.PersistentVolumeClaimSpec{}
 	}
 	if len(claim.AccessModes) == 0 {
-		claim.AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}
+		claim.AccessModes = slices.Clone(DefaultBackupAccessModes)
 	}
 	b.Filesystem.VolumeClaimTemplate = r.volume(field.NewPath("spec", "backup", "filesystem", "volumeClaimTemplate"), claim, DefaultBackupStorage)
 	return b

@@ -61,6 +61,9 @@ var (
 	DefaultTopoServerStorage = resource.MustParse("10Gi")
 	// DefaultBackupStorage is each shard's backup repository (its full backups and WAL).
 	DefaultBackupStorage = resource.MustParse("10Gi")
+	// DefaultBackupAccessModes: the pods of a shard, which all mount its backup repository,
+	// may run on several nodes.
+	DefaultBackupAccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}
 	DefaultAccessModes   = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
 )
 

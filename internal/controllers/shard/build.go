@@ -2,6 +2,7 @@ package shard
 
 import (
 	"cmp"
+	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -89,12 +90,11 @@ func PgctldConfigName(s *v1beta1.Shard) string { return names.Build(s.Name, "pgc
 func BackupClaimName(s *v1beta1.Shard) string  { return names.Build(s.Name, "backups") }
 
 // backupClaim is the shard's backup repository, as spec.backup says (resolved by the
-// cluster: ReadWriteMany unless set, since the pods of a shard may run on different nodes).
-// It is owned by the shard (deleted with it) only when every pool
-// deletes its data with the shard; otherwise it stays, like the data.
+// cluster). It is owned by the shard (deleted with it) only when every pool deletes its data
+// with the shard; otherwise it stays, like the data.
 func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
 	spec := corev1.PersistentVolumeClaimSpec{ // a shard written before spec.backup was
-		AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
+		AccessModes: slices.Clone(resolve.DefaultBackupAccessModes),
 		Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resolve.DefaultBackupStorage}},
 	}
 	if b := s.Spec.Backup; b != nil && b.Filesystem != nil && b.Filesystem.VolumeClaimTemplate != nil {
