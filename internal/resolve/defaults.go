@@ -64,7 +64,7 @@ var (
 	// DefaultBackupAccessModes: the pods of a shard, which all mount its backup repository,
 	// may run on several nodes.
 	DefaultBackupAccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}
-	DefaultAccessModes   = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
+	DefaultAccessModes       = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
 )
 
 // Resources, applied only when a component's resources block is entirely empty (no
