@@ -26,6 +26,9 @@ type Result struct {
 	TableGroups []v1beta1.TableGroup
 	// DesiredInstances is, per database, the sum of pool replicas over all its shards.
 	DesiredInstances map[string]int32
+	// DurabilityWarnings are the default durability policies the pools cannot meet
+	// (DurabilityProblems): warned about, where a policy the user set is refused.
+	DurabilityWarnings []string
 }
 
 // MultiAdmin is the cluster's own multiadmin Deployment and Service.
@@ -72,8 +75,9 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 		res.Cells[i].Spec.WatchTargets = WatchTargets(res.Cells[i].Spec.Name, res.TableGroups)
 		res.Cells[i].Spec.DurabilityPolicy = DurabilityPolicy(c, RegisteredDatabase)
 	}
-	durability, _ := DurabilityProblems(c, res.TableGroups)
+	durability, warnings := DurabilityProblems(c, res.TableGroups)
 	r.errs = append(r.errs, durability...)
+	res.DurabilityWarnings = warnings
 	if len(r.errs) > 0 {
 		return nil, r.errs
 	}

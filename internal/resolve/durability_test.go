@@ -49,8 +49,7 @@ func TestDurabilityProblems(t *testing.T) {
 				}
 				return
 			}
-			r := resolveOK(t, c, nil)
-			_, warnings := DurabilityProblems(c, r.TableGroups)
+			warnings := resolveOK(t, c, nil).DurabilityWarnings
 			if tc.warning == "" && len(warnings) > 0 || tc.warning != "" && (len(warnings) != 1 || !strings.Contains(warnings[0], tc.warning)) {
 				t.Errorf("warnings %v, want %q", warnings, tc.warning)
 			}

@@ -25,7 +25,7 @@ func CheckCluster(c *v1beta1.MultigresCluster, templates Templates) (*resolve.Re
 	if len(errs) > 0 {
 		return nil, errs, nil
 	}
-	return res, nil, Warnings(c, res)
+	return res, nil, Warnings(res)
 }
 
 // ValidateRootPaths: every topology root is an absolute, clean path, and no two of the global
@@ -74,7 +74,7 @@ func checkTopoRoots(check func(*field.Path, string), p *field.Path,
 }
 
 // Warnings are sizes that work but defeat the point of the component.
-func Warnings(c *v1beta1.MultigresCluster, res *resolve.Result) []string {
+func Warnings(res *resolve.Result) []string {
 	var w []string
 	etcd := func(what string, replicas int32) {
 		switch {
@@ -93,8 +93,7 @@ func Warnings(c *v1beta1.MultigresCluster, res *resolve.Result) []string {
 			etcd(fmt.Sprintf("cell %s topoServer", cell.Spec.Name), m.Replicas)
 		}
 	}
-	_, durability := resolve.DurabilityProblems(c, res.TableGroups)
-	return append(w, durability...)
+	return append(w, res.DurabilityWarnings...)
 }
 
 // UnsupportedWarnings name each field of c that asks for more than the Multigres images
