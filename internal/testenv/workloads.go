@@ -1,12 +1,26 @@
 package testenv
 
 import (
+	"context"
+
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
+
+// MarkStatefulSetReady reads the StatefulSet key and writes it the status SetStatefulSetReady
+// gives, for suites that run without the StatefulSet controller; retry it on a conflict.
+func MarkStatefulSetReady(ctx context.Context, c client.Client, key client.ObjectKey) error {
+	sts := &appsv1.StatefulSet{}
+	if err := c.Get(ctx, key, sts); err != nil {
+		return err
+	}
+	SetStatefulSetReady(sts)
+	return c.Status().Update(ctx, sts)
+}
 
 // SetStatefulSetReady gives sts the status the StatefulSet controller writes when every
 // replica runs the current spec and is ready, for suites that run without it.

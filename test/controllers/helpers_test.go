@@ -35,14 +35,7 @@ func get[T client.Object](g Gomega, ns, name string, obj T) T {
 // markStatefulSetReady plays the StatefulSet controller: every replica runs the current spec
 // and is ready.
 func markStatefulSetReady(g Gomega, ns, name string) {
-	g.Eventually(func() error {
-		sts := &appsv1.StatefulSet{}
-		if err := k8s.Get(ctx, key(ns, name), sts); err != nil {
-			return err
-		}
-		testenv.SetStatefulSetReady(sts)
-		return k8s.Status().Update(ctx, sts)
-	}, timeout, poll).Should(Succeed())
+	g.Eventually(func() error { return testenv.MarkStatefulSetReady(ctx, k8s, key(ns, name)) }, timeout, poll).Should(Succeed())
 }
 
 // markDeploymentReady plays the Deployment controller.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cluster-api/util/conditions"
@@ -71,12 +70,5 @@ func haveCondition(g Gomega, obj conditionObject, t string, status metav1.Condit
 // setStatefulSetStatus plays the StatefulSet controller: it runs spec.replicas pods, all
 // current and ready.
 func setStatefulSetStatus(g Gomega, ns, name string) {
-	g.Eventually(func() error {
-		sts := &appsv1.StatefulSet{}
-		if err := k8s.Get(ctx, key(ns, name), sts); err != nil {
-			return err
-		}
-		testenv.SetStatefulSetReady(sts)
-		return k8s.Status().Update(ctx, sts)
-	}, timeout, poll).Should(Succeed())
+	g.Eventually(func() error { return testenv.MarkStatefulSetReady(ctx, k8s, key(ns, name)) }, timeout, poll).Should(Succeed())
 }

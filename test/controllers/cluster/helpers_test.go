@@ -201,11 +201,8 @@ func markWorkloadsReady(g Gomega, ns string) {
 	sts := &appsv1.StatefulSetList{}
 	g.Expect(k8s.List(ctx, sts, client.InNamespace(ns))).To(Succeed())
 	for i := range sts.Items {
-		s := &sts.Items[i]
-		n := ptr.Deref(s.Spec.Replicas, 1)
-		s.Status = appsv1.StatefulSetStatus{ObservedGeneration: s.Generation, Replicas: n, ReadyReplicas: n,
-			CurrentReplicas: n, UpdatedReplicas: n, AvailableReplicas: n}
-		g.Expect(k8s.Status().Update(ctx, s)).To(Succeed())
+		testenv.SetStatefulSetReady(&sts.Items[i])
+		g.Expect(k8s.Status().Update(ctx, &sts.Items[i])).To(Succeed())
 	}
 	deps := &appsv1.DeploymentList{}
 	g.Expect(k8s.List(ctx, deps, client.InNamespace(ns))).To(Succeed())
