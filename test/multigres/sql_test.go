@@ -105,6 +105,22 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 		}
 		return out
 	}
+	// Multigres elects a new primary only from a quorum of the shard's consensus: a standby
+	// that streams but has not joined the synchronous quorum yet (just after bootstrap) does
+	// not count, and the shard stays stuck without a primary. A user's failure is no likelier
+	// in that second than any other; wait for the shard to settle first.
+	eventually(t, "every standby in "+primary+"'s synchronous quorum", 2*time.Minute, r, all(), func() error {
+		return query(ctx, r, lost.Status.PodIP, user, password, func(c *pgx.Conn) error {
+			var n int
+			if err := c.QueryRow(ctx, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')").Scan(&n); err != nil {
+				return err
+			}
+			if n != len(rest) {
+				return fmt.Errorf("%d of %d standbys in the synchronous quorum", n, len(rest))
+			}
+			return nil
+		})
+	})
 	// pgctld starts Postgres logging to $PGDATA/postgresql.log, on the pod's data claim.
 	logPath := filepath.Join(r.ClaimDir("data-"+primary), "pg_data", "postgresql.log")
 	before, _ := os.ReadFile(logPath)
