@@ -118,6 +118,9 @@ var clusterCases = []clusterCase{
 	{name: "root path shared by a cell and the global topology", change: func(c *v1beta1.MultigresCluster) {
 		c.Spec.Cells[1].Spec.TopoServer.Managed.RootPath = "/multigres/global"
 	}, want: []string{westTopo + ".managed.rootPath", "own root path"}},
+	{name: "a table group without pools", change: func(c *v1beta1.MultigresCluster) {
+		c.Spec.Databases[0].Spec.TableGroups[3].ShardTemplate.Pools = nil
+	}, want: []string{"spec.databases[0].spec.tablegroups[3].shardTemplate.pools", "at least one pool", "type replica"}},
 	{name: "a durability policy the pools cannot meet", change: func(c *v1beta1.MultigresCluster) {
 		c.Spec.Databases[0].Spec.DurabilityPolicy = v1beta1.DurabilityMultiCellAtLeast2
 	}, want: []string{"spec.databases[0].spec.durabilityPolicy", `"MULTI_CELL_AT_LEAST_2"`, "at least 2 cells"}},
