@@ -75,12 +75,17 @@ func TestRunsPodsAsAKubeletWould(t *testing.T) {
 		t.Skip("podrun: this test serves HTTP with python3, which is not installed")
 	}
 	dir := t.TempDir()
+	// An image directory under /tmp, which a container's root replaces with its own.
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "podrun-hello"), []byte("#!/bin/sh\necho hello\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "creds", Namespace: "ns"}, Data: map[string][]byte{"password": []byte("s3cret")}}
 	_, subnet, _ := net.ParseCIDR("10.1.0.0/16")
 	r, err := New(Options{
 		Dir: dir, Subnet: subnet, ClusterDomain: "test.local",
 		Images: func(image string) (Image, error) {
-			return Image{Path: []string{filepath.Dir(python)}, Users: map[int]string{1234: "app"}}, nil
+			return Image{Path: []string{bin, filepath.Dir(python)}, Users: map[int]string{1234: "app"}}, nil
 		},
 		Client: fake.NewClientBuilder().WithObjects(secret).Build(),
 	})
@@ -134,6 +139,7 @@ func TestRunsPodsAsAKubeletWould(t *testing.T) {
 		`getent hosts server.ns | grep -q 10.1.0.2`,
 		`python3 -c 'import urllib.request; urllib.request.urlopen("http://server-0.servers.ns.svc.test.local:8080/", timeout=5)'`,
 		`test "$(getent passwd 1234 | cut -d: -f1)" = app`,
+		`test "$(podrun-hello)" = hello`,
 	}, "\n")
 	client := corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: "client", Namespace: "ns"},

@@ -60,6 +60,11 @@ func (p *Pod) initSpec(ctx context.Context, c *container) (initSpec, error) {
 		return initSpec{}, err
 	}
 	mounts := []mountSpec{{Source: p.r.hosts, Target: "/etc/hosts", ReadOnly: true}, {Source: tmp, Target: "/tmp"}}
+	// The image's programs at their own paths, also where the container's root hides them
+	// (a checkout under /tmp, whose /tmp is its own).
+	for _, dir := range image.Path {
+		mounts = append(mounts, mountSpec{Source: dir, Target: dir, ReadOnly: true})
+	}
 	for _, m := range ctr.VolumeMounts {
 		src, ok := p.volumes[m.Name]
 		if !ok {
