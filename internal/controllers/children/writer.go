@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"fmt"
 	"reflect"
 	"sync"
@@ -125,8 +126,9 @@ const AppliedAnnotation = "multigres.com/applied"
 
 // StampApplied sets obj's AppliedAnnotation to the hash of everything else Ensure applies:
 // labels, annotations, owner references and every top-level field but metadata and status.
+// Like markManaged, it writes a copy of the annotations map.
 func StampApplied(obj client.Object) error {
-	annotations := obj.GetAnnotations()
+	annotations := maps.Clone(obj.GetAnnotations())
 	delete(annotations, AppliedAnnotation)
 	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	if err != nil {
@@ -148,8 +150,10 @@ func StampApplied(obj client.Object) error {
 }
 
 // markManaged labels obj as the operator's, which puts it in the operator's cache.
+// The map is copied: builders share one labels map between an object and its pod template,
+// and between objects that EnsureAll writes at once.
 func markManaged(obj client.Object) {
-	labels := obj.GetLabels()
+	labels := maps.Clone(obj.GetLabels())
 	if labels == nil {
 		labels = map[string]string{}
 	}
