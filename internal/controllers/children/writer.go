@@ -5,8 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"maps"
 	"fmt"
+	"maps"
 	"reflect"
 	"sync"
 
