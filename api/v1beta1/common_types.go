@@ -14,6 +14,11 @@ const (
 	LabelTopoScope  = "multigres.com/topo-scope"
 )
 
+// AnnotationPaused on a MultigresCluster, set to "true", stops the operator from reconciling
+// the cluster and every object of its tree: it writes nothing for them (bar the cluster's
+// Paused condition) until the annotation is removed. docs/operations.md says when to use it.
+const AnnotationPaused = "multigres.com/paused"
+
 // Condition types shared by every kind.
 const (
 	ConditionAvailable   = "Available"
@@ -23,6 +28,8 @@ const (
 	// UnsupportedByMultigres, when the spec asks for more than the Multigres images serve:
 	// the message names what gets no pods and why.
 	ConditionSupported = "Supported"
+	// ConditionPaused (MultigresCluster) is True while AnnotationPaused stops reconciliation.
+	ConditionPaused = "Paused"
 )
 
 // PoolType is the role of a shard pool. Primaries are elected by multiorch among replica

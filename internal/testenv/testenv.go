@@ -58,12 +58,6 @@ func New() (*envtest.Environment, error) {
 	}, nil
 }
 
-// WithWebhooks makes env install the real webhook configurations of config/webhook, pointed
-// at the local webhook server envtest sets up (see WebhookServerOptions).
-func WithWebhooks(env *envtest.Environment) {
-	env.WebhookInstallOptions.Paths = []string{filepath.Join(RepoRoot(), "config", "webhook")}
-}
-
 // WebhookServerOptions are the options for the operator's webhook server to serve where the
 // installed configurations point, with envtest's certificate.
 func WebhookServerOptions(env *envtest.Environment) webhook.Options {

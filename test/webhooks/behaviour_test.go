@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -155,8 +156,9 @@ func TestTemplateInUseCannotBeDeleted(t *testing.T) {
 	g.Expect(admin.Delete(ctx, tmpl)).To(Succeed())
 }
 
-// Children are the operator's: a user's create, update or delete is refused with a pointer to
-// the MultigresCluster, while the operator's own writes pass.
+// Children are the operator's: the API server itself (a ValidatingAdmissionPolicy, no
+// webhook) refuses a user's create, update or delete with a pointer to the MultigresCluster,
+// while the operator's own writes and the break-glass group's pass.
 func TestChildrenAreReadOnly(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
@@ -166,21 +168,57 @@ func TestChildrenAreReadOnly(t *testing.T) {
 		Spec: v1beta1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0",
 			PostgresCredentialsSecret: "c-postgres-credentials"},
 	}
-	err := admin.Create(ctx, shard.DeepCopy())
-	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
-	g.Expect(err.Error()).To(ContainSubstring(`resolves them from MultigresCluster "c"`))
-	g.Expect(err.Error()).To(ContainSubstring("edit the MultigresCluster"))
+	forbidden := func(err error) {
+		t.Helper()
+		g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+		g.Expect(err.Error()).To(ContainSubstring(`Shard objects are read-only: the multigres-operator resolves them from MultigresCluster "c"`))
+		g.Expect(err.Error()).To(ContainSubstring("edit the MultigresCluster"))
+	}
+	// The policy is enforced once the API server has loaded it.
+	g.Eventually(func() bool {
+		return apierrors.IsForbidden(admin.Create(ctx, shard.DeepCopy(), client.DryRunAll))
+	}, 30*time.Second, 100*time.Millisecond).Should(BeTrue())
+	forbidden(admin.Create(ctx, shard.DeepCopy()))
 
 	g.Expect(operatorClient.Create(ctx, shard)).To(Succeed())
 
 	byUser := shard.DeepCopy()
 	byUser.Spec.ShardName = "7"
-	err = admin.Update(ctx, byUser)
-	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+	forbidden(admin.Update(ctx, byUser))
 
 	shard.Spec.Images.Postgres = "postgres:17"
 	g.Expect(operatorClient.Update(ctx, shard)).To(Succeed())
+	forbidden(admin.Delete(ctx, shard))
 
-	g.Expect(apierrors.IsForbidden(admin.Delete(ctx, shard))).To(BeTrue())
-	g.Expect(operatorClient.Delete(ctx, shard)).To(Succeed())
+	// An administrator who must (the operator gone for good, say) acts in the break-glass group.
+	shard.Spec.Images.Postgres = "postgres:17.1"
+	g.Expect(breakGlassClient.Update(ctx, shard)).To(Succeed())
+	g.Expect(breakGlassClient.Delete(ctx, shard)).To(Succeed())
+}
+
+// The cluster and template webhooks see neither an update that leaves the spec alone (so a
+// finalizer can be removed, or a cluster paused, while the operator is down) nor the
+// break-glass group; every other write still goes through them.
+func TestMetadataOnlyAndBreakGlassSkipTheWebhooks(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := newNamespace(t, "skip-webhooks")
+	// Only the break-glass group can store a spec the rules refuse (a missing template).
+	cluster := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c"},
+		Spec: v1beta1.MultigresClusterSpec{MultiAdmin: &v1beta1.StatelessComponentConfig{DeploymentTemplate: "missing"}}}
+	g.Expect(admin.Create(ctx, cluster.DeepCopy())).NotTo(Succeed())
+	g.Expect(breakGlassClient.Create(ctx, cluster)).To(Succeed())
+
+	// A metadata-only update is not validated, so it passes despite the stored spec.
+	cluster.Annotations = map[string]string{v1beta1.AnnotationPaused: "true"}
+	cluster.Finalizers = []string{"example.com/hold"}
+	g.Expect(admin.Update(ctx, cluster)).To(Succeed())
+	cluster.Finalizers = nil
+	g.Expect(admin.Update(ctx, cluster)).To(Succeed())
+
+	// A spec change is validated as ever.
+	cluster.Spec.MultiAdmin.DeploymentTemplate = "missing-too"
+	err := admin.Update(ctx, cluster)
+	g.Expect(err).To(HaveOccurred())
+	g.Expect(err.Error()).To(ContainSubstring(`spec.multiadmin.deploymentTemplate: Not found: "missing-too"`))
 }

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
@@ -30,7 +31,9 @@ var (
 	// operatorClient writes as the operator's own service account.
 	operatorClient client.Client
 	adminConfig    *rest.Config
-	warnings       = &warningRecorder{}
+	// breakGlassClient is an administrator in the break-glass group multigres.com:break-glass.
+	breakGlassClient client.Client
+	warnings         = &warningRecorder{}
 )
 
 func TestMain(m *testing.M) { os.Exit(run(m)) }
@@ -41,7 +44,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	testenv.WithWebhooks(env)
+	if err := testenv.WithWebhooks(env); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	if adminConfig, err = env.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "starting the API server:", err)
 		return 1
@@ -77,6 +83,16 @@ func run(m *testing.M) int {
 	cfg.WarningHandler = warnings
 	if admin, err = client.New(cfg, client.Options{Scheme: env.Scheme}); err == nil {
 		operatorClient, err = client.New(operatorUser.Config(), client.Options{Scheme: env.Scheme})
+	}
+	var breakGlass *envtest.AuthenticatedUser
+	if err == nil {
+		breakGlass, err = env.AddUser(envtest.User{Name: "oncall", Groups: []string{"system:masters", "multigres.com:break-glass"}}, adminConfig)
+	}
+	if err == nil {
+		breakGlassClient, err = client.New(breakGlass.Config(), client.Options{Scheme: env.Scheme})
+	}
+	if err == nil {
+		err = testenv.InstallPolicies(ctx, admin)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -46,6 +47,8 @@ func Setup(mgr ctrl.Manager) error {
 		Watches(&corev1.Service{}, owned).
 		Watches(&v1beta1.TopoServer{}, owned).
 		Watches(&batchv1.Job{}, owned).
+		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
+		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.CellList{}), pause.Toggled()).
 		Complete(r)
 }
 
@@ -64,6 +67,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	if c.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
+	}
+	if paused, err := pause.Paused(ctx, r.Client, c); paused || err != nil {
+		return ctrl.Result{}, err
 	}
 	before := c.DeepCopy()
 	obj := build(c)

@@ -15,6 +15,8 @@ import (
 	"context"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/webhooks"
@@ -54,6 +57,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
+	if pause.IsPaused(c) {
+		return ctrl.Result{}, r.reportPaused(ctx, c)
+	}
 	templates, err := webhooks.ListTemplates(ctx, r.Client, c.Namespace)
 	if err != nil {
 		return ctrl.Result{}, err
@@ -82,8 +88,20 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		setStatus(c, desiredFrom(c, res, obs), obs, invalid, changed)
 	}
 	setSupported(c, r.Limits.Cluster(c))
+	meta.RemoveStatusCondition(&c.Status.Conditions, v1beta1.ConditionPaused)
 	errs = append(errs, status.Patch(ctx, r.Client, before, c))
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
+}
+
+// reportPaused sets the Paused condition, the one write for a paused cluster; the rest of its
+// status is left as it was last seen.
+func (r *Reconciler) reportPaused(ctx context.Context, c *v1beta1.MultigresCluster) error {
+	before := c.DeepCopy()
+	meta.SetStatusCondition(&c.Status.Conditions, metav1.Condition{
+		Type: v1beta1.ConditionPaused, Status: metav1.ConditionTrue, Reason: ReasonPaused, ObservedGeneration: c.Generation,
+		Message: "the operator leaves this cluster and its children alone; remove the annotation " + v1beta1.AnnotationPaused + " to resume",
+	})
+	return status.Patch(ctx, r.Client, before, c)
 }
 
 // reportInvalid logs the problems and emits a Warning event, once per distinct message:

@@ -20,6 +20,7 @@ import (
 // Condition reasons.
 const (
 	ReasonInvalidSpec            = "InvalidSpec"
+	ReasonPaused                 = "Paused"
 	ReasonAvailable              = "AllComponentsAvailable"
 	ReasonNotAvailable           = "ComponentsNotAvailable"
 	ReasonApplyingChanges        = "ApplyingChanges"

@@ -27,6 +27,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -59,6 +60,8 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		Watches(&corev1.Service{}, owned).
 		Watches(&policyv1.PodDisruptionBudget{}, owned).
 		Watches(&corev1.ConfigMap{}, owned).
+		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
+		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.ShardList{}), pause.Toggled()).
 		Complete(r)
 }
 
@@ -79,6 +82,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	if s.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
+	}
+	if paused, err := pause.Paused(ctx, r.Client, s); paused || err != nil {
+		return ctrl.Result{}, err
 	}
 	before := s.DeepCopy()
 	var errs []error

@@ -20,6 +20,7 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -45,6 +46,8 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		Named("tablegroup").
 		For(&v1beta1.TableGroup{}, builder.WithPredicates(status.NotStatusOnly())).
 		Watches(&v1beta1.Shard{}, owned).
+		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
+		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.TableGroupList{}), pause.Toggled()).
 		Complete(r)
 }
 
@@ -56,6 +59,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	if tg.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
+	}
+	if paused, err := pause.Paused(ctx, r.Client, tg); paused || err != nil {
+		return ctrl.Result{}, err
 	}
 	before := tg.DeepCopy()
 	owned, err := r.ownedShards(ctx, tg)

@@ -20,6 +20,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -46,6 +47,8 @@ func Setup(mgr ctrl.Manager) error {
 		Watches(&appsv1.StatefulSet{}, owned).
 		Watches(&corev1.Service{}, owned).
 		Watches(&policyv1.PodDisruptionBudget{}, owned).
+		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
+		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.TopoServerList{}), pause.Toggled()).
 		Complete(r)
 }
 
@@ -57,6 +60,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	if ts.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil // garbage collection removes the children
+	}
+	if paused, err := pause.Paused(ctx, r.Client, ts); paused || err != nil {
+		return ctrl.Result{}, err
 	}
 	before := ts.DeepCopy()
 	sts, members, err := r.reconcileObjects(ctx, ts)

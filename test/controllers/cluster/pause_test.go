@@ -1,0 +1,48 @@
+package cluster
+
+import (
+	"testing"
+
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+)
+
+// A paused cluster is left alone, its children included: a spec edit and a hand edit of a
+// child stay as they are and the operator writes nothing in the namespace but the cluster's
+// Paused condition. Resuming applies both at once.
+func TestPausedClusterIsLeftAlone(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := newNamespace(t, "paused")
+	c := applySamples(t, ns)
+	waitForTree(g, ns)
+	converge(g, ns)
+
+	update(g, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{v1beta1.AnnotationPaused: "true"} })
+	haveCondition(g, c, v1beta1.ConditionPaused, metav1.ConditionTrue, multigrescluster.ReasonPaused)
+	converge(g, ns)
+	before := len(writes.in(ns))
+
+	update(g, c, func(c *v1beta1.MultigresCluster) {
+		c.Spec.Cells[0].Spec.MultiGateway.Overrides = &v1beta1.StatelessSpec{Replicas: ptr.To[int32](5)}
+	})
+	cell := get(g, ns, sample+"-us-west-2", &v1beta1.Cell{})
+	update(g, cell, func(c *v1beta1.Cell) { c.Spec.MultiOrch.Replicas = ptr.To[int32](7) })
+	g.Consistently(func(g Gomega) {
+		g.Expect(*get(g, ns, sample+"-us-east-1", &v1beta1.Cell{}).Spec.MultiGateway.Replicas).NotTo(Equal(int32(5)))
+		g.Expect(*get(g, ns, sample+"-us-west-2", &v1beta1.Cell{}).Spec.MultiOrch.Replicas).To(Equal(int32(7)))
+		// The Paused condition follows the generation it saw; nothing else is written.
+		g.Expect(writes.in(ns)[before:]).To(HaveEach(HaveSuffix("/multigresclusters/"+sample+"/status")), "the operator wrote for a paused cluster")
+	}, quiet, poll).Should(Succeed())
+
+	update(g, c, func(c *v1beta1.MultigresCluster) { delete(c.Annotations, v1beta1.AnnotationPaused) })
+	g.Eventually(func(g Gomega) {
+		g.Expect(*get(g, ns, sample+"-us-east-1", &v1beta1.Cell{}).Spec.MultiGateway.Replicas).To(Equal(int32(5)))
+		g.Expect(*get(g, ns, sample+"-us-west-2", &v1beta1.Cell{}).Spec.MultiOrch.Replicas).NotTo(Equal(int32(7)))
+		g.Expect(conditionOf(g, get(g, ns, sample, &v1beta1.MultigresCluster{}), v1beta1.ConditionPaused)).To(BeNil())
+	}, timeout, poll).Should(Succeed())
+}
