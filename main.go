@@ -84,7 +84,7 @@ func main() {
 		os.Exit(1)
 	}
 	if rotator != nil {
-		rotator.Client, rotator.Reader = mgr.GetClient(), mgr.GetAPIReader()
+		rotator.Client, rotator.Reader, rotator.Informers = mgr.GetClient(), mgr.GetAPIReader(), mgr.GetCache()
 		if err := mgr.Add(rotator); err != nil {
 			log.Error(err, "adding the certificate rotator")
 			os.Exit(1)

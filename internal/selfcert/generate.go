@@ -4,6 +4,7 @@
 package selfcert
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -23,6 +24,12 @@ type Bundle struct {
 	CACert, CAKey, ServingCert, ServingKey []byte
 }
 
+// Equal reports whether b and o hold the same bytes.
+func (b *Bundle) Equal(o *Bundle) bool {
+	return bytes.Equal(b.CACert, o.CACert) && bytes.Equal(b.CAKey, o.CAKey) &&
+		bytes.Equal(b.ServingCert, o.ServingCert) && bytes.Equal(b.ServingKey, o.ServingKey)
+}
+
 // Hosts are the names a serving certificate must cover.
 type Hosts struct {
 	DNSNames []string
@@ -31,9 +38,46 @@ type Hosts struct {
 
 // Generate makes a new CA and a serving certificate for hosts, both valid from now for validity.
 func Generate(hosts Hosts, now time.Time, validity time.Duration) (*Bundle, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, caKey, err := newCA(now, validity)
 	if err != nil {
 		return nil, err
+	}
+	return issue(ca, caKey, hosts, now, validity)
+}
+
+// Renew returns what the Secret should hold at now: b itself while its serving certificate
+// serves hosts beyond now+renewBefore, else a new serving certificate for validity, signed by
+// b's CA when that CA outlives it, or else by a new CA valid for caValidity.
+//
+// CACert is the trust bundle the API server is given: the signing CA first, then the earlier
+// CAs until they expire. So a replica still serving a certificate of the earlier CA stays
+// trusted while the others move to the new one: no request fails during a rotation.
+func Renew(b *Bundle, hosts Hosts, now time.Time, validity, caValidity, renewBefore time.Duration) (*Bundle, error) {
+	trust := unexpired(b.CACert, now)
+	if b.Check(hosts, now, renewBefore) == nil {
+		kept := *b
+		kept.CACert = trust
+		return &kept, nil
+	}
+	ca, caKey, err := parseCA(b.CACert, b.CAKey)
+	if err != nil || ca.NotAfter.Before(now.Add(validity)) {
+		if ca, caKey, err = newCA(now, caValidity); err != nil {
+			return nil, err
+		}
+		trust = append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}), trust...)
+	}
+	renewed, err := issue(ca, caKey, hosts, now, validity)
+	if err != nil {
+		return nil, err
+	}
+	renewed.CACert = trust
+	return renewed, nil
+}
+
+func newCA(now time.Time, validity time.Duration) (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
 	}
 	caTemplate := &x509.Certificate{
 		SerialNumber:          serial(),
@@ -46,13 +90,14 @@ func Generate(hosts Hosts, now time.Time, validity time.Duration) (*Bundle, erro
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTemplate, caTemplate, &caKey.PublicKey, caKey)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, err
-	}
+	return ca, caKey, err
+}
 
+// issue signs a serving certificate for hosts with ca, valid from now for validity.
+func issue(ca *x509.Certificate, caKey *ecdsa.PrivateKey, hosts Hosts, now time.Time, validity time.Duration) (*Bundle, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -80,11 +125,46 @@ func Generate(hosts Hosts, now time.Time, validity time.Duration) (*Bundle, erro
 		return nil, err
 	}
 	return &Bundle{
-		CACert:      pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		CACert:      pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}),
 		CAKey:       caKeyPEM,
 		ServingCert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		ServingKey:  servingKeyPEM,
 	}, nil
+}
+
+// parseCA reads the signing CA: the first certificate of the trust bundle, with its key.
+func parseCA(certPEM, keyPEM []byte) (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	block, _ := pem.Decode(certPEM)
+	if block == nil {
+		return nil, nil, errors.New("no CA certificate")
+	}
+	ca, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyBlock, _ := pem.Decode(keyPEM)
+	if keyBlock == nil {
+		return nil, nil, errors.New("no CA key")
+	}
+	key, err := x509.ParseECPrivateKey(keyBlock.Bytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !key.PublicKey.Equal(ca.PublicKey) {
+		return nil, nil, errors.New("the CA key does not match the CA certificate")
+	}
+	return ca, key, nil
+}
+
+// unexpired keeps the certificates of a PEM bundle still valid at now, in order.
+func unexpired(bundle []byte, now time.Time) []byte {
+	var out []byte
+	for block, rest := pem.Decode(bundle); block != nil; block, rest = pem.Decode(rest) {
+		if cert, err := x509.ParseCertificate(block.Bytes); err == nil && now.Before(cert.NotAfter) {
+			out = append(out, pem.EncodeToMemory(block)...)
+		}
+	}
+	return out
 }
 
 // Check says why b cannot serve hosts until now+renewBefore, or nil when it can.

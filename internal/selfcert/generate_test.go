@@ -56,3 +56,59 @@ func TestServiceHosts(t *testing.T) {
 		t.Fatalf("got %+v", h)
 	}
 }
+
+// Renew keeps a good bundle, re-signs with the CA while it lasts, and rotates the CA with
+// the old one kept in the trust bundle, so a replica still serving an old certificate is
+// trusted until its CA expires.
+func TestRenew(t *testing.T) {
+	const day = 24 * time.Hour
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	hosts := ServiceHosts("svc", "ns", "")
+	renew := func(b *Bundle, at time.Time) *Bundle {
+		t.Helper()
+		r, err := Renew(b, hosts, at, 365*day, 5*365*day, 30*day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Check(hosts, at, 30*day); err != nil {
+			t.Fatalf("the renewed bundle does not serve: %v", err)
+		}
+		return r
+	}
+	trusts := func(trust []byte, b *Bundle, at time.Time) bool {
+		return (&Bundle{CACert: trust, ServingCert: b.ServingCert}).Check(hosts, at, 0) == nil
+	}
+	cas := func(trust []byte) int { return strings.Count(string(trust), "BEGIN CERTIFICATE") }
+
+	first := renew(&Bundle{}, now)
+	if cas(first.CACert) != 1 {
+		t.Fatalf("a new bundle trusts %d CAs, want 1", cas(first.CACert))
+	}
+	if kept := renew(first, now.Add(100*day)); !kept.Equal(first) {
+		t.Fatal("a bundle that still serves was changed")
+	}
+
+	// In the serving certificate's renewal window: a new one from the same CA, nothing new to trust.
+	second := renew(first, now.Add(340*day))
+	if second.Equal(first) || string(second.CACert) != string(first.CACert) || string(second.CAKey) != string(first.CAKey) {
+		t.Fatal("want a new serving certificate signed by the same CA")
+	}
+
+	// The CA would expire before a new serving certificate: a new CA signs it, the old CA
+	// stays trusted, so the old serving certificate still verifies.
+	late := now.Add(5*365*day - 200*day)
+	old := renew(&Bundle{}, now) // a CA valid five years
+	old = renew(old, late.Add(-365*day+20*day))
+	rotated := renew(old, late)
+	if string(rotated.CAKey) == string(old.CAKey) || cas(rotated.CACert) != 2 {
+		t.Fatalf("want a new CA with the old one kept: %d CAs", cas(rotated.CACert))
+	}
+	if !trusts(rotated.CACert, old, late) {
+		t.Fatal("the rotated trust bundle no longer trusts the old serving certificate")
+	}
+
+	// Once the old CA has expired it is dropped from the trust bundle.
+	if pruned := renew(rotated, now.Add(5*365*day+day)); cas(pruned.CACert) != 1 {
+		t.Fatalf("an expired CA is still trusted: %d CAs", cas(pruned.CACert))
+	}
+}

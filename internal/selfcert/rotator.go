@@ -14,6 +14,8 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
+	toolscache "k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 )
@@ -39,9 +41,14 @@ type Rotator struct {
 	ValidatingWebhooks []string
 	CRDs               []string
 
-	Validity    time.Duration // default one year
+	// Informers, when set (the manager's cache), tell the rotator at once when the Secret
+	// changes: another replica renewed it, or someone deleted or edited it.
+	Informers cache.Informers
+
+	Validity    time.Duration // of the serving certificate; default one year
+	CAValidity  time.Duration // of a new CA; default five years
 	RenewBefore time.Duration // default 30 days
-	Interval    time.Duration // how often to check; default one hour
+	Interval    time.Duration // how often to check for expiry; default one hour
 
 	serving atomic.Pointer[tls.Certificate]
 }
@@ -63,9 +70,14 @@ func (r *Rotator) Ready(*http.Request) error {
 	return err
 }
 
-// Start ensures the certificate now and then every Interval until ctx ends.
+// Start ensures the certificate now, whenever the Secret changes, and every Interval (for
+// expiry) until ctx ends.
 func (r *Rotator) Start(ctx context.Context) error {
 	log := logf.FromContext(ctx).WithName("selfcert")
+	changed, err := r.watchSecret(ctx)
+	if err != nil {
+		return err
+	}
 	interval := orDefault(r.Interval, time.Hour)
 	for {
 		if err := r.Ensure(ctx); err != nil {
@@ -77,9 +89,38 @@ func (r *Rotator) Start(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-changed:
 		case <-time.After(interval):
 		}
 	}
+}
+
+// watchSecret returns a channel that receives when the Secret is added, changed or deleted;
+// one that never does without Informers.
+func (r *Rotator) watchSecret(ctx context.Context) (<-chan struct{}, error) {
+	changed := make(chan struct{}, 1)
+	if r.Informers == nil {
+		return changed, nil
+	}
+	informer, err := r.Informers.GetInformer(ctx, &corev1.Secret{})
+	if err != nil {
+		return nil, err
+	}
+	notify := func(obj any) {
+		if o, ok := obj.(client.Object); ok && client.ObjectKeyFromObject(o) != r.Secret {
+			return
+		}
+		select { // a pending notice covers this one
+		case changed <- struct{}{}:
+		default:
+		}
+	}
+	_, err = informer.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    notify,
+		UpdateFunc: func(_, obj any) { notify(obj) },
+		DeleteFunc: notify, // a tombstone is not an Object: checked anyway
+	})
+	return changed, err
 }
 
 // Ensure makes the Secret hold a valid bundle, serves it, and injects its CA.
@@ -102,27 +143,22 @@ func (r *Rotator) Ensure(ctx context.Context) error {
 }
 
 func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {
-	now := time.Now()
 	secret := &corev1.Secret{}
 	err := r.Reader.Get(ctx, r.Secret, secret)
 	if err != nil && !apierrors.IsNotFound(err) {
 		return nil, err
 	}
 	exists := err == nil
-	if exists {
-		b := &Bundle{secret.Data[keyCACert], secret.Data[keyCAKey], secret.Data[keyCert], secret.Data[keyKey]}
-		if b.Check(r.Hosts, now, orDefault(r.RenewBefore, 30*24*time.Hour)) == nil {
-			return b, nil
-		}
-	}
-	b, err := Generate(r.Hosts, now, orDefault(r.Validity, 365*24*time.Hour))
-	if err != nil {
-		return nil, err
+	b := bundleOf(secret)
+	renewed, err := Renew(b, r.Hosts, time.Now(), orDefault(r.Validity, 365*24*time.Hour),
+		orDefault(r.CAValidity, 5*365*24*time.Hour), orDefault(r.RenewBefore, 30*24*time.Hour))
+	if err != nil || (exists && renewed.Equal(b)) {
+		return renewed, err
 	}
 	secret.Name, secret.Namespace = r.Secret.Name, r.Secret.Namespace
 	secret.Labels = map[string]string{"app.kubernetes.io/managed-by": "multigres-operator"}
 	secret.Type = corev1.SecretTypeTLS
-	secret.Data = map[string][]byte{keyCACert: b.CACert, keyCAKey: b.CAKey, keyCert: b.ServingCert, keyKey: b.ServingKey}
+	secret.Data = map[string][]byte{keyCACert: renewed.CACert, keyCAKey: renewed.CAKey, keyCert: renewed.ServingCert, keyKey: renewed.ServingKey}
 	if exists {
 		err = r.Client.Update(ctx, secret)
 	} else {
@@ -130,17 +166,16 @@ func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {
 	}
 	if apierrors.IsConflict(err) || apierrors.IsAlreadyExists(err) {
 		// Another replica renewed it first: use theirs.
-		return r.ensureSecretAgain(ctx)
+		if err := r.Reader.Get(ctx, r.Secret, secret); err != nil {
+			return nil, err
+		}
+		return bundleOf(secret), nil
 	}
-	return b, err
+	return renewed, err
 }
 
-func (r *Rotator) ensureSecretAgain(ctx context.Context) (*Bundle, error) {
-	secret := &corev1.Secret{}
-	if err := r.Reader.Get(ctx, r.Secret, secret); err != nil {
-		return nil, err
-	}
-	return &Bundle{secret.Data[keyCACert], secret.Data[keyCAKey], secret.Data[keyCert], secret.Data[keyKey]}, nil
+func bundleOf(s *corev1.Secret) *Bundle {
+	return &Bundle{s.Data[keyCACert], s.Data[keyCAKey], s.Data[keyCert], s.Data[keyKey]}
 }
 
 // inject sets caBundle wherever it differs; an up-to-date object is not written.

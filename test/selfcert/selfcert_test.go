@@ -6,8 +6,10 @@ package selfcert
 import (
 	"context"
 	"crypto/tls"
+	"encoding/pem"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,7 +76,8 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 		MutatingWebhooks:   mutating,
 		ValidatingWebhooks: validating,
 		CRDs:               operator.CRDs,
-		Interval:           time.Second,
+		// Only the Secret's watch can explain a renewal within the test.
+		Interval: time.Hour,
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:  env.Scheme,
@@ -84,11 +87,20 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 		}),
 	})
 	g.Expect(err).NotTo(HaveOccurred())
-	rotator.Client, rotator.Reader = mgr.GetClient(), mgr.GetAPIReader()
+	rotator.Client, rotator.Reader, rotator.Informers = mgr.GetClient(), mgr.GetAPIReader(), mgr.GetCache()
 	g.Expect(mgr.Add(rotator)).To(Succeed())
+	// A second replica: it serves the same Secret's certificate, learning of a new one by watch.
+	replica := &selfcert.Rotator{Secret: rotator.Secret, Hosts: rotator.Hosts, MutatingWebhooks: mutating,
+		ValidatingWebhooks: validating, CRDs: operator.CRDs, Interval: time.Hour}
+	mgr2, err := ctrl.NewManager(cfg, ctrl.Options{Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"}})
+	g.Expect(err).NotTo(HaveOccurred())
+	replica.Client, replica.Reader, replica.Informers = mgr2.GetClient(), mgr2.GetAPIReader(), mgr2.GetCache()
+	g.Expect(mgr2.Add(replica)).To(Succeed())
+	go func() { _ = mgr2.Start(ctx) }()
 	g.Expect(webhooks.Setup(mgr, limits.Default)).To(Succeed())
 	go func() { _ = mgr.Start(ctx) }()
 	g.Eventually(func() error { return rotator.Ready(nil) }, 30*time.Second).Should(Succeed())
+	g.Eventually(func() error { return replica.Ready(nil) }, 30*time.Second).Should(Succeed())
 
 	// The CA of the Secret is what every webhook configuration trusts now.
 	secret := &corev1.Secret{}
@@ -133,22 +145,32 @@ func TestSelfManagedCertificateServesWebhooks(t *testing.T) {
 	g.Expect(k8s.Create(ctx, template)).To(Succeed())
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(template), &v1beta1.DeploymentTemplate{})).To(Succeed())
 
-	// A certificate about to expire is replaced, and the new CA injected.
+	// A certificate about to expire is replaced by one of a new CA (the old CA would not outlive
+	// it); the trust bundle injected keeps the old CA, so a replica still serving the old
+	// certificate is trusted, and every replica moves to the new certificate.
 	old, err := selfcert.Generate(rotator.Hosts, time.Now().Add(-360*24*time.Hour), 365*24*time.Hour)
 	g.Expect(err).NotTo(HaveOccurred())
 	secret.Data["ca.crt"], secret.Data["ca.key"], secret.Data["tls.crt"], secret.Data["tls.key"] = old.CACert, old.CAKey, old.ServingCert, old.ServingKey
 	g.Expect(k8s.Update(ctx, secret)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.Get(ctx, rotator.Secret, secret)).To(Succeed())
-		g.Expect(secret.Data["ca.crt"]).NotTo(Equal(old.CACert))
-		g.Expect(secret.Data["ca.crt"]).NotTo(Equal(ca))
+		g.Expect(secret.Data["tls.crt"]).NotTo(Equal(old.ServingCert))
+		g.Expect(string(secret.Data["ca.crt"])).To(HaveSuffix(string(old.CACert)))
+		g.Expect(strings.Count(string(secret.Data["ca.crt"]), "BEGIN CERTIFICATE")).To(Equal(2))
 		m := &admissionregistrationv1.MutatingWebhookConfiguration{}
 		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: mutating[0]}, m)).To(Succeed())
 		g.Expect(m.Webhooks[0].ClientConfig.CABundle).To(Equal(secret.Data["ca.crt"]))
 		crd := &apiextensionsv1.CustomResourceDefinition{}
 		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: operator.CRDs[0]}, crd)).To(Succeed())
 		g.Expect(crd.Spec.Conversion.Webhook.ClientConfig.CABundle).To(Equal(secret.Data["ca.crt"]))
+		for _, r := range []*selfcert.Rotator{rotator, replica} {
+			served, err := r.GetCertificate(nil)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: served.Certificate[0]})).To(Equal(secret.Data["tls.crt"]))
+		}
 	}, 20*time.Second).Should(Succeed())
+	g.Eventually(func() error { return k8s.Create(ctx, bad.DeepCopy()) }, 20*time.Second).Should(MatchError(
+		ContainSubstring(`admission webhook "vmultigrescluster-v1beta1.multigres.com" denied the request`)))
 }
 
 func freePort(t *testing.T) int {
