@@ -22,6 +22,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -67,7 +68,23 @@ func TestInstallManifestsApply(t *testing.T) {
 	apply("default")
 	manager := &appsv1.Deployment{}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: "multigres-system", Name: "multigres-operator-controller-manager"}, manager)).To(Succeed())
-	g.Expect(manager.Spec.Strategy.Type).To(Equal(appsv1.RecreateDeploymentStrategyType), "two webhook servers of different versions must not serve at once")
+	// Highly available: two replicas serve the webhooks, a rollout never takes the last one
+	// away, a drain leaves one, and they spread over nodes and zones where they can.
+	g.Expect(*manager.Spec.Replicas).To(Equal(int32(2)))
+	g.Expect(manager.Spec.Strategy.Type).To(Equal(appsv1.RollingUpdateDeploymentStrategyType))
+	g.Expect(manager.Spec.Strategy.RollingUpdate.MaxUnavailable.IntValue()).To(BeZero())
+	g.Expect(manager.Spec.Template.Spec.TopologySpreadConstraints).To(HaveLen(2))
+	pdb := &policyv1.PodDisruptionBudget{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: "multigres-system", Name: "multigres-operator-controller-manager"}, pdb)).To(Succeed())
+	g.Expect(pdb.Spec.MinAvailable.IntValue()).To(Equal(1))
+	g.Expect(pdb.Spec.Selector.MatchLabels).To(Equal(manager.Spec.Selector.MatchLabels))
+	// The read-only-children policy trusts the ServiceAccount the manager runs as.
+	binding := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: "multigres-operator-read-only-children"}, binding)).To(Succeed())
+	g.Expect(binding.Spec.PolicyName).To(Equal("multigres-operator-read-only-children"))
+	g.Expect(binding.Spec.ParamRef.Name).To(Equal(manager.Spec.Template.Spec.ServiceAccountName))
+	g.Expect(binding.Spec.ParamRef.Namespace).To(Equal(manager.Namespace))
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: binding.Spec.PolicyName}, &admissionregistrationv1.ValidatingAdmissionPolicy{})).To(Succeed())
 	container := manager.Spec.Template.Spec.Containers[0]
 	g.Expect(container.Args).NotTo(ContainElement(HavePrefix("--webhook-cert-dir")), "config/default uses the self-managed certificate")
 	// The names the operator's flags default to are the names the manifests give.
