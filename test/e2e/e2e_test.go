@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +17,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -55,6 +60,7 @@ func TestE2E(t *testing.T) {
 		{"with the webhook down, apply fails and reconciling goes on", webhookDown},
 		{"deleting the cluster removes the tree and keeps the data", deleteCluster},
 		{"re-creating the cluster reuses its volumes and credentials", recreateCluster},
+		{"with the operator down, an admin pauses the cluster and clears its finalizer", operatorDown},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, s.run) {
@@ -271,34 +277,46 @@ func deleteTemplate(t *testing.T) {
 	waitConverged(t, ns, convergeTimeout)
 }
 
-// A user's edit of a Shard is refused by the webhook; with the webhook removed it is written,
-// and the operator puts the Shard back.
+// A user's edit of a Shard is refused by the API server (the read-only-children policy), an
+// administrator's in the break-glass group is written, and the operator puts the Shard back.
 func editShard(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
 	shard := &v1beta1.Shard{}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: anyShard(t)}, shard)).To(Succeed())
 	want := shard.Spec.Images.Postgres
-	shard.Spec.Images.Postgres = "postgres:hand-edited"
-	err := k8s.Update(ctx, shard)
-	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
-
-	saved := &admissionregistrationv1.ValidatingWebhookConfiguration{}
-	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: validatingWebhook}, saved)).To(Succeed())
-	g.Expect(k8s.Delete(ctx, saved.DeepCopy())).To(Succeed())
-	defer restore(t, saved)
-
-	g.Eventually(func() error {
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(shard), shard); err != nil {
-			return err
-		}
-		shard.Spec.Images.Postgres = "postgres:hand-edited"
-		return k8s.Update(ctx, shard)
-	}, 30*time.Second).Should(Succeed())
+	refuseShardEdit(t, shard)
+	breakGlassShardEdit(t, shard)
 	g.Eventually(func() string {
 		_ = k8s.Get(ctx, client.ObjectKeyFromObject(shard), shard)
 		return shard.Spec.Images.Postgres
 	}, time.Minute).Should(Equal(want), "the operator did not revert the hand edit")
+}
+
+// refuseShardEdit checks that a cluster admin's edit of shard is refused, saying why.
+func refuseShardEdit(t *testing.T, shard *v1beta1.Shard) {
+	edited := shard.DeepCopy()
+	edited.Spec.Images.Postgres = "postgres:hand-edited"
+	err := k8s.Update(context.Background(), edited)
+	g := NewWithT(t)
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+	g.Expect(err.Error()).To(ContainSubstring("Shard objects are read-only"))
+}
+
+// breakGlassShardEdit edits shard as an administrator in the break-glass group.
+func breakGlassShardEdit(t *testing.T, shard *v1beta1.Shard) {
+	cfg := rest.CopyConfig(cluster.Config)
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: "oncall", Groups: []string{"system:masters", "multigres.com:break-glass"}}
+	breakGlass, err := client.New(cfg, client.Options{Scheme: k8s.Scheme()})
+	g := NewWithT(t)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Eventually(func() error {
+		if err := breakGlass.Get(context.Background(), client.ObjectKeyFromObject(shard), shard); err != nil {
+			return err
+		}
+		shard.Spec.Images.Postgres = "postgres:hand-edited"
+		return breakGlass.Update(context.Background(), shard)
+	}, 30*time.Second).Should(Succeed())
 }
 
 // With the webhook server unreachable, kubectl apply of a cluster fails with a clear error
@@ -378,6 +396,15 @@ func deleteCluster(t *testing.T) {
 	g.Expect(before).NotTo(BeEmpty())
 	c := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: sampleCluster}}
 	g.Expect(k8s.Delete(ctx, c)).To(Succeed())
+	waitTreeGone(t, before)
+	g.Expect(k8s.Get(ctx, credentialsKey(), &corev1.Secret{})).To(Succeed(), "the credentials were deleted with the cluster")
+}
+
+// waitTreeGone waits until garbage collection has removed the deleted cluster's tree and its
+// pods, and checks that the data claims are still those of before.
+func waitTreeGone(t *testing.T, before map[string]string) {
+	g := NewWithT(t)
+	ctx := context.Background()
 	g.Eventually(func() map[string]object {
 		set := objectSet(t, ns)
 		for key := range set {
@@ -393,7 +420,6 @@ func deleteCluster(t *testing.T) {
 		return len(pods.Items)
 	}, 2*time.Minute).Should(BeZero())
 	g.Expect(claims(t, ns)).To(Equal(before), "data claims were deleted")
-	g.Expect(k8s.Get(ctx, credentialsKey(), &corev1.Secret{})).To(Succeed(), "the credentials were deleted with the cluster")
 }
 
 // A cluster re-created with the same name on its retained claims mounts them (same names and
@@ -417,6 +443,80 @@ func recreateCluster(t *testing.T) {
 	g.Expect(k8s.Get(ctx, credentialsKey(), secret)).To(Succeed())
 	g.Expect(secret.UID).To(Equal(kept.UID), "the credentials were replaced")
 	g.Expect(secret.Data).To(Equal(kept.Data), "the credentials changed")
+}
+
+// With the operator down (scaled to zero), the children stay read-only and a spec change is
+// refused, while an administrator can still act as docs/operations.md says: pause the cluster
+// (the operator, back, leaves it alone until resumed) and delete it, removing its finalizer
+// by hand. Garbage collection removes the tree; the data stays; the operator, back, takes the
+// gone cluster off its templates' consumers.
+func operatorDown(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	key := client.ObjectKey{Namespace: ns, Name: sampleCluster}
+	shard := &v1beta1.Shard{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: anyShard(t)}, shard)).To(Succeed())
+	want := shard.Spec.Images.Postgres
+
+	operator.Stop()
+	refuseShardEdit(t, shard)
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		c := &v1beta1.MultigresCluster{}
+		if err := k8s.Get(ctx, key, c); err != nil {
+			return err
+		}
+		c.Spec.Cells[0].Spec.MultiGateway.Overrides = &v1beta1.StatelessSpec{Replicas: ptr.To[int32](9)}
+		return k8s.Update(ctx, c)
+	})
+	g.Expect(err).To(MatchError(ContainSubstring("failed calling webhook")), "a spec change was admitted unchecked")
+	kubectl(t, "annotate", "multigresclusters.v1beta1.multigres.com", sampleCluster, v1beta1.AnnotationPaused+"=true")
+
+	// Back, the operator leaves the paused cluster alone: a break-glass edit stays.
+	g.Expect(operator.Start(ctx)).To(Succeed())
+	g.Eventually(func() *metav1.Condition {
+		c := &v1beta1.MultigresCluster{}
+		_ = k8s.Get(ctx, key, c)
+		return meta.FindStatusCondition(c.Status.Conditions, v1beta1.ConditionPaused)
+	}, time.Minute).ShouldNot(BeNil())
+	breakGlassShardEdit(t, shard)
+	g.Consistently(func() string {
+		_ = k8s.Get(ctx, client.ObjectKeyFromObject(shard), shard)
+		return shard.Spec.Images.Postgres
+	}, 5*time.Second).Should(Equal("postgres:hand-edited"), "the operator reconciled a paused cluster")
+	kubectl(t, "annotate", "multigresclusters.v1beta1.multigres.com", sampleCluster, v1beta1.AnnotationPaused+"-")
+	g.Eventually(func() string {
+		_ = k8s.Get(ctx, client.ObjectKeyFromObject(shard), shard)
+		return shard.Spec.Images.Postgres
+	}, time.Minute).Should(Equal(want), "the operator did not resume")
+
+	// Deleted while the operator is down, the cluster waits for its finalizer; removed by hand.
+	claimsBefore := claims(t, ns)
+	operator.Stop()
+	g.Expect(k8s.Delete(ctx, &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: sampleCluster}})).To(Succeed())
+	c := &v1beta1.MultigresCluster{}
+	g.Expect(k8s.Get(ctx, key, c)).To(Succeed())
+	g.Expect(c.Finalizers).To(ContainElement("multigres.com/cluster-cleanup"))
+	kubectl(t, "patch", "multigresclusters.v1beta1.multigres.com", sampleCluster, "--type=json",
+		"-p", `[{"op":"remove","path":"/metadata/finalizers"}]`)
+	waitTreeGone(t, claimsBefore)
+
+	g.Expect(operator.Start(ctx)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		templates := &v1beta1.DeploymentTemplateList{}
+		g.Expect(k8s.List(ctx, templates, client.InNamespace(ns))).To(Succeed())
+		for _, tmpl := range templates.Items {
+			g.Expect(tmpl.Status.Consumers).To(BeEmpty(), "template %s", tmpl.Name)
+			g.Expect(tmpl.Finalizers).To(BeEmpty(), "template %s", tmpl.Name)
+		}
+	}, time.Minute).Should(Succeed())
+}
+
+// kubectl runs kubectl as the cluster admin in the test's namespace, as the docs show it.
+func kubectl(t *testing.T, args ...string) {
+	cmd := exec.Command(filepath.Join(os.Getenv("KUBEBUILDER_ASSETS"), "kubectl"),
+		append([]string{"--kubeconfig", cluster.Kubeconfig, "-n", ns}, args...)...)
+	out, err := cmd.CombinedOutput()
+	NewWithT(t).Expect(err).NotTo(HaveOccurred(), "kubectl %s:\n%s", strings.Join(args, " "), out)
 }
 
 func credentialsKey() client.ObjectKey {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -55,6 +56,17 @@ func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1beta1.MultigresC
 		return err
 	}
 	return client.IgnoreNotFound(r.setFinalizer(ctx, c, ClusterFinalizer, false))
+}
+
+// forget takes a cluster that is gone without releasing its templates (its finalizer
+// removed by hand while the operator was down) off the lists that still name it.
+func (r *Reconciler) forget(ctx context.Context, key types.NamespacedName) error {
+	templates, err := webhooks.ListTemplates(ctx, r.Client, key.Namespace)
+	if err != nil {
+		return err
+	}
+	gone := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name}}
+	return r.syncConsumers(ctx, affectedTemplates(gone, templates))
 }
 
 // affectedTemplates are the existing templates c references or that list c, by name.

@@ -46,3 +46,27 @@ func TestPausedClusterIsLeftAlone(t *testing.T) {
 		g.Expect(conditionOf(g, get(g, ns, sample, &v1beta1.MultigresCluster{}), v1beta1.ConditionPaused)).To(BeNil())
 	}, timeout, poll).Should(Succeed())
 }
+
+// A cluster deleted while the operator leaves it alone (paused here; down, in practice) keeps
+// its finalizer; removed by hand, the cluster goes, and the operator takes it off the
+// templates' consumers it never released.
+func TestClusterWhoseFinalizerWasRemovedIsForgotten(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := newNamespace(t, "forgotten")
+	applySamples(t, ns)
+	consumersOf(g, ns, "standard-ha", sample)
+	c := get(g, ns, sample, &v1beta1.MultigresCluster{})
+	g.Expect(c.Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
+
+	update(g, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{v1beta1.AnnotationPaused: "true"} })
+	haveCondition(g, c, v1beta1.ConditionPaused, metav1.ConditionTrue, multigrescluster.ReasonPaused)
+	g.Expect(k8s.Delete(ctx, c)).To(Succeed())
+	g.Consistently(func(g Gomega) {
+		g.Expect(get(g, ns, sample, &v1beta1.MultigresCluster{}).Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
+	}, quiet, poll).Should(Succeed())
+	update(g, c, func(c *v1beta1.MultigresCluster) { c.Finalizers = nil })
+	for _, name := range []string{"standard-ha", "default-ha", "orders-ha-replica", "orders-read-only"} {
+		consumersOf(g, ns, name)
+	}
+}
