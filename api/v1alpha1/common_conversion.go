@@ -39,7 +39,7 @@ func retentionFrom(in *v1beta1.VolumeRetentionPolicy) *VolumeRetentionPolicy {
 }
 
 func shardPoolTo(in ShardPoolSpec) v1beta1.ShardPoolSpec {
-	return v1beta1.ShardPoolSpec{Replicas: in.Replicas, Affinity: in.Affinity,
+	return v1beta1.ShardPoolSpec{Replicas: in.Replicas, Affinity: in.Affinity, TopologySpreadConstraints: in.TopologySpreadConstraints,
 		DataVolumeClaimTemplate:   in.DataVolumeClaimTemplate,
 		Postgres:                  (*v1beta1.ContainerSpec)(in.Postgres),
 		MultiPooler:               (*v1beta1.ContainerSpec)(in.MultiPooler),
@@ -47,7 +47,7 @@ func shardPoolTo(in ShardPoolSpec) v1beta1.ShardPoolSpec {
 }
 
 func shardPoolFrom(in v1beta1.ShardPoolSpec) ShardPoolSpec {
-	return ShardPoolSpec{Replicas: in.Replicas, Affinity: in.Affinity,
+	return ShardPoolSpec{Replicas: in.Replicas, Affinity: in.Affinity, TopologySpreadConstraints: in.TopologySpreadConstraints,
 		DataVolumeClaimTemplate:   in.DataVolumeClaimTemplate,
 		Postgres:                  (*ContainerSpec)(in.Postgres),
 		MultiPooler:               (*ContainerSpec)(in.MultiPooler),
@@ -74,7 +74,7 @@ func managedTopoTo(in *ManagedTopoServerSpec) *v1beta1.ManagedTopoServerSpec {
 	}
 	return &v1beta1.ManagedTopoServerSpec{RootPath: in.RootPath, Image: in.Image,
 		ImagePullPolicy: in.ImagePullPolicy, ImagePullSecrets: in.ImagePullSecrets,
-		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity,
+		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity, TopologySpreadConstraints: in.TopologySpreadConstraints,
 		DataVolumeClaimTemplate:   in.DataVolumeClaimTemplate,
 		DataVolumeRetentionPolicy: retentionTo(in.DataVolumeRetentionPolicy)}
 }
@@ -85,7 +85,7 @@ func managedTopoFrom(in *v1beta1.ManagedTopoServerSpec) *ManagedTopoServerSpec {
 	}
 	return &ManagedTopoServerSpec{RootPath: in.RootPath, Image: in.Image,
 		ImagePullPolicy: in.ImagePullPolicy, ImagePullSecrets: in.ImagePullSecrets,
-		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity,
+		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity, TopologySpreadConstraints: in.TopologySpreadConstraints,
 		DataVolumeClaimTemplate:   in.DataVolumeClaimTemplate,
 		DataVolumeRetentionPolicy: retentionFrom(in.DataVolumeRetentionPolicy)}
 }
@@ -93,7 +93,7 @@ func managedTopoFrom(in *v1beta1.ManagedTopoServerSpec) *ManagedTopoServerSpec {
 func topoServerSpecTo(in TopoServerSpec) v1beta1.TopoServerSpec {
 	return v1beta1.TopoServerSpec{RootPath: in.RootPath, Image: in.Image,
 		ImagePullPolicy: in.ImagePullPolicy, ImagePullSecrets: in.ImagePullSecrets,
-		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity,
+		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity, TopologySpreadConstraints: in.TopologySpreadConstraints,
 		DataVolumeClaimTemplate:   in.DataVolumeClaimTemplate,
 		DataVolumeRetentionPolicy: retentionTo(in.DataVolumeRetentionPolicy)}
 }
@@ -101,7 +101,7 @@ func topoServerSpecTo(in TopoServerSpec) v1beta1.TopoServerSpec {
 func topoServerSpecFrom(in v1beta1.TopoServerSpec) TopoServerSpec {
 	return TopoServerSpec{RootPath: in.RootPath, Image: in.Image,
 		ImagePullPolicy: in.ImagePullPolicy, ImagePullSecrets: in.ImagePullSecrets,
-		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity,
+		Replicas: in.Replicas, Resources: in.Resources, Affinity: in.Affinity, TopologySpreadConstraints: in.TopologySpreadConstraints,
 		DataVolumeClaimTemplate:   in.DataVolumeClaimTemplate,
 		DataVolumeRetentionPolicy: retentionFrom(in.DataVolumeRetentionPolicy)}
 }

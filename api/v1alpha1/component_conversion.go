@@ -52,7 +52,8 @@ func poolTo(in PoolConfig, name string, p *field.Path) (v1beta1.PoolConfig, fiel
 	switch {
 	case in.DeploymentTemplate == "":
 		out.Spec = ptr.To(shardPoolTo(s))
-	case s.Replicas != nil || s.Affinity != nil || s.DataVolumeClaimTemplate != nil || s.Postgres != nil || s.MultiPooler != nil:
+	case s.Replicas != nil || s.Affinity != nil || s.TopologySpreadConstraints != nil || s.DataVolumeClaimTemplate != nil ||
+		s.Postgres != nil || s.MultiPooler != nil:
 		errs = append(errs, field.Forbidden(p, "deploymentTemplate and inline pool fields are both set, which the "+
 			"v1alpha1 CRD forbids; v1beta1 cannot tell which one applies"))
 	case s.DataVolumeRetentionPolicy != nil:

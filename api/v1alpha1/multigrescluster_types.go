@@ -158,7 +158,7 @@ type ShardTemplateConfig struct {
 }
 
 // PoolConfig is one pool of every shard of a table group: by template plus overrides, or inline.
-// +kubebuilder:validation:XValidation:rule="!has(self.deploymentTemplate) || !(has(self.replicas) || has(self.affinity) || has(self.dataVolumeClaimTemplate) || has(self.postgres) || has(self.multipooler))",message="set either deploymentTemplate (with overrides) or the inline fields, not both"
+// +kubebuilder:validation:XValidation:rule="!has(self.deploymentTemplate) || !(has(self.replicas) || has(self.affinity) || has(self.topologySpreadConstraints) || has(self.dataVolumeClaimTemplate) || has(self.postgres) || has(self.multipooler))",message="set either deploymentTemplate (with overrides) or the inline fields, not both"
 // +kubebuilder:validation:XValidation:rule="!has(self.overrides) || has(self.deploymentTemplate)",message="overrides need a deploymentTemplate to apply to"
 type PoolConfig struct {
 	Type PoolType `json:"type"`

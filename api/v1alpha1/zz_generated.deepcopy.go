@@ -571,6 +571,13 @@ func (in *ManagedTopoServerSpec) DeepCopyInto(out *ManagedTopoServerSpec) {
 		*out = new(v1.Affinity)
 		(*in).DeepCopyInto(*out)
 	}
+	if in.TopologySpreadConstraints != nil {
+		in, out := &in.TopologySpreadConstraints, &out.TopologySpreadConstraints
+		*out = make([]v1.TopologySpreadConstraint, len(*in))
+		for i := range *in {
+			(*in)[i].DeepCopyInto(&(*out)[i])
+		}
+	}
 	if in.DataVolumeClaimTemplate != nil {
 		in, out := &in.DataVolumeClaimTemplate, &out.DataVolumeClaimTemplate
 		*out = new(v1.PersistentVolumeClaimSpec)
@@ -906,6 +913,13 @@ func (in *ShardPoolSpec) DeepCopyInto(out *ShardPoolSpec) {
 		in, out := &in.Affinity, &out.Affinity
 		*out = new(v1.Affinity)
 		(*in).DeepCopyInto(*out)
+	}
+	if in.TopologySpreadConstraints != nil {
+		in, out := &in.TopologySpreadConstraints, &out.TopologySpreadConstraints
+		*out = make([]v1.TopologySpreadConstraint, len(*in))
+		for i := range *in {
+			(*in)[i].DeepCopyInto(&(*out)[i])
+		}
 	}
 	if in.DataVolumeClaimTemplate != nil {
 		in, out := &in.DataVolumeClaimTemplate, &out.DataVolumeClaimTemplate
@@ -1299,6 +1313,13 @@ func (in *TopoServerSpec) DeepCopyInto(out *TopoServerSpec) {
 		in, out := &in.Affinity, &out.Affinity
 		*out = new(v1.Affinity)
 		(*in).DeepCopyInto(*out)
+	}
+	if in.TopologySpreadConstraints != nil {
+		in, out := &in.TopologySpreadConstraints, &out.TopologySpreadConstraints
+		*out = make([]v1.TopologySpreadConstraint, len(*in))
+		for i := range *in {
+			(*in)[i].DeepCopyInto(&(*out)[i])
+		}
 	}
 	if in.DataVolumeClaimTemplate != nil {
 		in, out := &in.DataVolumeClaimTemplate, &out.DataVolumeClaimTemplate

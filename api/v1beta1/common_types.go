@@ -147,6 +147,13 @@ type ShardPoolSpec struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// TopologySpreadConstraints, when set, replace the default spreading: pods of one pool of a shard
+	// spread over zones and nodes (maxSkew 1, ScheduleAnyway). A constraint without a
+	// labelSelector selects those pods. There is no way to turn spreading off but to set a
+	// constraint that always holds; the default only prefers, it never blocks scheduling.
+	// +optional
+	// +listType=atomic
+	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 	// DataVolumeClaimTemplate is the claim each pod gets for its Postgres data, as a
 	// StatefulSet's volumeClaimTemplates take it. Unset parts default to accessModes
 	// [ReadWriteOnce] and a 10Gi storage request.
@@ -213,6 +220,13 @@ type ManagedTopoServerSpec struct {
 	// +kubebuilder:pruning:PreserveUnknownFields
 	// +kubebuilder:validation:Type=object
 	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+	// TopologySpreadConstraints, when set, replace the default spreading: pods of one etcd
+	// spread over zones and nodes (maxSkew 1, ScheduleAnyway). A constraint without a
+	// labelSelector selects its members. There is no way to turn spreading off but to set a
+	// constraint that always holds; the default only prefers, it never blocks scheduling.
+	// +optional
+	// +listType=atomic
+	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
 	// Unset parts default to accessModes [ReadWriteOnce] and a 10Gi storage request.
 	// +optional
 	DataVolumeClaimTemplate *corev1.PersistentVolumeClaimSpec `json:"dataVolumeClaimTemplate,omitempty"`

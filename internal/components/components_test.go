@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components/pss"
@@ -226,5 +227,40 @@ func TestRegistrationTakesOneAddress(t *testing.T) {
 	c := CreateClusterMetadata(Registration{Topo: GlobalTopo{Address: "etcd-0:2379,etcd-1:2379", Root: "/r"}, Cells: []string{"a"}})
 	if got := commandLine(c); !strings.Contains(got, " --global-topo-address=etcd-0:2379 ") {
 		t.Errorf("command line %s", got)
+	}
+}
+
+// Pods spread over zones and nodes by default; the user's constraints replace the default,
+// and one without a selector selects the same pods.
+func TestSpread(t *testing.T) {
+	selector := map[string]string{"app": "x"}
+	own := &metav1.LabelSelector{MatchLabels: map[string]string{"other": "y"}}
+	strict := corev1.TopologySpreadConstraint{MaxSkew: 1, TopologyKey: corev1.LabelHostname, WhenUnsatisfiable: corev1.DoNotSchedule}
+	withOwn := strict
+	withOwn.TopologyKey, withOwn.LabelSelector = "rack", own
+	for _, tc := range []struct {
+		name     string
+		selector map[string]string
+		custom   []corev1.TopologySpreadConstraint
+		want     []string // topologyKey/whenUnsatisfiable/selector
+	}{
+		{"no selector, nothing to spread", nil, nil, nil},
+		{"default", selector, nil, []string{"topology.kubernetes.io/zone/ScheduleAnyway/app=x", "kubernetes.io/hostname/ScheduleAnyway/app=x"}},
+		{"replaced, selector filled in", selector, []corev1.TopologySpreadConstraint{strict}, []string{"kubernetes.io/hostname/DoNotSchedule/app=x"}},
+		{"the user's selector kept", selector, []corev1.TopologySpreadConstraint{strict, withOwn},
+			[]string{"kubernetes.io/hostname/DoNotSchedule/app=x", "rack/DoNotSchedule/other=y"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, c := range spread(tc.selector, tc.custom) {
+				got = append(got, c.TopologyKey+"/"+string(c.WhenUnsatisfiable)+"/"+metav1.FormatLabelSelector(c.LabelSelector))
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if strict.LabelSelector != nil {
+		t.Error("spread changed the user's constraint")
 	}
 }

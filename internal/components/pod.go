@@ -17,8 +17,10 @@ type Pod struct {
 	Containers     []corev1.Container
 	Volumes        []corev1.Volume
 	Affinity       *corev1.Affinity
-	// Spread, when set, spreads the pods it selects across nodes and zones (spread).
-	Spread      map[string]string
+	// Spread, when set, spreads the pods it selects across nodes and zones, or as
+	// SpreadConstraints say when the user set any (spread).
+	Spread            map[string]string
+	SpreadConstraints []corev1.TopologySpreadConstraint
 	PullSecrets []corev1.LocalObjectReference
 	// RestartPolicy is empty (Always) except for Jobs.
 	RestartPolicy corev1.RestartPolicy
@@ -39,7 +41,7 @@ func PodTemplate(p Pod) corev1.PodTemplateSpec {
 			Containers:                   p.Containers,
 			Volumes:                      p.Volumes,
 			Affinity:                     affinity,
-			TopologySpreadConstraints:    spread(p.Spread),
+			TopologySpreadConstraints:    spread(p.Spread, p.SpreadConstraints),
 			ImagePullSecrets:             append([]corev1.LocalObjectReference(nil), p.PullSecrets...),
 			SecurityContext:              PodSecurityContext(p.User),
 			AutomountServiceAccountToken: ptr.To(false),
@@ -52,12 +54,23 @@ func PodTemplate(p Pod) corev1.PodTemplateSpec {
 // spread asks the scheduler to put the pods selector selects on different nodes and zones:
 // replicas of one pool, or members of one etcd, are there to survive the loss of one. It is
 // a preference (ScheduleAnyway), so a small cluster still runs them all, and the user's
-// affinity applies beside it.
-func spread(selector map[string]string) []corev1.TopologySpreadConstraint {
+// affinity applies beside it. The user's own constraints replace it; one without a
+// labelSelector selects the same pods.
+func spread(selector map[string]string, custom []corev1.TopologySpreadConstraint) []corev1.TopologySpreadConstraint {
 	if selector == nil {
 		return nil
 	}
 	var out []corev1.TopologySpreadConstraint
+	if len(custom) > 0 {
+		for _, c := range custom {
+			c = *c.DeepCopy()
+			if c.LabelSelector == nil {
+				c.LabelSelector = &metav1.LabelSelector{MatchLabels: maps.Clone(selector)}
+			}
+			out = append(out, c)
+		}
+		return out
+	}
 	for _, key := range []string{corev1.LabelTopologyZone, corev1.LabelHostname} {
 		out = append(out, corev1.TopologySpreadConstraint{
 			MaxSkew: 1, TopologyKey: key, WhenUnsatisfiable: corev1.ScheduleAnyway,

@@ -349,8 +349,8 @@ func webhookDown(t *testing.T) {
 		if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sampleCluster}, c); err != nil {
 			return err
 		}
-		c.Annotations = map[string]string{"e2e": "webhook-down"}
-		return k8s.Update(ctx, c)
+		c.Spec.Cells[0].Spec.MultiGateway.Overrides = &v1beta1.StatelessSpec{Replicas: ptr.To[int32](9)}
+		return k8s.Update(ctx, c) // a metadata-only update would pass: the webhooks do not see it
 	})
 	g.Expect(err).To(HaveOccurred(), "a cluster was admitted with the webhook down")
 	g.Expect(err.Error()).To(ContainSubstring("failed calling webhook"))

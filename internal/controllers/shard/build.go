@@ -66,6 +66,8 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		Affinity:       p.Affinity,
 		Spread:         selector,
 		PullSecrets:    images.ImagePullSecrets,
+
+		SpreadConstraints: p.TopologySpreadConstraints,
 	})
 	return poolObjects{
 		statefulSet: components.BuildStatefulSet(components.StatefulSet{

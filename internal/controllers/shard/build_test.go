@@ -53,6 +53,11 @@ func TestBuildPool(t *testing.T) {
 		spread[0].WhenUnsatisfiable != corev1.ScheduleAnyway || !equality.Semantic.DeepEqual(spread[1].LabelSelector, sts.Spec.Selector) {
 		t.Errorf("pool pods spread %+v", spread)
 	}
+	// The pool's own constraints replace the default.
+	p.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: corev1.LabelHostname, WhenUnsatisfiable: corev1.DoNotSchedule}}
+	if got := buildPool(s, p).statefulSet.Spec.Template.Spec.TopologySpreadConstraints; len(got) != 1 || got[0].WhenUnsatisfiable != corev1.DoNotSchedule {
+		t.Errorf("a pool's own spreading gives %+v", got)
+	}
 	if *sts.Spec.Replicas != 3 {
 		t.Errorf("a pool without replicas gets %d, want the default 3", *sts.Spec.Replicas)
 	}

@@ -42,6 +42,8 @@ func build(ts *v1beta1.TopoServer, replicas int32) objects {
 		Affinity:    ts.Spec.Affinity,
 		Spread:      selector,
 		PullSecrets: ts.Spec.ImagePullSecrets,
+
+		SpreadConstraints: ts.Spec.TopologySpreadConstraints,
 	})
 	return objects{
 		statefulSet: components.BuildStatefulSet(components.StatefulSet{
