@@ -21,7 +21,7 @@ type Pod struct {
 	// SpreadConstraints say when the user set any (spread).
 	Spread            map[string]string
 	SpreadConstraints []corev1.TopologySpreadConstraint
-	PullSecrets []corev1.LocalObjectReference
+	PullSecrets       []corev1.LocalObjectReference
 	// RestartPolicy is empty (Always) except for Jobs.
 	RestartPolicy corev1.RestartPolicy
 }
