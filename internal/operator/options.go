@@ -27,7 +27,7 @@ func ManagedKinds() []client.Object {
 }
 
 // ManagerOptions completes opts with what every run of the operator needs: the scheme (when
-// unset) and the label-filtered cache. main.go and hack/run pass their own options through it.
+// unset) and the label-filtered cache that keeps no managedFields. main.go and hack/run pass their own options through it.
 func ManagerOptions(opts ctrl.Options) ctrl.Options {
 	if opts.Scheme == nil {
 		opts.Scheme = NewScheme()
@@ -38,6 +38,11 @@ func ManagerOptions(opts ctrl.Options) ctrl.Options {
 	}
 	for _, obj := range ManagedKinds() {
 		opts.Cache.ByObject[obj] = cache.ByObject{Label: managed}
+	}
+	// No reconcile reads managedFields (drift is judged by the applied-spec annotation,
+	// internal/controllers/children), and they are often the bulk of a cached object.
+	if opts.Cache.DefaultTransform == nil {
+		opts.Cache.DefaultTransform = cache.TransformStripManagedFields()
 	}
 	return opts
 }
