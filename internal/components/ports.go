@@ -1,5 +1,7 @@
 package components
 
+import "github.com/multigres/multigres-operator/internal/resolve"
+
 // Ports, upstream convention: HTTP 15x00, gRPC 15x70.
 const (
 	MultiAdminHTTPPort   int32 = 15000
@@ -14,7 +16,7 @@ const (
 	PgctldGRPCPort       int32 = 15470
 	PostgresPort         int32 = 5432
 
-	EtcdClientPort  int32 = 2379
+	EtcdClientPort        = resolve.EtcdClientPort // the topo addresses resolve writes use it
 	EtcdPeerPort    int32 = 2380
 	EtcdMetricsPort int32 = 2381
 )

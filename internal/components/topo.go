@@ -1,9 +1,8 @@
 package components
 
 import (
-	"fmt"
-
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // GlobalTopo is where a Multigres service finds the global topology.
@@ -27,7 +26,7 @@ func (t GlobalTopo) flags() []string {
 func TopoFrom(ref v1beta1.GlobalTopoServerRef, namespace string) GlobalTopo {
 	addr := ref.Address
 	if addr == "" && ref.ClientServiceName != "" {
-		addr = fmt.Sprintf("%s.%s.svc:%d", ref.ClientServiceName, namespace, EtcdClientPort)
+		addr = names.ServiceAddress(ref.ClientServiceName, namespace, EtcdClientPort)
 	}
 	return GlobalTopo{Address: addr, Root: ref.RootPath}
 }

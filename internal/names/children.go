@@ -31,6 +31,12 @@ func GatewayService(cluster, cell string) string { return Build(Cell(cluster, ce
 // TopoClientService is the etcd client Service of the TopoServer named topo.
 func TopoClientService(topo string) string { return Build(topo, "client") }
 
+// ServiceAddress is host:port of a Service as pods reach it. It stops at ".svc": every pod's
+// DNS search path completes it, whatever the cluster domain.
+func ServiceAddress(service, namespace string, port int32) string {
+	return service + "." + namespace + ".svc:" + strconv.Itoa(int(port))
+}
+
 // TopoPeerService is the headless etcd peer Service of the TopoServer named topo.
 func TopoPeerService(topo string) string { return Build(topo, "peer") }
 

@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"cmp"
-	"fmt"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -11,7 +10,7 @@ import (
 )
 
 // EtcdClientPort is the port of a managed etcd's client Service.
-const EtcdClientPort = 2379
+const EtcdClientPort int32 = 2379
 
 // globalTopo resolves spec.globalTopoServer: the managed TopoServer (nil when external) and
 // the reference every child gets.
@@ -38,7 +37,7 @@ func (r *resolver) globalTopo() (*v1beta1.TopoServer, v1beta1.GlobalTopoServerRe
 	return topo, v1beta1.GlobalTopoServerRef{
 		RootPath:          spec.RootPath,
 		ClientServiceName: client,
-		Address:           fmt.Sprintf("%s.%s.svc:%d", client, r.c.Namespace, EtcdClientPort),
+		Address:           names.ServiceAddress(client, r.c.Namespace, EtcdClientPort),
 	}
 }
 

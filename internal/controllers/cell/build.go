@@ -2,7 +2,6 @@ package cell
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -122,7 +121,7 @@ func topoStatus(c *v1beta1.Cell) *v1beta1.CellTopoServerStatus {
 	case t.Managed != nil:
 		return &v1beta1.CellTopoServerStatus{
 			RootPath: t.Managed.RootPath,
-			Address:  fmt.Sprintf("%s.%s.svc:%d", names.TopoClientService(c.Name), c.Namespace, components.EtcdClientPort),
+			Address:  names.ServiceAddress(names.TopoClientService(c.Name), c.Namespace, components.EtcdClientPort),
 		}
 	case t.External != nil:
 		return &v1beta1.CellTopoServerStatus{RootPath: t.External.RootPath, Address: t.External.Address}
