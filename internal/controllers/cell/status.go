@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 )
 
@@ -47,7 +48,7 @@ func setStatus(c *v1beta1.Cell, obj objects, seen observed) {
 	if !orchAvailable {
 		waiting = append(waiting, fmt.Sprintf("multiorch %d of %d ready", orch.Ready, orch.Want))
 	}
-	if seen.topoServer != nil && !topoAvailable(seen.topoServer) {
+	if seen.topoServer != nil && !status.Available(seen.topoServer) {
 		waiting = append(waiting, "local topo server "+seen.topoServer.Name+" not available")
 	}
 	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionTrue, Reason: ReasonComponentsReady,
@@ -80,11 +81,6 @@ func setStatus(c *v1beta1.Cell, obj objects, seen observed) {
 	case conditions.Has(c, ConditionTopologyRegistered):
 		conditions.Delete(c, ConditionTopologyRegistered)
 	}
-}
-
-func topoAvailable(ts *v1beta1.TopoServer) bool {
-	cond := conditions.Get(ts, v1beta1.ConditionAvailable)
-	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == ts.Generation
 }
 
 // registered reads the registration Job's outcome.

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
@@ -178,10 +179,7 @@ type report struct {
 }
 
 // child is a child kind with the Available/Progressing conditions its controller keeps.
-type child interface {
-	GetGeneration() int64
-	conditions.Getter
-}
+type child = status.Child
 
 // child notes obj's progress and availability and returns whether it is available, nil
 // when unknown; obj is nil when it does not exist (yet).
@@ -193,7 +191,7 @@ func (r *report) child(what string, obj child) *bool {
 		if a != nil && a.Status != metav1.ConditionUnknown {
 			available = ptr.To(a.Status == metav1.ConditionTrue)
 		}
-		if a != nil && a.Reason == limits.ReasonUnsupported && reported(obj) {
+		if a != nil && a.Reason == limits.ReasonUnsupported && status.Reported(obj) {
 			r.unserved = append(r.unserved, what)
 			return available
 		}
@@ -208,7 +206,7 @@ func (r *report) progress(what string, obj child) {
 	switch {
 	case obj == nil:
 		r.progressing = append(r.progressing, what+" (not created yet)")
-	case !reported(obj) || conditions.IsTrue(obj, v1beta1.ConditionProgressing):
+	case !status.Reported(obj) || conditions.IsTrue(obj, v1beta1.ConditionProgressing):
 		r.progressing = append(r.progressing, what)
 	}
 }
@@ -217,12 +215,6 @@ func (r *report) available(what string, available *bool) {
 	if !ptr.Deref(available, false) {
 		r.notAvailable = append(r.notAvailable, what)
 	}
-}
-
-// reported: the child's controller has set Available for the child's current generation.
-func reported(obj child) bool {
-	a := conditions.Get(obj, v1beta1.ConditionAvailable)
-	return a != nil && a.ObservedGeneration >= obj.GetGeneration()
 }
 
 // lookup returns m[name] as a child, nil (not a typed nil) when absent.
@@ -270,7 +262,7 @@ func databaseSummary(db string, instances, shardsWanted int32, shards []v1beta1.
 		}
 		count++
 		s.ReadyInstances += shard.Status.ReadyPods
-		if shard.Status.PrimaryCell != "" || (reported(shard) && conditions.IsTrue(shard, v1beta1.ConditionAvailable)) {
+		if shard.Status.PrimaryCell != "" || status.Available(shard) {
 			serving++
 		}
 	}

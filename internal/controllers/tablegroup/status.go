@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 )
 
@@ -21,17 +22,10 @@ const (
 	ReasonShardRemovalRefused = "ShardRemovalRefused"
 )
 
-// shardAvailable: the shard's own controller saw its latest spec and reports it Available.
-func shardAvailable(s *v1beta1.Shard) bool {
-	c := conditions.Get(s, v1beta1.ConditionAvailable)
-	return c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == s.Generation
-}
-
 // shardUnserved: the shard's own controller runs no pods for it, on purpose (the images
 // cannot serve it), so it never becomes available and nobody should wait for it.
 func shardUnserved(s *v1beta1.Shard) bool {
-	c := conditions.Get(s, v1beta1.ConditionAvailable)
-	return c != nil && c.Reason == limits.ReasonUnsupported && c.ObservedGeneration == s.Generation
+	return status.Reported(s) && conditions.GetReason(s, v1beta1.ConditionAvailable) == limits.ReasonUnsupported
 }
 
 // setStatus counts every shard tg owns, including the ones kept after partitioning.shards
@@ -47,7 +41,7 @@ func setStatus(tg *v1beta1.TableGroup, desired, owned []v1beta1.Shard, unsupport
 	for i := range owned {
 		existing[owned[i].Name] = true
 		switch {
-		case shardAvailable(&owned[i]):
+		case status.Available(&owned[i]):
 			ready++
 		case shardUnserved(&owned[i]):
 			unserved++
