@@ -10,11 +10,17 @@ type CellImages struct {
 	// +optional
 	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// ImagePullSecrets are added to the cell's multigateway, multiorch and registration Job pods
+	// (the cluster's spec.images.imagePullSecrets).
 	// +optional
 	// +listType=atomic
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// MultiGateway is the multigateway image. Default ghcr.io/multigres/multigres:sha-6bd80b9
+	// (resolve.DefaultMultigresImage).
 	// +optional
 	MultiGateway string `json:"multigateway,omitempty"`
+	// MultiOrch is the multiorch image, also run by the topology registration Job. Default
+	// ghcr.io/multigres/multigres:sha-6bd80b9 (resolve.DefaultMultigresImage).
 	// +optional
 	MultiOrch string `json:"multiorch,omitempty"`
 }
@@ -55,24 +61,33 @@ type CellSpec struct {
 
 // CellTopoServerStatus is where a cell's local topology lives, if it has one.
 type CellTopoServerStatus struct {
+	// RootPath is the root of the cell's own topology in its etcd.
 	// +optional
 	RootPath string `json:"rootPath,omitempty"`
+	// Address is the client address (host:port) of the cell's own topo server.
 	// +optional
 	Address string `json:"address,omitempty"`
 }
 
 // CellStatus reports the cell's components.
 type CellStatus struct {
+	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// Conditions are Available (multigateway, multiorch and a local topo server are ready),
+	// Progressing and, on the cell that registers the cluster's cells, TopologyRegistered.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// GatewayReplicas is the number of multigateway pods, from the Deployment's status.
 	// +optional
 	GatewayReplicas int32 `json:"gatewayReplicas,omitempty"`
+	// GatewayReadyReplicas is the number of ready multigateway pods.
 	// +optional
 	GatewayReadyReplicas int32 `json:"gatewayReadyReplicas,omitempty"`
+	// GatewayServiceName is the multigateway Service clients connect to,
+	// <cluster>-<cell>-gateway.
 	// +optional
 	GatewayServiceName string `json:"gatewayServiceName,omitempty"`
 	// +optional

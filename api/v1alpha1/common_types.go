@@ -74,6 +74,9 @@ type StatelessSpec struct {
 	Replicas *int32 `json:"replicas,omitempty"`
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// Affinity is the pods' scheduling affinity (nodeAffinity, podAffinity, podAntiAffinity), as
+	// in a Pod spec; none by default. The CRD keeps it without a schema: the operator's webhook
+	// rejects keys a Kubernetes Affinity does not have.
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
@@ -94,6 +97,9 @@ type ShardPoolSpec struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	Replicas *int32 `json:"replicas,omitempty"`
+	// Affinity is the pool pods' scheduling affinity, as in a Pod spec; none by default. It
+	// applies beside topologySpreadConstraints. The CRD keeps it without a schema: the operator's
+	// webhook rejects keys a Kubernetes Affinity does not have.
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
@@ -152,6 +158,8 @@ type ManagedTopoServerSpec struct {
 	// +optional
 	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// ImagePullSecrets are added to the etcd pods. The cluster's spec.images.imagePullSecrets do
+	// not apply to a topo server.
 	// +optional
 	// +listType=atomic
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
@@ -162,6 +170,9 @@ type ManagedTopoServerSpec struct {
 	Replicas *int32 `json:"replicas,omitempty"`
 	// +optional
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+	// Affinity is the etcd pods' scheduling affinity, as in a Pod spec; none by default. It
+	// applies beside topologySpreadConstraints. The CRD keeps it without a schema: the operator's
+	// webhook rejects keys a Kubernetes Affinity does not have.
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
@@ -191,6 +202,7 @@ type ExternalTopoServerSpec struct {
 
 // GlobalTopoServerRef tells a child where the cluster's global topology lives.
 type GlobalTopoServerRef struct {
+	// RootPath is the root of the global topology in etcd; default /multigres/global.
 	// +optional
 	RootPath string `json:"rootPath,omitempty"`
 	// ClientServiceName is the managed etcd client Service; empty for an external topo server.

@@ -25,6 +25,8 @@ type DeploymentTemplateStatus struct {
 	// +optional
 	// +listType=atomic
 	Consumers []ConsumerRef `json:"consumers,omitempty"`
+	// Conditions is the standard condition list. The operator sets no condition on a template: it
+	// keeps consumers.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -33,7 +35,9 @@ type DeploymentTemplateStatus struct {
 
 // ConsumerRef names a cluster that references a template.
 type ConsumerRef struct {
-	Name      string `json:"name"`
+	// Name is the MultigresCluster's name.
+	Name string `json:"name"`
+	// Namespace is the MultigresCluster's namespace, the template's own.
 	Namespace string `json:"namespace"`
 }
 

@@ -18,12 +18,14 @@ type MultigresClusterSpec struct {
 	// +optional
 	MultiAdmin *StatelessComponentConfig `json:"multiadmin,omitempty"`
 
+	// Cells are the cluster's cells, keyed by name. Each runs as a Cell named <cluster>-<cell>.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=100
 	Cells []CellConfig `json:"cells,omitempty"`
 
+	// Databases are the cluster's logical databases, keyed by name.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -82,6 +84,8 @@ type StatelessComponentConfig struct {
 
 // CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.
 type CellConfig struct {
+	// Name is the cell's name in the topology and in its objects' names (<cluster>-<cell>). It
+	// must be a valid label value and cannot be "global", in any case.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
@@ -122,6 +126,7 @@ type DatabaseConfig struct {
 
 // DatabaseConfigSpec holds the table groups of a database.
 type DatabaseConfigSpec struct {
+	// TableGroups are the database's table groups, keyed by name.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -131,6 +136,8 @@ type DatabaseConfigSpec struct {
 
 // TableGroupConfig is one table group: a set of tables sharded together.
 type TableGroupConfig struct {
+	// Name is the table group's name in the topology; its TableGroup is named
+	// <cluster>-<database>-<tablegroup>.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
@@ -178,16 +185,21 @@ type PoolConfig struct {
 
 // MultigresClusterStatus is observed state, rebuilt on every reconcile.
 type MultigresClusterStatus struct {
+	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 	// +optional
 	GlobalTopoServer *GlobalTopoServerStatus `json:"globalTopoServer,omitempty"`
+	// Conditions are Available, Progressing, Ready (both of those), Supported (whether the images
+	// serve the whole spec) and Paused (while the multigres.com/paused annotation is set).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// Cells summarizes each cell's health, keyed by cell name.
 	// +optional
 	Cells map[string]CellStatusSummary `json:"cells,omitempty"`
+	// Databases summarizes each database, keyed by database name.
 	// +optional
 	Databases map[string]DatabaseStatusSummary `json:"databases,omitempty"`
 	// +optional
@@ -208,18 +220,25 @@ type EtcdStatus struct {
 
 // CellStatusSummary is a cell's health as the cluster sees it.
 type CellStatusSummary struct {
+	// GatewayAvailable says whether all the multigateway replicas the cell wants are ready.
 	// +optional
 	GatewayAvailable metav1.ConditionStatus `json:"gatewayAvailable,omitempty"`
+	// MultiOrchAvailable is the Cell's status.multiorchAvailable.
 	// +optional
 	MultiOrchAvailable metav1.ConditionStatus `json:"multiorchAvailable,omitempty"`
+	// TopoServerAvailable says whether the cell's topo server, its own or the global one, is
+	// available; unset for an external one.
 	// +optional
 	TopoServerAvailable metav1.ConditionStatus `json:"topoServerAvailable,omitempty"`
 }
 
 // DatabaseStatusSummary counts a database's Postgres instances over all its shards.
 type DatabaseStatusSummary struct {
+	// DesiredInstances is the number of Postgres instances the database should run: pool replicas
+	// summed over all its shards.
 	// +optional
 	DesiredInstances int32 `json:"desiredInstances,omitempty"`
+	// ReadyInstances is the number of ready Postgres pods over all its shards.
 	// +optional
 	ReadyInstances int32 `json:"readyInstances,omitempty"`
 	// +optional
@@ -230,6 +249,7 @@ type DatabaseStatusSummary struct {
 type MultiAdminStatus struct {
 	// +optional
 	Available metav1.ConditionStatus `json:"available,omitempty"`
+	// ServiceName is the multiadmin Service, <cluster>-multiadmin.
 	// +optional
 	ServiceName string `json:"serviceName,omitempty"`
 }

@@ -20,12 +20,14 @@ type MultigresClusterSpec struct {
 	// +optional
 	MultiAdmin *StatelessComponentConfig `json:"multiadmin,omitempty"`
 
+	// Cells are the cluster's cells, keyed by name. Each runs as a Cell named <cluster>-<cell>.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=100
 	Cells []CellConfig `json:"cells,omitempty"`
 
+	// Databases are the cluster's logical databases, keyed by name.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -55,6 +57,8 @@ type MultigresClusterSpec struct {
 
 // CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.
 type CellConfig struct {
+	// Name is the cell's name in the topology and in its objects' names (<cluster>-<cell>). It
+	// must be a valid label value and cannot be "global", in any case.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
@@ -104,6 +108,7 @@ type DatabaseConfigSpec struct {
 	// +optional
 	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
 
+	// TableGroups are the database's table groups, keyed by name.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -113,6 +118,8 @@ type DatabaseConfigSpec struct {
 
 // TableGroupConfig is one table group: a set of tables sharded together.
 type TableGroupConfig struct {
+	// Name is the table group's name in the topology; its TableGroup is named
+	// <cluster>-<database>-<tablegroup>.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
@@ -144,16 +151,21 @@ type ShardTemplateConfig struct {
 
 // MultigresClusterStatus is observed state, rebuilt on every reconcile.
 type MultigresClusterStatus struct {
+	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 	// +optional
 	GlobalTopoServer *GlobalTopoServerStatus `json:"globalTopoServer,omitempty"`
+	// Conditions are Available, Progressing, Ready (both of those), Supported (whether the images
+	// serve the whole spec) and Paused (while the multigres.com/paused annotation is set).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// Cells summarizes each cell's health, keyed by cell name.
 	// +optional
 	Cells map[string]CellStatusSummary `json:"cells,omitempty"`
+	// Databases summarizes each database, keyed by database name.
 	// +optional
 	Databases map[string]DatabaseStatusSummary `json:"databases,omitempty"`
 	// +optional
@@ -175,18 +187,25 @@ type EtcdStatus struct {
 
 // CellStatusSummary is a cell's health as the cluster sees it. Unset means not yet observed.
 type CellStatusSummary struct {
+	// GatewayAvailable says whether all the multigateway replicas the cell wants are ready.
 	// +optional
 	GatewayAvailable *bool `json:"gatewayAvailable,omitempty"`
+	// MultiOrchAvailable is the Cell's status.multiorchAvailable.
 	// +optional
 	MultiOrchAvailable *bool `json:"multiorchAvailable,omitempty"`
+	// TopoServerAvailable says whether the cell's topo server, its own or the global one, is
+	// available; unset for an external one.
 	// +optional
 	TopoServerAvailable *bool `json:"topoServerAvailable,omitempty"`
 }
 
 // DatabaseStatusSummary counts a database's Postgres instances over all its shards.
 type DatabaseStatusSummary struct {
+	// DesiredInstances is the number of Postgres instances the database should run: pool replicas
+	// summed over all its shards.
 	// +optional
 	DesiredInstances int32 `json:"desiredInstances,omitempty"`
+	// ReadyInstances is the number of ready Postgres pods over all its shards.
 	// +optional
 	ReadyInstances int32 `json:"readyInstances,omitempty"`
 	// ServingWrites is unset until observed.
@@ -199,6 +218,7 @@ type MultiAdminStatus struct {
 	// Available is unset until observed.
 	// +optional
 	Available *bool `json:"available,omitempty"`
+	// ServiceName is the multiadmin Service, <cluster>-multiadmin.
 	// +optional
 	ServiceName string `json:"serviceName,omitempty"`
 }

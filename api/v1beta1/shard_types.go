@@ -6,8 +6,11 @@ import (
 
 // ShardSpec is a fully resolved shard.
 type ShardSpec struct {
+	// DatabaseName is the logical database the shard belongs to, as in the cluster's
+	// spec.databases.
 	// +kubebuilder:validation:MinLength=1
 	DatabaseName string `json:"databaseName"`
+	// TableGroupName is the logical table group the shard belongs to.
 	// +kubebuilder:validation:MinLength=1
 	TableGroupName string `json:"tableGroupName"`
 	// ShardName is the shard's name in the topology: the key range it owns, "0-inf" for the
@@ -20,6 +23,7 @@ type ShardSpec struct {
 	// +kubebuilder:validation:MinLength=1
 	PostgresCredentialsSecret string              `json:"postgresCredentialsSecret"`
 	GlobalTopoServer          GlobalTopoServerRef `json:"globalTopoServer"`
+	// Pools are the shard's pools, keyed by name, fully resolved.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -31,16 +35,22 @@ type ShardSpec struct {
 
 // ShardStatus reports the shard's pods.
 type ShardStatus struct {
+	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// Conditions are Available (every served pool's pods are ready), Progressing and Supported.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// PrimaryCell is meant to name the cell of the shard's primary. Primaries are elected by
+	// multiorch and the operator does not read the topology, so it leaves this empty.
 	// +optional
 	PrimaryCell string `json:"primaryCell,omitempty"`
+	// TotalPods is the number of pods of all the shard's pools, from their StatefulSets.
 	// +optional
 	TotalPods int32 `json:"totalPods,omitempty"`
+	// ReadyPods is the number of those pods that are ready.
 	// +optional
 	ReadyPods int32 `json:"readyPods,omitempty"`
 }

@@ -10,11 +10,17 @@ type ShardImages struct {
 	// +optional
 	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// ImagePullSecrets are added to every pod of the shards (the cluster's
+	// spec.images.imagePullSecrets).
 	// +optional
 	// +listType=atomic
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// MultiPooler is the multipooler image. Default ghcr.io/multigres/multigres:sha-6bd80b9
+	// (resolve.DefaultMultigresImage).
 	// +optional
 	MultiPooler string `json:"multipooler,omitempty"`
+	// Postgres is the image of the postgres container, which runs pgctld. Default
+	// ghcr.io/multigres/pgctld:sha-6bd80b9 (resolve.DefaultPostgresImage).
 	// +optional
 	Postgres string `json:"postgres,omitempty"`
 }
@@ -27,6 +33,7 @@ type PoolSpec struct {
 	// +kubebuilder:validation:MaxLength=128
 	Name string   `json:"name"`
 	Type PoolType `json:"type"`
+	// Cell is the cell the pool's pods belong to, one of the cluster's spec.cells.
 	// +kubebuilder:validation:MinLength=1
 	Cell string `json:"cell"`
 	// The resolved pool settings; replicas and dataVolumeClaimTemplate are always set.
@@ -35,6 +42,7 @@ type PoolSpec struct {
 
 // ShardTemplate is what every shard of a table group runs.
 type ShardTemplate struct {
+	// Pools are the pools every shard of the table group runs, keyed by name.
 	// +optional
 	// +listType=map
 	// +listMapKey=name
@@ -46,6 +54,7 @@ type TableGroupSpec struct {
 	// DatabaseName and TableGroupName are the logical names the shards register under.
 	// +kubebuilder:validation:MinLength=1
 	DatabaseName string `json:"databaseName"`
+	// TableGroupName is the table group's name in the cluster's spec.
 	// +kubebuilder:validation:MinLength=1
 	TableGroupName string `json:"tableGroupName"`
 	// +optional
@@ -66,14 +75,19 @@ type TableGroupSpec struct {
 
 // TableGroupStatus reports the table group's shards.
 type TableGroupStatus struct {
+	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// Conditions are Available (every shard is available), Progressing and Supported.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// Shards is the number of Shards the table group owns, including any kept after
+	// partitioning.shards was lowered.
 	// +optional
 	Shards int32 `json:"shards,omitempty"`
+	// ReadyShards is the number of those Shards that are Available.
 	// +optional
 	ReadyShards int32 `json:"readyShards,omitempty"`
 }
