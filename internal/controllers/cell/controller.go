@@ -15,12 +15,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
-	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=cells/status,verbs=get;patch
@@ -87,27 +85,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 // registration Jobs of earlier cell sets.
 func (r *Reconciler) ensure(ctx context.Context, c *v1beta1.Cell, obj objects) error {
 	desired := []client.Object{obj.gatewayService, obj.gateway, obj.orch}
-	keepTopo, keepJob := map[string]bool{}, map[string]bool{}
 	if obj.topoServer != nil {
 		desired = append(desired, obj.topoServer)
-		keepTopo[obj.topoServer.Name] = true
 	}
 	if obj.registration != nil {
 		desired = append(desired, obj.registration)
-		keepJob[obj.registration.Name] = true
 	}
-	var errs []error
-	for _, o := range desired {
-		if _, err := r.Writer.Ensure(ctx, c, o); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	_, err := r.Writer.DeleteOrphans(ctx, c, &v1beta1.TopoServerList{},
-		map[string]string{resolve.LabelComponent: resolve.ComponentTopoServer}, keepTopo)
-	errs = append(errs, err)
-	_, err = r.Writer.DeleteOrphans(ctx, c, &batchv1.JobList{},
-		map[string]string{resolve.LabelComponent: components.ComponentTopoRegistration}, keepJob)
-	return kerrors.NewAggregate(append(errs, err))
+	_, err := r.Writer.Sync(ctx, c, desired, &v1beta1.TopoServerList{}, &batchv1.JobList{})
+	return err
 }
 
 // observe reads the children from the cache.

@@ -74,7 +74,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	for i := range desired {
 		objs[i] = &desired[i]
 	}
-	_, err = r.Writer.EnsureAll(ctx, tg, objs)
+	_, err = r.Writer.Sync(ctx, tg, objs) // nothing pruned: shards are never removed (status says so)
 	errs := []error{err}
 	setStatus(tg, desired, owned, r.Limits.TableGroupSpec(&tg.Spec))
 	errs = append(errs, status.Patch(ctx, r.Client, before, tg))

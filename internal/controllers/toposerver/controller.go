@@ -22,7 +22,6 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=toposervers/status,verbs=get;patch
@@ -89,17 +88,11 @@ func (r *Reconciler) reconcileObjects(ctx context.Context, ts *v1beta1.TopoServe
 		// Claim templates are immutable: keep them as created (volumes grow through their claims).
 		obj.statefulSet.Spec.VolumeClaimTemplates = observed.Spec.VolumeClaimTemplates
 	}
-	for _, o := range []client.Object{obj.peerService, obj.clientService, obj.statefulSet} {
-		if _, err := r.Writer.Ensure(ctx, ts, o); err != nil {
-			return observed, members, err
-		}
+	desired := []client.Object{obj.peerService, obj.clientService, obj.statefulSet}
+	if obj.pdb != nil { // none for one or two members: an earlier release made one, pruned here
+		desired = append(desired, obj.pdb)
 	}
-	if obj.pdb != nil {
-		_, err = r.Writer.Ensure(ctx, ts, obj.pdb)
-	} else { // made by an earlier release, which gave one or two members a budget too
-		_, err = r.Writer.DeleteOrphans(ctx, ts, &policyv1.PodDisruptionBudgetList{},
-			components.Selector(resolve.ComponentTopoServer, ts.Name), nil)
-	}
+	_, err = r.Writer.Sync(ctx, ts, desired, &policyv1.PodDisruptionBudgetList{})
 	return observed, members, err
 }
 
