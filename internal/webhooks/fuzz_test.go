@@ -24,7 +24,9 @@ type fuzzInput struct {
 func FuzzValidators(f *testing.F) {
 	f.Add(sampleInput(f))
 	f.Add([]byte(`{"new":{"spec":{"cells":[{"name":"a","spec":{"topoServer":{}}}],"databases":[{"name":"d","spec":{"tablegroups":[{"name":"t","shardTemplate":{"pools":[{"type":"replica","cell":"b","overrides":{}}]}}]}}]}}}`))
-	f.Add([]byte(`{"old":{"spec":{"globalTopoServer":{"managedSpec":{"replicas":3}}}},"new":{"spec":{"globalTopoServer":{"managedSpec":{"replicas":-1,"rootPath":"x//"}}}}}`))
+	// v1beta1's shape (managed.spec): a seed in v1alpha1's (managedSpec) decodes to nothing and
+	// never reaches the update rules.
+	f.Add([]byte(`{"old":{"spec":{"globalTopoServer":{"managed":{"spec":{"replicas":3}}}}},"new":{"spec":{"globalTopoServer":{"managed":{"spec":{"replicas":-1,"rootPath":"x//"}}}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var in fuzzInput
 		if json.Unmarshal(data, &in) != nil {

@@ -115,8 +115,7 @@ func controlledBy(g Gomega, obj, owner client.Object) {
 	g.Expect(ref.UID).To(Equal(owner.GetUID()), "%s is controlled by %s", obj.GetName(), ref.Name)
 }
 
-// eventually re-reads obj until check passes. The status patch helper writes conditions and
-// the other status fields in two requests, so a reader can see one before the other.
+// eventually re-reads obj until check passes: the controllers write asynchronously.
 func eventually(g Gomega, obj client.Object, check func(g Gomega)) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
