@@ -28,6 +28,22 @@ func MultiAdmin(cluster string) string { return Build(cluster, "multiadmin") }
 // name so the suffix is never hashed away.
 func GatewayService(cluster, cell string) string { return Build(Cell(cluster, cell), "gateway") }
 
+// MultiGateway and MultiOrch name the Deployments of the Cell named cell.
+func MultiGateway(cell string) string { return Build(cell, "multigateway") }
+func MultiOrch(cell string) string    { return Build(cell, "multiorch") }
+
+// Pool names a pool's StatefulSet, headless Service and PDB: <shard>-<cell>-<type>, so
+// reordering the pools renames nothing. It is cut to MaxStatefulSet (with a hash) so pod
+// names and the controller-revision-hash label stay within 63 characters.
+func Pool(shard, cell, poolType string) string {
+	return BuildMax(MaxStatefulSet, shard, cell, poolType)
+}
+
+// PgctldConfig and BackupClaim name the pgctld ConfigMap and the backup claim of the Shard
+// named shard, which all its pools share.
+func PgctldConfig(shard string) string { return Build(shard, "pgctld") }
+func BackupClaim(shard string) string  { return Build(shard, "backups") }
+
 // TopoClientService is the etcd client Service of the TopoServer named topo.
 func TopoClientService(topo string) string { return Build(topo, "client") }
 

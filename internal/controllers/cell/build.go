@@ -27,24 +27,20 @@ type objects struct {
 	registration *batchv1.Job
 }
 
-// GatewayName and OrchName name the cell's Deployments.
-func GatewayName(c *v1beta1.Cell) string { return names.Build(c.Name, "multigateway") }
-func OrchName(c *v1beta1.Cell) string    { return names.Build(c.Name, "multiorch") }
-
 // GatewayServiceName is <cluster>-<cell>-gateway, the cluster named by the Cell's
 // multigres.com/cluster label; without it, derived from the Cell's own name.
 func GatewayServiceName(c *v1beta1.Cell) string {
 	if cluster := c.Labels[v1beta1.LabelCluster]; cluster != "" {
 		return names.GatewayService(cluster, c.Spec.Name)
 	}
-	return names.Build(c.Name, "gateway")
+	return names.Build(c.Name, "gateway") // as names.GatewayService builds it
 }
 
 // build is the desired state of cell c.
 func build(c *v1beta1.Cell) objects {
 	topo := components.TopoFrom(c.Spec.GlobalTopoServer, c.Namespace)
 	images := c.Spec.Images
-	gatewayName, orchName := GatewayName(c), OrchName(c)
+	gatewayName, orchName := names.MultiGateway(c.Name), names.MultiOrch(c.Name)
 	gatewayLabels := components.Labels(c.Labels, resolve.ComponentMultiGateway, gatewayName)
 	gatewaySelector := components.Selector(resolve.ComponentMultiGateway, gatewayName)
 	orchLabels := components.Labels(c.Labels, resolve.ComponentMultiOrch, orchName)

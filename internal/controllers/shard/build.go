@@ -23,11 +23,9 @@ type poolObjects struct {
 	pdb         *policyv1.PodDisruptionBudget
 }
 
-// PoolName names a pool's StatefulSet, headless Service and PDB: <shard>-<cell>-<type>, so
-// reordering the pools renames nothing. It is cut to names.MaxStatefulSet (with a hash) so
-// pod names and the controller-revision-hash label stay within 63 characters.
+// PoolName names a pool's StatefulSet, headless Service and PDB (names.Pool).
 func PoolName(shard string, p v1beta1.PoolSpec) string {
-	return names.BuildMax(names.MaxStatefulSet, shard, p.Cell, string(p.Type))
+	return names.Pool(shard, p.Cell, string(p.Type))
 }
 
 // buildPool is the desired state of pool p of shard s.
@@ -48,8 +46,8 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		Service:           name,
 		Namespace:         s.Namespace,
 		CredentialsSecret: s.Spec.PostgresCredentialsSecret,
-		PgctldConfig:      PgctldConfigName(s),
-		BackupClaim:       BackupClaimName(s),
+		PgctldConfig:      names.PgctldConfig(s.Name),
+		BackupClaim:       names.BackupClaim(s.Name),
 	}
 	if p.Postgres != nil {
 		pool.PostgresResources = p.Postgres.Resources
@@ -86,11 +84,6 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 	}
 }
 
-// PgctldConfigName and BackupClaimName name the shard's pgctld ConfigMap and backup claim,
-// which every pool of the shard shares.
-func PgctldConfigName(s *v1beta1.Shard) string { return names.Build(s.Name, "pgctld") }
-func BackupClaimName(s *v1beta1.Shard) string  { return names.Build(s.Name, "backups") }
-
 // backupClaim is the shard's backup repository, as spec.backup says (resolved by the
 // cluster). It is owned by the shard (deleted with it) only when every pool deletes its data
 // with the shard; otherwise it stays, like the data.
@@ -102,6 +95,6 @@ func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
 	if b := s.Spec.Backup; b != nil && b.Filesystem != nil && b.Filesystem.VolumeClaimTemplate != nil {
 		spec = *b.Filesystem.VolumeClaimTemplate.DeepCopy()
 	}
-	claim := components.BackupClaim(BackupClaimName(s), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name), spec)
+	claim := components.BackupClaim(names.BackupClaim(s.Name), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name), spec)
 	return claim, resolve.DataDeletedWithOwner(s.Spec.Pools)
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -190,7 +191,7 @@ func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1beta1.Shard, k
 // backup claim. The claim is only ever created: its spec is fixed once bound, and it is
 // deleted with the shard only when the pools delete their data too.
 func (r *Reconciler) reconcileShared(ctx context.Context, s *v1beta1.Shard) error {
-	config := components.PgctldConfig(PgctldConfigName(s), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name))
+	config := components.PgctldConfig(names.PgctldConfig(s.Name), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name))
 	if _, err := r.Writer.Ensure(ctx, s, config); err != nil {
 		return err
 	}
