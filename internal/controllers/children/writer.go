@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -42,10 +43,11 @@ type Writer struct {
 	Events events.EventRecorder
 }
 
-// Manager is what NewWriter needs from a controller-runtime manager.
+// Manager is what NewWriter needs from a controller-runtime manager. Its recorder (new
+// events API) is a client-go events.EventRecorder that also records annotated events.
 type Manager interface {
 	GetClient() client.Client
-	GetEventRecorder(name string) events.EventRecorder
+	GetEventRecorder(name string) recorder.EventRecorder
 }
 
 // NewWriter is a Writer with the manager's client and an event recorder named FieldOwner.
