@@ -67,10 +67,11 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if opts.NodesPerZone == 0 {
 		opts.NodesPerZone = 2
 	}
-	c = &Cluster{opts: opts}
+	cluster := &Cluster{opts: opts}
+	c = cluster
 	defer func() {
 		if err != nil {
-			c.Stop()
+			cluster.Stop() // c itself is nil after a return nil, err
 		}
 	}()
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
@@ -103,8 +104,11 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	}
 	// The Service range is a /16: each example cluster takes 5 cluster IPs (multiadmin, two
 	// gateways, two etcd clients), and a /24 runs out before 100 of them (make bench).
+	// Everything stays on the loopback address; since Kubernetes 1.37 an endpoint reconciler
+	// refuses a loopback advertise address, and nothing here reaches the API server through
+	// the kubernetes Service, so its endpoints are not maintained.
 	if err := c.start("kube-apiserver", append([]string{"--etcd-servers=" + etcdURL, "--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1", "--secure-port=" + strconv.Itoa(apiPort),
+		"--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none", "--secure-port=" + strconv.Itoa(apiPort),
 		"--tls-cert-file=" + c.path("apiserver.crt"), "--tls-private-key-file=" + c.path("apiserver.key"),
 		"--client-ca-file=" + c.path("ca.crt"), "--token-auth-file=" + c.path("tokens.csv"),
 		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file=" + c.path("sa.pub"),
