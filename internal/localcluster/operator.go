@@ -139,7 +139,7 @@ func (o *Operator) Start(ctx context.Context) error {
 	o.proc = p
 	return poll(ctx, 2*time.Minute, func() error {
 		if done, err := p.exited(); done {
-			return backoffStop{fmt.Errorf("the operator exited (%v); see %s", err, o.cluster.path("operator.log"))}
+			return backoffStop{fmt.Errorf("the operator exited (%w); see %s", err, o.cluster.path("operator.log"))}
 		}
 		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", o.cluster.ports.health))
 		if err != nil {

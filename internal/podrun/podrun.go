@@ -114,7 +114,7 @@ func (r *Runner) SetDNS(pods []corev1.Pod, services []corev1.Service) error {
 	for _, s := range services {
 		for _, p := range s.Spec.Ports {
 			if p.TargetPort.IntValue() != 0 && p.TargetPort.IntValue() != int(p.Port) {
-				return fmt.Errorf("Service %s: port %d targets %s; only same-port Services can be resolved to pod IPs", s.Name, p.Port, p.TargetPort.String())
+				return fmt.Errorf("service %s: port %d targets %s; only same-port Services can be resolved to pod IPs", s.Name, p.Port, p.TargetPort.String())
 			}
 		}
 	}

@@ -78,13 +78,11 @@ func (r *Rotator) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	interval := orDefault(r.Interval, time.Hour)
 	for {
+		interval := orDefault(r.Interval, time.Hour)
 		if err := r.Ensure(ctx); err != nil {
 			log.Error(err, "keeping the webhook certificate; will retry")
 			interval = 5 * time.Second
-		} else {
-			interval = orDefault(r.Interval, time.Hour)
 		}
 		select {
 		case <-ctx.Done():
