@@ -1,22 +1,14 @@
 package localcluster
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/internal/operator"
@@ -37,24 +29,11 @@ func (p operatorPorts) webhookURL() string { return fmt.Sprintf("https://127.0.0
 // so its webhook configurations and the CRDs' conversion webhook point at it on this machine
 // (the operator's self-managed certificate injects the CA into both).
 func (c *Cluster) InstallOperator(ctx context.Context) error {
-	rendered, err := exec.Command(filepath.Join(c.opts.BinDir, "kubectl"), "kustomize",
-		filepath.Join(testenv.RepoRoot(), "config", "default")).Output()
+	objs, err := testenv.Render("default")
 	if err != nil {
-		return fmt.Errorf("rendering config/default: %w", err)
+		return err
 	}
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(rendered)))
-	for {
-		doc, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		obj := &unstructured.Unstructured{}
-		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
-			return err
-		}
+	for _, obj := range objs {
 		switch obj.GetKind() {
 		case "Deployment", "Service", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration":
 			continue

@@ -27,7 +27,8 @@ func ManagedKinds() []client.Object {
 }
 
 // ManagerOptions completes opts with what every run of the operator needs: the scheme (when
-// unset) and the label-filtered cache that keeps no managedFields. main.go and hack/run pass their own options through it.
+// unset) and the label-filtered cache that keeps no managedFields. main.go and hack/run pass
+// their own options through it.
 func ManagerOptions(opts ctrl.Options) ctrl.Options {
 	if opts.Scheme == nil {
 		opts.Scheme = NewScheme()

@@ -56,16 +56,15 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		pool.PoolerResources = p.MultiPooler.Resources
 	}
 	template := components.PodTemplate(components.Pod{
-		Labels:         labels,
-		User:           components.PostgresUser,
-		InitContainers: []corev1.Container{components.Postgres(pool)},
-		Containers:     []corev1.Container{components.MultiPooler(pool)},
-		Volumes:        components.PoolVolumes(pool),
-		Affinity:       p.Affinity,
-		Spread:         selector,
-		PullSecrets:    images.ImagePullSecrets,
-
+		Labels:            labels,
+		User:              components.PostgresUser,
+		InitContainers:    []corev1.Container{components.Postgres(pool)},
+		Containers:        []corev1.Container{components.MultiPooler(pool)},
+		Volumes:           components.PoolVolumes(pool),
+		Affinity:          p.Affinity,
+		Spread:            selector,
 		SpreadConstraints: p.TopologySpreadConstraints,
+		PullSecrets:       images.ImagePullSecrets,
 	})
 	return poolObjects{
 		statefulSet: components.BuildStatefulSet(components.StatefulSet{

@@ -36,14 +36,13 @@ func build(ts *v1beta1.TopoServer, replicas int32) objects {
 		Resources:   &ts.Spec.Resources,
 	}
 	pod := components.PodTemplate(components.Pod{
-		Labels:      labels,
-		User:        components.EtcdUser,
-		Containers:  []corev1.Container{components.Etcd(etcd)},
-		Affinity:    ts.Spec.Affinity,
-		Spread:      selector,
-		PullSecrets: ts.Spec.ImagePullSecrets,
-
+		Labels:            labels,
+		User:              components.EtcdUser,
+		Containers:        []corev1.Container{components.Etcd(etcd)},
+		Affinity:          ts.Spec.Affinity,
+		Spread:            selector,
 		SpreadConstraints: ts.Spec.TopologySpreadConstraints,
+		PullSecrets:       ts.Spec.ImagePullSecrets,
 	})
 	return objects{
 		statefulSet: components.BuildStatefulSet(components.StatefulSet{
