@@ -91,19 +91,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	var errs []error
 	unserved := r.Limits.ShardSpec(&s.Spec)
 	pools, duplicates := r.pools(s, unserved)
-	if len(unserved) == 0 { // pods to come: they need what a shard's pods share
-		if err := r.reconcileShared(ctx, s); err != nil {
-			errs = append(errs, err)
-		}
+	if err := r.observe(ctx, s, pools); err != nil {
+		return ctrl.Result{}, err
 	}
-	keep := map[string]bool{}
-	for i := range pools {
-		keep[pools[i].name] = true
-		if err := r.reconcilePool(ctx, s, &pools[i]); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := r.deleteRemovedPools(ctx, s, keep); err != nil {
+	if err := r.sync(ctx, s, pools, len(unserved) == 0); err != nil {
 		errs = append(errs, err)
 	}
 	setStatus(s, pools, duplicates, unserved)
@@ -134,67 +125,75 @@ func (r *Reconciler) pools(s *v1beta1.Shard, shardUnserved []string) ([]observed
 	return pools, duplicates
 }
 
-// reconcilePool ensures one pool's objects and grows its volumes.
-func (r *Reconciler) reconcilePool(ctx context.Context, s *v1beta1.Shard, p *observedPool) error {
-	err := r.Get(ctx, client.ObjectKey{Namespace: s.Namespace, Name: p.name}, p.statefulSet)
-	if client.IgnoreNotFound(err) != nil {
-		return err
-	}
-	exists := !apierrors.IsNotFound(err)
-	obj := buildPool(s, p.spec)
-	if exists {
-		// Claim templates are immutable: keep them as created; growClaims resizes the claims.
-		obj.statefulSet.Spec.VolumeClaimTemplates = p.statefulSet.Spec.VolumeClaimTemplates
-	}
-	if p.unserved != "" {
-		return r.scaleDown(ctx, s, p, obj, exists)
-	}
-	for _, o := range []client.Object{obj.service, obj.statefulSet, obj.pdb} {
-		if _, err := r.Writer.Ensure(ctx, s, o); err != nil {
+// observe reads each pool's StatefulSet (left empty when it does not exist yet).
+func (r *Reconciler) observe(ctx context.Context, s *v1beta1.Shard, pools []observedPool) error {
+	for i := range pools {
+		err := r.Get(ctx, client.ObjectKey{Namespace: s.Namespace, Name: pools[i].name}, pools[i].statefulSet)
+		if client.IgnoreNotFound(err) != nil {
 			return err
 		}
 	}
-	return r.growClaims(ctx, s, p)
+	return nil
 }
 
-// scaleDown runs no pods for a pool the images cannot serve: nothing is created, and a
-// StatefulSet from before (an operator or flag that served it) is scaled to 0 rather than
-// deleted, so its claims stay (whatever whenScaled says) for when the pool is served again.
-func (r *Reconciler) scaleDown(ctx context.Context, s *v1beta1.Shard, p *observedPool, obj poolObjects, exists bool) error {
-	if !exists {
-		return nil
+// sync writes the shard's objects with children.Writer.Sync (pools no longer in the spec are
+// deleted once the rest is in place; their StatefulSet's retention policy decides what happens
+// to their volumes, by default they stay), then grows the served pools' claims. served says
+// whether the shard runs pods at all: only then does it get what its pods share.
+func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observedPool, served bool) error {
+	var desired []client.Object
+	if served {
+		if err := r.ensureBackupClaim(ctx, s); err != nil {
+			return err
+		}
+		desired = append(desired, components.PgctldConfig(names.PgctldConfig(s.Name), s.Namespace,
+			components.Labels(s.Labels, resolve.ComponentShard, s.Name)))
 	}
-	obj.statefulSet.Spec.Replicas = ptr.To[int32](0)
-	if obj.statefulSet.Spec.PersistentVolumeClaimRetentionPolicy == nil {
-		obj.statefulSet.Spec.PersistentVolumeClaimRetentionPolicy = &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
-			WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType}
+	for _, p := range pools {
+		exists := p.statefulSet.Generation > 0
+		obj := buildPool(s, p.spec)
+		if exists {
+			// Claim templates are immutable: keep them as created; growClaims resizes the claims.
+			obj.statefulSet.Spec.VolumeClaimTemplates = p.statefulSet.Spec.VolumeClaimTemplates
+		}
+		switch {
+		case p.unserved == "":
+		case exists:
+			scaleDown(obj.statefulSet)
+		default:
+			continue // nothing is created for a pool the images cannot serve
+		}
+		desired = append(desired, obj.service, obj.statefulSet, obj.pdb)
 	}
-	obj.statefulSet.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
-	_, err := r.Writer.Ensure(ctx, s, obj.statefulSet)
-	return err
-}
-
-// deleteRemovedPools deletes the objects of pools no longer in the spec. The StatefulSet's
-// retention policy decides what happens to the pool's volumes (by default they stay).
-func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1beta1.Shard, keep map[string]bool) error {
-	labels := map[string]string{resolve.LabelComponent: resolve.ComponentShardPool}
+	if _, err := r.Writer.Sync(ctx, s, desired,
+		&policyv1.PodDisruptionBudgetList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}); err != nil {
+		return err
+	}
 	var errs []error
-	for _, list := range []client.ObjectList{&policyv1.PodDisruptionBudgetList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}} {
-		if _, err := r.Writer.DeleteOrphans(ctx, s, list, labels, keep); err != nil {
-			errs = append(errs, err)
+	for i := range pools {
+		if pools[i].unserved == "" {
+			errs = append(errs, r.growClaims(ctx, s, &pools[i]))
 		}
 	}
 	return kerrors.NewAggregate(errs)
 }
 
-// reconcileShared writes what every pool of the shard shares: pgctld's ConfigMap and the
-// backup claim. The claim is only ever created: its spec is fixed once bound, and it is
-// deleted with the shard only when the pools delete their data too.
-func (r *Reconciler) reconcileShared(ctx context.Context, s *v1beta1.Shard) error {
-	config := components.PgctldConfig(names.PgctldConfig(s.Name), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name))
-	if _, err := r.Writer.Ensure(ctx, s, config); err != nil {
-		return err
+// scaleDown runs no pods for a pool the images cannot serve, whose StatefulSet exists from
+// before (an operator or flag that served it): it is scaled to 0 rather than deleted, so its
+// claims stay (whatever whenScaled says) for when the pool is served again.
+func scaleDown(sts *appsv1.StatefulSet) {
+	sts.Spec.Replicas = ptr.To[int32](0)
+	if sts.Spec.PersistentVolumeClaimRetentionPolicy == nil {
+		sts.Spec.PersistentVolumeClaimRetentionPolicy = &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
+			WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType}
 	}
+	sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
+}
+
+// ensureBackupClaim creates the shard's backup repository, which every pod of the shard
+// shares. The claim is only ever created: its spec is fixed once bound, and it is deleted with
+// the shard only when the pools delete their data too.
+func (r *Reconciler) ensureBackupClaim(ctx context.Context, s *v1beta1.Shard) error {
 	claim, owned := backupClaim(s)
 	err := r.Get(ctx, client.ObjectKeyFromObject(claim), &corev1.PersistentVolumeClaim{})
 	if !apierrors.IsNotFound(err) {
