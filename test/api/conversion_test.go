@@ -11,6 +11,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // An object that cannot be converted gives the client a clear error from the conversion
@@ -18,7 +19,7 @@ import (
 func TestUnconvertibleObjectsGiveClearErrors(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "unconvertible")
+	ns := kubetest.Namespace(t, k8s, "unconvertible")
 	garbage := map[string]string{v1beta1.ConversionDataAnnotation: "not json"}
 
 	// Stored in v1beta1 with conversion data nobody could have written: v1alpha1 reads fail.

@@ -6,12 +6,12 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/internal/testenv"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // samples are every sample of version: the design document's example with its templates,
@@ -27,15 +27,6 @@ func samples(t *testing.T, version string) []*unstructured.Unstructured {
 		t.Fatal(err)
 	}
 	return append(objs, serving...)
-}
-
-func newNamespace(t *testing.T, name string) string {
-	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
-	if err := k8s.Create(context.Background(), ns); err != nil {
-		t.Fatal(err)
-	}
-	return name
 }
 
 // applySample applies sample into ns as kubectl apply --server-side with strict field
@@ -69,7 +60,7 @@ func TestSamplesApplyAndReadBackUnchanged(t *testing.T) {
 	for _, version := range []string{"v1alpha1", "v1beta1"} {
 		t.Run(version, func(t *testing.T) {
 			g := NewWithT(t)
-			ns := newNamespace(t, "samples-"+version)
+			ns := kubetest.Namespace(t, k8s, "samples-"+version)
 			all := samples(t, version)
 			g.Expect(len(all)).To(BeNumerically(">=", 5))
 			for _, sample := range all {
@@ -87,7 +78,7 @@ func TestSamplesApplyAndReadBackUnchanged(t *testing.T) {
 // back in v1beta1 (and in v1alpha1), the specs are identical.
 func TestSampleTwinsStoreTheSameObjects(t *testing.T) {
 	g := NewWithT(t)
-	alpha, beta := newNamespace(t, "twins-v1alpha1"), newNamespace(t, "twins-v1beta1")
+	alpha, beta := kubetest.Namespace(t, k8s, "twins-v1alpha1"), kubetest.Namespace(t, k8s, "twins-v1beta1")
 	for _, sample := range samples(t, "v1alpha1") {
 		applySample(t, alpha, sample)
 	}

@@ -16,12 +16,13 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/internal/testenv"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // The API server itself refuses these, schema or CEL, with the offending field named, even
 // when the operator's webhooks are not installed.
 func TestSchemaRejectsInvalidObjects(t *testing.T) {
-	ns := newNamespace(t, "schema")
+	ns := kubetest.Namespace(t, k8s, "schema")
 	cases := []struct {
 		name string
 		yaml string

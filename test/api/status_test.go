@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1alpha1 "github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // Spec and status are written through separate endpoints: a spec write cannot set status, a
@@ -17,7 +18,7 @@ import (
 func TestStatusIsASubresource(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "status")
+	ns := kubetest.Namespace(t, k8s, "status")
 
 	tg := &v1alpha1.TableGroup{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c-db-tg"},

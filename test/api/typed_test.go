@@ -7,6 +7,8 @@ import (
 	. "github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // Typed Go clients (the operator, conversion, anyone using the Go types) serialize every
@@ -17,7 +19,7 @@ func TestSamplesAcceptedFromTypedClient(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			g := NewWithT(t)
 			ctx := context.Background()
-			ns := newNamespace(t, "typed-"+version)
+			ns := kubetest.Namespace(t, k8s, "typed-"+version)
 			for _, sample := range samples(t, version) {
 				typed, err := k8s.Scheme().New(sample.GroupVersionKind())
 				g.Expect(err).NotTo(HaveOccurred())

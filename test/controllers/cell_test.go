@@ -14,7 +14,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
-	"github.com/multigres/multigres-operator/internal/testenv"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // exampleCell is a resolved cell of cluster "example", as the cluster controller writes it.
@@ -37,22 +37,22 @@ func exampleCell(ns, name string, all ...string) *v1beta1.Cell {
 
 func TestCellWithManagedLocalTopoServer(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "cell")
+	ns := kubetest.Namespace(t, k8s, "cell")
 	c := exampleCell(ns, "us-west-2", "us-east-1", "us-west-2")
 	c.Spec.TopoServer = &v1beta1.CellTopoServerSpec{Managed: &v1beta1.TopoServerSpec{RootPath: "/multigres/us-west-2", Image: "quay.io/coreos/etcd:v3.5.17",
 		Replicas: 1, DataVolumeClaimTemplate: claim("5Gi")}}
 	g.Expect(k8s.Create(ctx, c)).To(Succeed())
 
-	topo := get(g, ns, "example-us-west-2", &v1beta1.TopoServer{})
-	controlledBy(g, topo, c)
+	topo := kubetest.Get(g, k8s, ns, "example-us-west-2", &v1beta1.TopoServer{})
+	kubetest.ControlledBy(g, topo, c)
 	g.Expect(topo.Labels).To(HaveKeyWithValue(v1beta1.LabelTopoScope, "cell"))
 	g.Expect(topo.Labels).To(HaveKeyWithValue(v1beta1.LabelCell, "us-west-2"))
 	g.Expect(topo.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, "example"))
 	g.Expect(topo.Spec.RootPath).To(Equal("/multigres/us-west-2"))
 	g.Expect(topo.Spec.Replicas).To(Equal(int32(1)))
 
-	gw := get(g, ns, "example-us-west-2-multigateway", &appsv1.Deployment{})
-	controlledBy(g, gw, c)
+	gw := kubetest.Get(g, k8s, ns, "example-us-west-2-multigateway", &appsv1.Deployment{})
+	kubetest.ControlledBy(g, gw, c)
 	g.Expect(*gw.Spec.Replicas).To(Equal(int32(2)))
 	gwc := container(gw.Spec.Template.Spec, "multigateway")
 	g.Expect(gwc.Image).To(Equal("multigres/multigres:gw"))
@@ -63,14 +63,14 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 	g.Expect(commandLine(gwc)).To(Equal("multigateway --http-port=15100 --grpc-port=15170 --pg-port=5432 --cell=us-west-2" +
 		" --topo-global-server-addresses=example-global-client.cell.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"))
 
-	orch := get(g, ns, "example-us-west-2-multiorch", &appsv1.Deployment{})
+	orch := kubetest.Get(g, k8s, ns, "example-us-west-2-multiorch", &appsv1.Deployment{})
 	oc := container(orch.Spec.Template.Spec, "multiorch")
 	g.Expect(oc.Image).To(Equal("multigres/multigres:orch"))
 	g.Expect(oc.Resources.Requests.Cpu().String()).To(Equal("100m"))
 	g.Expect(commandLine(oc)).To(ContainSubstring("multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2"))
 
-	svc := get(g, ns, "example-us-west-2-gateway", &corev1.Service{})
-	controlledBy(g, svc, c)
+	svc := kubetest.Get(g, k8s, ns, "example-us-west-2-gateway", &corev1.Service{})
+	kubetest.ControlledBy(g, svc, c)
 	ports := map[string]int32{}
 	for _, p := range svc.Spec.Ports {
 		ports[p.Name] = p.Port
@@ -82,15 +82,15 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 	g.Consistently(func() ([]batchv1.Job, error) {
 		jobs := &batchv1.JobList{}
 		return jobs.Items, k8s.List(ctx, jobs, client.InNamespace(ns))
-	}, "300ms", poll).Should(BeEmpty())
+	}, "300ms", kubetest.Poll).Should(BeEmpty())
 
-	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionFalse, cell.ReasonComponentsNotReady)
-	markDeploymentReady(g, ns, gw.Name)
-	markDeploymentReady(g, ns, orch.Name)
-	markStatefulSetReady(g, ns, topo.Name) // the topo server's etcd
-	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
-	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
-	eventually(g, c, func(g Gomega) {
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionAvailable, metav1.ConditionFalse, cell.ReasonComponentsNotReady)
+	kubetest.MarkReady(g, k8s, ns, gw.Name, &appsv1.Deployment{})
+	kubetest.MarkReady(g, k8s, ns, orch.Name, &appsv1.Deployment{})
+	kubetest.MarkReady(g, k8s, ns, topo.Name, &appsv1.StatefulSet{}) // the topo server's etcd
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
+	kubetest.Eventually(g, k8s, c, func(g Gomega) {
 		g.Expect(c.Status.GatewayReplicas).To(Equal(int32(2)))
 		g.Expect(c.Status.GatewayReadyReplicas).To(Equal(int32(2)))
 		g.Expect(c.Status.GatewayServiceName).To(Equal("example-us-west-2-gateway"))
@@ -106,37 +106,37 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 		}
 		c.Spec.TopoServer = &v1beta1.CellTopoServerSpec{Global: &v1beta1.UseGlobalTopoServer{}}
 		return k8s.Update(ctx, c)
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	g.Eventually(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, "example-us-west-2"), &v1beta1.TopoServer{}))
-	}, timeout, poll).Should(BeTrue())
+		return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(ns, "example-us-west-2"), &v1beta1.TopoServer{}))
+	}, kubetest.Timeout, kubetest.Poll).Should(BeTrue())
 	g.Eventually(func() *v1beta1.CellTopoServerStatus {
 		_ = k8s.Get(ctx, client.ObjectKeyFromObject(c), c)
 		return c.Status.TopoServer
-	}, timeout, poll).Should(BeNil())
+	}, kubetest.Timeout, kubetest.Poll).Should(BeNil())
 }
 
 func TestCellRegistersTheTopology(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "register")
+	ns := kubetest.Namespace(t, k8s, "register")
 	c := exampleCell(ns, "us-east-1", "us-west-2", "us-east-1")
 	g.Expect(k8s.Create(ctx, c)).To(Succeed())
 
 	job := registrationJob(g, ns)
-	controlledBy(g, &job, c)
+	kubetest.ControlledBy(g, &job, c)
 	mg := container(job.Spec.Template.Spec, "multigres")
 	g.Expect(mg.Image).To(Equal("multigres/multigres:orch"))
 	g.Expect(commandLine(mg)).To(Equal("multigres createclustermetadata --global-topo-address=example-global-client.register.svc:2379" +
 		" --global-topo-root=/multigres/global --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"))
-	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
+	kubetest.HaveCondition(g, k8s, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
 	// Rolled out but not registered yet: still progressing, so the cluster is not Ready.
-	markDeploymentReady(g, ns, "example-us-east-1-multigateway")
-	markDeploymentReady(g, ns, "example-us-east-1-multiorch")
-	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionTrue, cell.ReasonRegistering)
+	kubetest.MarkReady(g, k8s, ns, "example-us-east-1-multigateway", &appsv1.Deployment{})
+	kubetest.MarkReady(g, k8s, ns, "example-us-east-1-multiorch", &appsv1.Deployment{})
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionProgressing, metav1.ConditionTrue, cell.ReasonRegistering)
 
 	completeJob(g, &job)
-	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
-	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
+	kubetest.HaveCondition(g, k8s, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
 
 	// A new cell: a new Job registers the new set; the old one goes. (A cell that sorted
 	// first would take the registration over.)
@@ -146,14 +146,14 @@ func TestCellRegistersTheTopology(t *testing.T) {
 		}
 		c.Spec.AllCells = append(c.Spec.AllCells, "us-west-1")
 		return k8s.Update(ctx, c)
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	var next batchv1.Job
 	g.Eventually(func(g Gomega) {
 		next = registrationJob(g, ns)
 		g.Expect(next.Name).NotTo(Equal(job.Name))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	g.Expect(commandLine(container(next.Spec.Template.Spec, "multigres"))).To(ContainSubstring("--cells=us-east-1,us-west-1,us-west-2"))
-	haveCondition(g, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
+	kubetest.HaveCondition(g, k8s, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
 }
 
 // registrationJob waits until exactly one registration Job is left (not being deleted).
@@ -170,7 +170,7 @@ func registrationJob(g Gomega, ns string) batchv1.Job {
 		}
 		g.Expect(live).To(HaveLen(1))
 		job = live[0]
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	return job
 }
 
@@ -180,7 +180,7 @@ func completeJob(g Gomega, job *batchv1.Job) {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(job), job); err != nil {
 			return err
 		}
-		testenv.SetJobSucceeded(job)
+		kubetest.SetReady(job)
 		return k8s.Status().Update(ctx, job)
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 const (
@@ -51,7 +52,7 @@ func ordersShard(ns string) *v1beta1.Shard {
 
 func TestShardPools(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "shard")
+	ns := kubetest.Namespace(t, k8s, "shard")
 	s := ordersShard(ns)
 	g.Expect(k8s.Create(ctx, s)).To(Succeed())
 
@@ -63,8 +64,8 @@ func TestShardPools(t *testing.T) {
 		{westPool, "us-west-2", 2, "4", "1"},
 		{eastPool, "us-east-1", 1, "2", "500m"},
 	} {
-		sts := get(g, ns, tc.name, &appsv1.StatefulSet{})
-		controlledBy(g, sts, s)
+		sts := kubetest.Get(g, k8s, ns, tc.name, &appsv1.StatefulSet{})
+		kubetest.ControlledBy(g, sts, s)
 		g.Expect(*sts.Spec.Replicas).To(Equal(tc.replicas))
 		g.Expect(sts.Spec.ServiceName).To(Equal(tc.name))
 		g.Expect(sts.Spec.PersistentVolumeClaimRetentionPolicy).To(Equal(&appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
@@ -103,38 +104,38 @@ func TestShardPools(t *testing.T) {
 		g.Expect(pod.Volumes).To(ContainElement(HaveField("VolumeSource.Secret.SecretName", "example-postgres-credentials")))
 		g.Expect(*pod.SecurityContext.FSGroup).To(Equal(int64(999)))
 
-		svc := get(g, ns, tc.name, &corev1.Service{})
+		svc := kubetest.Get(g, k8s, ns, tc.name, &corev1.Service{})
 		g.Expect(svc.Spec.ClusterIP).To(Equal(corev1.ClusterIPNone))
 		g.Expect(svc.Spec.PublishNotReadyAddresses).To(BeTrue())
 		g.Expect(svc.Spec.Selector).To(Equal(sts.Spec.Selector.MatchLabels))
-		pdb := get(g, ns, tc.name, &policyv1.PodDisruptionBudget{})
+		pdb := kubetest.Get(g, k8s, ns, tc.name, &policyv1.PodDisruptionBudget{})
 		g.Expect(*pdb.Spec.MaxUnavailable).To(Equal(intstr.FromInt32(1)))
 	}
-	config := get(g, ns, "production-db-orders-tg-0-pgctld", &corev1.ConfigMap{})
-	controlledBy(g, config, s)
+	config := kubetest.Get(g, k8s, ns, "production-db-orders-tg-0-pgctld", &corev1.ConfigMap{})
+	kubetest.ControlledBy(g, config, s)
 	g.Expect(config.Data["pg_hba_template.conf"]).To(ContainSubstring("host    replication  all   0.0.0.0/0     scram-sha-256"))
 	// The backup repository is kept like the data: no owner, so deleting the shard leaves it.
-	backups := get(g, ns, "production-db-orders-tg-0-backups", &corev1.PersistentVolumeClaim{})
+	backups := kubetest.Get(g, k8s, ns, "production-db-orders-tg-0-backups", &corev1.PersistentVolumeClaim{})
 	g.Expect(backups.OwnerReferences).To(BeEmpty())
 	g.Expect(backups.Spec.AccessModes).To(Equal([]corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}))
 
-	east := get(g, ns, eastPool, &appsv1.StatefulSet{})
+	east := kubetest.Get(g, k8s, ns, eastPool, &appsv1.StatefulSet{})
 	eastPooler := container(east.Spec.Template.Spec, "multipooler")
 	g.Expect(eastPooler.Resources.Limits.Memory().String()).To(Equal("512Mi"))
 
-	haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionFalse, shard.ReasonPoolsNotReady)
-	markStatefulSetReady(g, ns, westPool)
-	markStatefulSetReady(g, ns, eastPool)
-	haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
-	haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, shard.ReasonRolloutComplete)
-	eventually(g, s, func(g Gomega) {
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionAvailable, metav1.ConditionFalse, shard.ReasonPoolsNotReady)
+	kubetest.MarkReady(g, k8s, ns, westPool, &appsv1.StatefulSet{})
+	kubetest.MarkReady(g, k8s, ns, eastPool, &appsv1.StatefulSet{})
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, shard.ReasonRolloutComplete)
+	kubetest.Eventually(g, k8s, s, func(g Gomega) {
 		g.Expect(s.Status.TotalPods).To(Equal(int32(3)))
 		g.Expect(s.Status.ReadyPods).To(Equal(int32(3)))
 		g.Expect(s.Status.PrimaryCell).To(BeEmpty(), "primaries are multiorch's business")
 	})
 
 	// Scaling the replica pool down leaves its data volumes alone.
-	west := get(g, ns, westPool, &appsv1.StatefulSet{})
+	west := kubetest.Get(g, k8s, ns, westPool, &appsv1.StatefulSet{})
 	claims := []string{"data-" + westPool + "-0", "data-" + westPool + "-1"}
 	for _, name := range claims {
 		createClaim(g, ns, name, west, "500Gi", "")
@@ -145,19 +146,19 @@ func TestShardPools(t *testing.T) {
 		}
 		s.Spec.Pools[0].Replicas = ptr.To[int32](1)
 		return k8s.Update(ctx, s)
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	g.Eventually(func() int32 {
-		_ = k8s.Get(ctx, key(ns, westPool), west)
+		_ = k8s.Get(ctx, kubetest.Key(ns, westPool), west)
 		return *west.Spec.Replicas
-	}, timeout, poll).Should(Equal(int32(1)))
+	}, kubetest.Timeout, kubetest.Poll).Should(Equal(int32(1)))
 	g.Consistently(func(g Gomega) {
 		for _, name := range claims {
 			pvc := &corev1.PersistentVolumeClaim{}
-			g.Expect(k8s.Get(ctx, key(ns, name), pvc)).To(Succeed())
+			g.Expect(k8s.Get(ctx, kubetest.Key(ns, name), pvc)).To(Succeed())
 			g.Expect(pvc.DeletionTimestamp).To(BeNil())
 		}
-	}, "1s", poll).Should(Succeed())
-	haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionTrue, shard.ReasonRollingOut)
+	}, "1s", kubetest.Poll).Should(Succeed())
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionProgressing, metav1.ConditionTrue, shard.ReasonRollingOut)
 }
 
 // createClaim creates a pool claim the way the StatefulSet controller would: named after the
@@ -178,7 +179,7 @@ func createClaim(g Gomega, ns, name string, sts *appsv1.StatefulSet, size, class
 // template stays as created.
 func TestShardVolumesGrow(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "grow")
+	ns := kubetest.Namespace(t, k8s, "grow")
 	class := &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "expandable"}, Provisioner: "example.com/csi",
 		AllowVolumeExpansion: ptr.To(true)}
 	g.Expect(k8s.Create(ctx, class)).To(Succeed())
@@ -188,7 +189,7 @@ func TestShardVolumesGrow(t *testing.T) {
 	s.Spec.Pools[0].DataVolumeClaimTemplate.StorageClassName = ptr.To("expandable")
 	g.Expect(k8s.Create(ctx, s)).To(Succeed())
 
-	sts := get(g, ns, eastPool, &appsv1.StatefulSet{})
+	sts := kubetest.Get(g, k8s, ns, eastPool, &appsv1.StatefulSet{})
 	pvc := createClaim(g, ns, "data-"+eastPool+"-0", sts, "1Gi", "expandable")
 	pvc.Status.Phase = corev1.ClaimBound // only a bound claim can be resized
 	pvc.Status.Capacity = corev1.ResourceList{corev1.ResourceStorage: quantity("1Gi")}
@@ -201,17 +202,17 @@ func TestShardVolumesGrow(t *testing.T) {
 			}
 			s.Spec.Pools[0].DataVolumeClaimTemplate.Resources.Requests[corev1.ResourceStorage] = quantity(size)
 			return k8s.Update(ctx, s)
-		}, timeout, poll).Should(Succeed())
+		}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	}
 	request := func() string {
 		_ = k8s.Get(ctx, client.ObjectKeyFromObject(pvc), pvc)
 		return pvc.Spec.Resources.Requests.Storage().String()
 	}
 	setStorage("2Gi")
-	g.Eventually(request, timeout, poll).Should(Equal("2Gi"))
-	g.Expect(k8s.Get(ctx, key(ns, eastPool), sts)).To(Succeed())
+	g.Eventually(request, kubetest.Timeout, kubetest.Poll).Should(Equal("2Gi"))
+	g.Expect(k8s.Get(ctx, kubetest.Key(ns, eastPool), sts)).To(Succeed())
 	g.Expect(sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String()).To(Equal("1Gi"))
 
 	setStorage("1Gi")
-	g.Consistently(request, "1s", poll).Should(Equal("2Gi"))
+	g.Consistently(request, "1s", kubetest.Poll).Should(Equal("2Gi"))
 }

@@ -14,13 +14,14 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // Sync's error policy against a real API server: while any desired child fails to be
 // written, nothing is pruned; once all are written, the children no longer desired go.
 func TestSyncPrunesOnlyOnceEverythingIsWritten(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "sync")
+	ns := kubetest.Namespace(t, k8s, "sync")
 	w := &children.Writer{Client: k8s, Events: events.NewFakeRecorder(100)}
 	// Any object can own; a ConfigMap is one no controller of the operator watches.
 	owner := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "owner",

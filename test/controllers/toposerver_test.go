@@ -13,6 +13,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/toposerver"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 func globalTopoServer(ns string) *v1beta1.TopoServer {
@@ -29,12 +30,12 @@ func globalTopoServer(ns string) *v1beta1.TopoServer {
 
 func TestTopoServer(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "topo")
+	ns := kubetest.Namespace(t, k8s, "topo")
 	ts := globalTopoServer(ns)
 	g.Expect(k8s.Create(ctx, ts)).To(Succeed())
 
-	sts := get(g, ns, "example-global", &appsv1.StatefulSet{})
-	controlledBy(g, sts, ts)
+	sts := kubetest.Get(g, k8s, ns, "example-global", &appsv1.StatefulSet{})
+	kubetest.ControlledBy(g, sts, ts)
 	g.Expect(*sts.Spec.Replicas).To(Equal(int32(3)))
 	g.Expect(sts.Spec.ServiceName).To(Equal("example-global-peer"))
 	g.Expect(sts.Spec.PodManagementPolicy).To(Equal(appsv1.ParallelPodManagement))
@@ -52,23 +53,23 @@ func TestTopoServer(t *testing.T) {
 	g.Expect(envValue(etcd, "ETCD_DATA_DIR")).To(Equal("/var/lib/etcd"))
 	g.Expect(etcd.VolumeMounts).To(ContainElement(corev1.VolumeMount{Name: "data", MountPath: "/var/lib/etcd"}))
 
-	clientSvc := get(g, ns, "example-global-client", &corev1.Service{})
-	controlledBy(g, clientSvc, ts)
+	clientSvc := kubetest.Get(g, k8s, ns, "example-global-client", &corev1.Service{})
+	kubetest.ControlledBy(g, clientSvc, ts)
 	g.Expect(clientSvc.Spec.Ports).To(HaveLen(1))
 	g.Expect(clientSvc.Spec.Ports[0].Port).To(Equal(int32(2379)))
-	peer := get(g, ns, "example-global-peer", &corev1.Service{})
+	peer := kubetest.Get(g, k8s, ns, "example-global-peer", &corev1.Service{})
 	g.Expect(peer.Spec.ClusterIP).To(Equal(corev1.ClusterIPNone))
 	g.Expect(peer.Spec.PublishNotReadyAddresses).To(BeTrue())
 	g.Expect(peer.Spec.Ports).To(ContainElement(HaveField("Port", int32(2380))))
-	pdb := get(g, ns, "example-global", &policyv1.PodDisruptionBudget{})
+	pdb := kubetest.Get(g, k8s, ns, "example-global", &policyv1.PodDisruptionBudget{})
 	g.Expect(*pdb.Spec.MaxUnavailable).To(Equal(intstr.FromInt32(1)), "three members keep quorum with one away")
 	g.Expect(pdb.Spec.Selector.MatchLabels).To(Equal(sts.Spec.Selector.MatchLabels))
 
-	haveCondition(g, ts, v1beta1.ConditionAvailable, metav1.ConditionFalse, toposerver.ReasonQuorumNotReady)
-	markStatefulSetReady(g, ns, "example-global")
-	haveCondition(g, ts, v1beta1.ConditionAvailable, metav1.ConditionTrue, toposerver.ReasonQuorumReady)
-	haveCondition(g, ts, v1beta1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonRolloutComplete)
-	eventually(g, ts, func(g Gomega) {
+	kubetest.HaveCondition(g, k8s, ts, v1beta1.ConditionAvailable, metav1.ConditionFalse, toposerver.ReasonQuorumNotReady)
+	kubetest.MarkReady(g, k8s, ns, "example-global", &appsv1.StatefulSet{})
+	kubetest.HaveCondition(g, k8s, ts, v1beta1.ConditionAvailable, metav1.ConditionTrue, toposerver.ReasonQuorumReady)
+	kubetest.HaveCondition(g, k8s, ts, v1beta1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonRolloutComplete)
+	kubetest.Eventually(g, k8s, ts, func(g Gomega) {
 		g.Expect(ts.Status.ReadyReplicas).To(Equal(int32(3)))
 		g.Expect(ts.Status.Replicas).To(Equal(int32(3)))
 		g.Expect(ts.Status.ClientServiceName).To(Equal("example-global-client"))
@@ -78,7 +79,7 @@ func TestTopoServer(t *testing.T) {
 
 	// Static bootstrap: the member count is kept, and the refusal is reported.
 	g.Expect(k8s.Patch(ctx, ts, client.RawPatch("application/merge-patch+json", []byte(`{"spec":{"replicas":5}}`)))).To(Succeed())
-	haveCondition(g, ts, v1beta1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonReplicasChangeRefused)
-	g.Expect(k8s.Get(ctx, key(ns, "example-global"), sts)).To(Succeed())
+	kubetest.HaveCondition(g, k8s, ts, v1beta1.ConditionProgressing, metav1.ConditionFalse, toposerver.ReasonReplicasChangeRefused)
+	g.Expect(k8s.Get(ctx, kubetest.Key(ns, "example-global"), sts)).To(Succeed())
 	g.Expect(*sts.Spec.Replicas).To(Equal(int32(3)))
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/testenv"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // The design document's example asks for database production_db, four table groups, one of
@@ -29,7 +30,7 @@ import (
 // TableGroup says so and nobody waits for them; no shard pool StatefulSet is created.
 func TestDesignExampleRunsNoShardPods(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "design-example")
+	ns := kubetest.Namespace(t, k8s, "design-example")
 	objs, err := testenv.Samples("v1beta1")
 	g.Expect(err).NotTo(HaveOccurred())
 	var cluster *v1beta1.MultigresCluster
@@ -45,7 +46,7 @@ func TestDesignExampleRunsNoShardPods(t *testing.T) {
 		}
 	}
 
-	supported := haveCondition(g, cluster, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
+	supported := kubetest.HaveCondition(g, k8s, cluster, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
 	for _, field := range []string{
 		`spec.databases[0].name: "production_db": Multigres v0.1 serves only database "postgres"`,
 		`spec.databases[0].spec.tablegroups[1].name: "orders_tg": Multigres v0.1 serves only table group "default"`,
@@ -59,13 +60,13 @@ func TestDesignExampleRunsNoShardPods(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.List(ctx, &shards, client.InNamespace(ns))).To(Succeed())
 		g.Expect(shards.Items).To(HaveLen(5)) // default, orders_tg x2, analytics_tg, custom_tg
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	for i := range shards.Items {
 		s := &shards.Items[i]
-		c := haveCondition(g, s, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
+		c := kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
 		g.Expect(c.Message).To(ContainSubstring(`database "production_db": Multigres v0.1 serves only database "postgres"`))
-		haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionFalse, limits.ReasonUnsupported)
-		haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, limits.ReasonUnsupported)
+		kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionAvailable, metav1.ConditionFalse, limits.ReasonUnsupported)
+		kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, limits.ReasonUnsupported)
 	}
 
 	var tgs v1beta1.TableGroupList
@@ -73,10 +74,10 @@ func TestDesignExampleRunsNoShardPods(t *testing.T) {
 	g.Expect(tgs.Items).To(HaveLen(4))
 	for i := range tgs.Items {
 		tg := &tgs.Items[i]
-		c := haveCondition(g, tg, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
+		c := kubetest.HaveCondition(g, k8s, tg, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
 		g.Expect(c.Message).To(ContainSubstring(`database "production_db"`))
-		haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionFalse, limits.ReasonUnsupported)
-		haveCondition(g, tg, v1beta1.ConditionProgressing, metav1.ConditionFalse, tablegroup.ReasonShardsReconciled)
+		kubetest.HaveCondition(g, k8s, tg, v1beta1.ConditionAvailable, metav1.ConditionFalse, limits.ReasonUnsupported)
+		kubetest.HaveCondition(g, k8s, tg, v1beta1.ConditionProgressing, metav1.ConditionFalse, tablegroup.ReasonShardsReconciled)
 	}
 
 	// The cluster waits for its cells and etcds (no pods run here), not for its table groups.
@@ -88,7 +89,7 @@ func TestDesignExampleRunsNoShardPods(t *testing.T) {
 			g.Expect(c.ObservedGeneration).To(Equal(cluster.Generation))
 			g.Expect(c.Message).NotTo(ContainSubstring("TableGroup"), "%s: %s", t, c.Message)
 		}
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	var sets appsv1.StatefulSetList
 	g.Expect(k8s.List(ctx, &sets, client.InNamespace(ns), client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool})).To(Succeed())
@@ -120,29 +121,29 @@ func servableTableGroup(ns string) *v1beta1.TableGroup {
 // so, and both become available on the replica pool alone.
 func TestReadOnlyPoolGetsNoPods(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "readonly")
+	ns := kubetest.Namespace(t, k8s, "readonly")
 	tg := servableTableGroup(ns)
 	g.Expect(k8s.Create(ctx, tg)).To(Succeed())
 
-	s := get(g, ns, names.Shard(tg.Name, 0), &v1beta1.Shard{})
+	s := kubetest.Get(g, k8s, ns, names.Shard(tg.Name, 0), &v1beta1.Shard{})
 	g.Expect(s.Spec.ShardName).To(Equal("0-inf"))
 	main := shard.PoolName(s.Name, tg.Spec.ShardTemplate.Pools[0])
 	reads := shard.PoolName(s.Name, tg.Spec.ShardTemplate.Pools[1])
-	get(g, ns, main, &appsv1.StatefulSet{})
+	kubetest.Get(g, k8s, ns, main, &appsv1.StatefulSet{})
 
-	c := haveCondition(g, s, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
+	c := kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
 	g.Expect(c.Message).To(ContainSubstring(`pool "reads": Multigres v0.1 has no read-only pooler`))
-	c = haveCondition(g, tg, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
+	c = kubetest.HaveCondition(g, k8s, tg, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
 	g.Expect(c.Message).To(ContainSubstring(`pool "reads": Multigres v0.1 has no read-only pooler`))
 	g.Consistently(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, reads), &appsv1.StatefulSet{}))
-	}, "1s", poll).Should(BeTrue(), "the readOnly pool must get no StatefulSet")
+		return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(ns, reads), &appsv1.StatefulSet{}))
+	}, "1s", kubetest.Poll).Should(BeTrue(), "the readOnly pool must get no StatefulSet")
 
-	setStatefulSetStatus(g, ns, main)
-	haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
-	haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, shard.ReasonRolloutComplete)
-	haveCondition(g, tg, v1beta1.ConditionAvailable, metav1.ConditionTrue, tablegroup.ReasonShardsReady)
-	haveCondition(g, tg, v1beta1.ConditionProgressing, metav1.ConditionFalse, tablegroup.ReasonShardsReconciled)
+	kubetest.MarkReady(g, k8s, ns, main, &appsv1.StatefulSet{})
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, shard.ReasonRolloutComplete)
+	kubetest.HaveCondition(g, k8s, tg, v1beta1.ConditionAvailable, metav1.ConditionTrue, tablegroup.ReasonShardsReady)
+	kubetest.HaveCondition(g, k8s, tg, v1beta1.ConditionProgressing, metav1.ConditionFalse, tablegroup.ReasonShardsReconciled)
 }
 
 // A served shard that stops being served (here: its spec edited by hand; in life an operator
@@ -150,7 +151,7 @@ func TestReadOnlyPoolGetsNoPods(t *testing.T) {
 // retained, and its Service and PDB; it then reports itself unserved, not progressing.
 func TestUnservedShardIsScaledToZero(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "scaled-down")
+	ns := kubetest.Namespace(t, k8s, "scaled-down")
 	tg := servableTableGroup(ns)
 	tg.Spec.ShardTemplate.Pools = tg.Spec.ShardTemplate.Pools[:1]
 	tg.Spec.ShardTemplate.Pools[0].DataVolumeRetentionPolicy = &v1beta1.VolumeRetentionPolicy{WhenScaled: v1beta1.DeleteVolume}
@@ -162,11 +163,11 @@ func TestUnservedShardIsScaledToZero(t *testing.T) {
 	}
 	g.Expect(k8s.Create(ctx, s)).To(Succeed())
 	name := shard.PoolName(s.Name, s.Spec.Pools[0])
-	sts := get(g, ns, name, &appsv1.StatefulSet{})
+	sts := kubetest.Get(g, k8s, ns, name, &appsv1.StatefulSet{})
 	g.Expect(*sts.Spec.Replicas).To(Equal(int32(3)))
-	setStatefulSetStatus(g, ns, name)
-	haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
-	haveCondition(g, s, v1beta1.ConditionSupported, metav1.ConditionTrue, limits.ReasonSupported)
+	kubetest.MarkReady(g, k8s, ns, name, &appsv1.StatefulSet{})
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionAvailable, metav1.ConditionTrue, shard.ReasonPoolsReady)
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionSupported, metav1.ConditionTrue, limits.ReasonSupported)
 
 	g.Eventually(func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(s), s); err != nil {
@@ -174,22 +175,22 @@ func TestUnservedShardIsScaledToZero(t *testing.T) {
 		}
 		s.Spec.ShardName = "80-inf"
 		return k8s.Update(ctx, s)
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
-	c := haveCondition(g, s, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
+	c := kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionSupported, metav1.ConditionFalse, limits.ReasonUnsupported)
 	g.Expect(c.Message).To(ContainSubstring(`shard "80-inf": Multigres v0.1 serves only shard "0-inf"`))
 	g.Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, key(ns, name), sts)).To(Succeed())
+		g.Expect(k8s.Get(ctx, kubetest.Key(ns, name), sts)).To(Succeed())
 		g.Expect(*sts.Spec.Replicas).To(BeZero())
 		g.Expect(sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled).To(Equal(appsv1.RetainPersistentVolumeClaimRetentionPolicyType),
 			"scaling an unserved pool down must keep its claims")
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	g.Expect(sts.DeletionTimestamp).To(BeNil())
-	haveCondition(g, s, v1beta1.ConditionAvailable, metav1.ConditionFalse, limits.ReasonUnsupported)
-	haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionTrue, shard.ReasonRollingOut) // pods still to go
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionAvailable, metav1.ConditionFalse, limits.ReasonUnsupported)
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionProgressing, metav1.ConditionTrue, shard.ReasonRollingOut) // pods still to go
 
-	setStatefulSetStatus(g, ns, name) // the StatefulSet controller removed them
-	haveCondition(g, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, limits.ReasonUnsupported)
-	get(g, ns, name, &corev1.Service{})
-	get(g, ns, name, &policyv1.PodDisruptionBudget{})
+	kubetest.MarkReady(g, k8s, ns, name, &appsv1.StatefulSet{}) // the StatefulSet controller removed them
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionProgressing, metav1.ConditionFalse, limits.ReasonUnsupported)
+	kubetest.Get(g, k8s, ns, name, &corev1.Service{})
+	kubetest.Get(g, k8s, ns, name, &policyv1.PodDisruptionBudget{})
 }

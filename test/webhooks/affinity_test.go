@@ -8,13 +8,14 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/multigres/multigres-operator/internal/testenv"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // Affinity is stored without its schema, so the API server keeps any key: a misspelt one is
 // refused by the webhook, naming where it is and what it is, for clusters and templates.
 func TestMisspeltAffinityRefused(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "affinity")
+	ns := kubetest.Namespace(t, admin, "affinity")
 	objs, err := testenv.Samples("v1beta1")
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, u := range objs {

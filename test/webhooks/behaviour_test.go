@@ -16,13 +16,14 @@ import (
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // The samples are accepted as they are, and the stored cluster shows the written defaults.
 func TestSamplesAcceptedWithDefaults(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "valid")
+	ns := kubetest.Namespace(t, admin, "valid")
 	sample := applySamples(t, ns, false)
 
 	got := &v1beta1.MultigresCluster{}
@@ -38,7 +39,7 @@ func TestSamplesAcceptedWithDefaults(t *testing.T) {
 func TestMinimalClusterDefaulted(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "minimal")
+	ns := kubetest.Namespace(t, admin, "minimal")
 	c := &v1beta1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "tiny"},
 		Spec: v1beta1.MultigresClusterSpec{
@@ -76,7 +77,7 @@ func TestMinimalClusterDefaulted(t *testing.T) {
 func TestV1alpha1RequestsCheckedAsV1beta1(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "v1alpha1")
+	ns := kubetest.Namespace(t, admin, "v1alpha1")
 	c := &v1alpha1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "old"},
 		Spec: v1alpha1.MultigresClusterSpec{
@@ -108,7 +109,7 @@ func TestV1alpha1RequestsCheckedAsV1beta1(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "warnings")
+	ns := kubetest.Namespace(t, admin, "warnings")
 	c := &v1beta1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "small"},
 		Spec: v1beta1.MultigresClusterSpec{
@@ -135,7 +136,7 @@ func TestWarnings(t *testing.T) {
 func TestTemplateInUseCannotBeDeleted(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "in-use")
+	ns := kubetest.Namespace(t, admin, "in-use")
 	cluster := applySamples(t, ns, false)
 
 	tmpl := &v1beta1.DeploymentTemplate{}
@@ -162,7 +163,7 @@ func TestTemplateInUseCannotBeDeleted(t *testing.T) {
 func TestChildrenAreReadOnly(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "children")
+	ns := kubetest.Namespace(t, admin, "children")
 	shard := &v1beta1.Shard{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c-db-tg-0", Labels: map[string]string{v1beta1.LabelCluster: "c"}},
 		Spec: v1beta1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0",
@@ -202,7 +203,7 @@ func TestChildrenAreReadOnly(t *testing.T) {
 func TestMetadataOnlyAndBreakGlassSkipTheWebhooks(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := newNamespace(t, "skip-webhooks")
+	ns := kubetest.Namespace(t, admin, "skip-webhooks")
 	// Only the break-glass group can store a spec the rules refuse (a missing template).
 	cluster := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c"},
 		Spec: v1beta1.MultigresClusterSpec{MultiAdmin: &v1beta1.StatelessComponentConfig{DeploymentTemplate: "missing"}}}

@@ -9,13 +9,14 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // The design document's example asks for more than Multigres v0.1 serves: it is admitted,
 // with a warning naming each field and the limit, and one for its plain postgres image.
 func TestUnsupportedSpecIsAdmittedWithWarnings(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "unsupported")
+	ns := kubetest.Namespace(t, admin, "unsupported")
 	warnings.take()
 	applySamples(t, ns, false)
 	g.Expect(warnings.take()).To(ConsistOf(
@@ -32,7 +33,7 @@ func TestUnsupportedSpecIsAdmittedWithWarnings(t *testing.T) {
 // A cluster Multigres v0.1 serves whole gets no warning at all.
 func TestServableSpecHasNoWarnings(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "servable")
+	ns := kubetest.Namespace(t, admin, "servable")
 	c := &v1beta1.MultigresCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "serving"},
 		Spec: v1beta1.MultigresClusterSpec{

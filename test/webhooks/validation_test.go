@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // Paths into the sample cluster.
@@ -162,7 +163,7 @@ var clusterCases = []clusterCase{
 
 // Each invalid cluster is refused at create (or update) with the field named.
 func TestInvalidClustersRefused(t *testing.T) {
-	ns := newNamespace(t, "invalid-clusters")
+	ns := kubetest.Namespace(t, admin, "invalid-clusters")
 	sample := applySamples(t, ns, true)
 	ctx := context.Background()
 	for i, tc := range clusterCases {
@@ -214,7 +215,7 @@ var templateCases = []templateCase{
 
 // Invalid templates are refused at create with the field named.
 func TestInvalidTemplatesRefused(t *testing.T) {
-	ns := newNamespace(t, "invalid-templates")
+	ns := kubetest.Namespace(t, admin, "invalid-templates")
 	ctx := context.Background()
 	for i, tc := range templateCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -253,7 +254,7 @@ func TestTemplateEditsCheckedAgainstConsumers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewWithT(t)
 			ctx := context.Background()
-			ns := newNamespace(t, fmt.Sprintf("edit-%d", i))
+			ns := kubetest.Namespace(t, admin, fmt.Sprintf("edit-%d", i))
 			applySamples(t, ns, false)
 			tmpl := &v1beta1.DeploymentTemplate{}
 			g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: ns, Name: tc.template}, tmpl)).To(Succeed())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // status.consumers lists exactly the clusters that reference a template, as references come
@@ -21,7 +22,7 @@ import (
 func TestTemplateConsumers(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
-	ns := newNamespace(t, "consumers")
+	ns := kubetest.Namespace(t, k8s, "consumers")
 	example := applySamples(t, ns)
 	waitForTree(g, ns)
 
@@ -33,54 +34,54 @@ func TestTemplateConsumers(t *testing.T) {
 	consumersOf(g, ns, "default-ha", "another", sample)
 	consumersOf(g, ns, "standard-ha", sample)
 	g.Eventually(func(g Gomega) {
-		g.Expect(get(g, ns, "another", other).Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
-	}, timeout, poll).Should(Succeed())
+		g.Expect(kubetest.Get(g, k8s, ns, "another", other).Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	// Moved to inline: off the list, and no finalizer it no longer needs.
-	update(g, other, func(c *v1beta1.MultigresCluster) {
+	kubetest.Update(g, k8s, other, func(c *v1beta1.MultigresCluster) {
 		c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0] = inlinePool()
 	})
 	consumersOf(g, ns, "default-ha", sample)
 	g.Eventually(func(g Gomega) {
-		g.Expect(get(g, ns, "another", other).Finalizers).NotTo(ContainElement(multigrescluster.ClusterFinalizer))
-	}, timeout, poll).Should(Succeed())
+		g.Expect(kubetest.Get(g, k8s, ns, "another", other).Finalizers).NotTo(ContainElement(multigrescluster.ClusterFinalizer))
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	// A new template, referenced, then the cluster deleted.
 	spare := &v1beta1.DeploymentTemplate{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "spare"},
 		Spec: v1beta1.DeploymentTemplateSpec{MultiAdmin: &v1beta1.StatelessSpec{Replicas: ptr.To[int32](2)}}}
 	g.Expect(k8s.Create(ctx, spare)).To(Succeed())
 	consumersOf(g, ns, "spare")
-	update(g, other, func(c *v1beta1.MultigresCluster) {
+	kubetest.Update(g, k8s, other, func(c *v1beta1.MultigresCluster) {
 		c.Spec.MultiAdmin = &v1beta1.StatelessComponentConfig{DeploymentTemplate: "spare"}
 	})
 	consumersOf(g, ns, "spare", "another")
 	g.Eventually(func(g Gomega) {
-		d := get(g, ns, "another-multiadmin", &appsv1.Deployment{})
+		d := kubetest.Get(g, k8s, ns, "another-multiadmin", &appsv1.Deployment{})
 		g.Expect(*d.Spec.Replicas).To(Equal(int32(2)))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	g.Expect(k8s.Delete(ctx, other)).To(Succeed())
 	consumersOf(g, ns, "spare")
 	g.Eventually(func() bool { return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(other), other)) },
-		timeout, poll).Should(BeTrue(), "the cluster's finalizer was not removed")
+		kubetest.Timeout, kubetest.Poll).Should(BeTrue(), "the cluster's finalizer was not removed")
 	g.Expect(k8s.Delete(ctx, spare)).To(Succeed())
 	g.Eventually(func() bool { return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(spare), spare)) },
-		timeout, poll).Should(BeTrue(), "an unused template stayed")
+		kubetest.Timeout, kubetest.Poll).Should(BeTrue(), "an unused template stayed")
 
 	// Deleting the example releases every template. Its children would follow through
 	// garbage collection (not run here): each is controlled by it and blocks its deletion.
 	// (The credentials Secret is not: the data it opens is retained; credentials_test.go.)
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(example), example)).To(Succeed())
-	controlledBy(g, get(g, ns, sample+"-global", &v1beta1.TopoServer{}), example)
-	controlledBy(g, get(g, ns, sample+"-us-west-2", &v1beta1.Cell{}), example)
-	controlledBy(g, get(g, ns, sample+"-production-db-default", &v1beta1.TableGroup{}), example)
-	controlledBy(g, get(g, ns, sample+"-multiadmin", &appsv1.Deployment{}), example)
-	controlledBy(g, get(g, ns, sample+"-multiadmin", &corev1.Service{}), example)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, sample+"-global", &v1beta1.TopoServer{}), example)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, sample+"-us-west-2", &v1beta1.Cell{}), example)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, sample+"-production-db-default", &v1beta1.TableGroup{}), example)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, sample+"-multiadmin", &appsv1.Deployment{}), example)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, sample+"-multiadmin", &corev1.Service{}), example)
 	g.Expect(k8s.Delete(ctx, example)).To(Succeed())
 	for _, name := range []string{"standard-ha", "default-ha", "orders-ha-replica", "orders-read-only"} {
 		consumersOf(g, ns, name)
 	}
 	g.Eventually(func() bool { return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(example), example)) },
-		timeout, poll).Should(BeTrue())
+		kubetest.Timeout, kubetest.Poll).Should(BeTrue())
 }
 
 // smallCluster is a one-cell, one-table-group cluster with an external global topology.

@@ -11,30 +11,31 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // Editing a template rewrites exactly the children resolved from it.
 func TestTemplateEditReachesOnlyItsUsers(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
-	ns := newNamespace(t, "template-edit")
+	ns := kubetest.Namespace(t, k8s, "template-edit")
 	applySamples(t, ns)
 	waitForTree(g, ns)
 	converge(g, ns)
 	before := snapshot(g, ns)
 
-	tmpl := get(g, ns, "orders-read-only", &v1beta1.DeploymentTemplate{})
-	update(g, tmpl, func(t *v1beta1.DeploymentTemplate) {
+	tmpl := kubetest.Get(g, k8s, ns, "orders-read-only", &v1beta1.DeploymentTemplate{})
+	kubetest.Update(g, k8s, tmpl, func(t *v1beta1.DeploymentTemplate) {
 		t.Spec.ShardPool.DataVolumeClaimTemplate.Resources.Requests[corev1.ResourceStorage] = resource.MustParse("600Gi")
 		t.Spec.ShardPool.Postgres.Resources.Requests[corev1.ResourceCPU] = resource.MustParse("3")
 	})
 	orders := sample + "-production-db-orders-tg"
 	g.Eventually(func(g Gomega) {
-		tg := get(g, ns, orders, &v1beta1.TableGroup{})
+		tg := kubetest.Get(g, k8s, ns, orders, &v1beta1.TableGroup{})
 		readOnly := tg.Spec.ShardTemplate.Pools[1]
 		g.Expect(readOnly.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("600Gi"))
 		g.Expect(readOnly.Postgres.Resources.Requests.Cpu().String()).To(Equal("3"))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	converge(g, ns)
 
 	after := snapshot(g, ns)
@@ -51,19 +52,19 @@ func TestTemplateEditReachesOnlyItsUsers(t *testing.T) {
 func TestHandEditOfChildReverted(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
-	ns := newNamespace(t, "hand-edit")
+	ns := kubetest.Namespace(t, k8s, "hand-edit")
 	applySamples(t, ns)
 	waitForTree(g, ns)
 	converge(g, ns)
 
-	cell := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
-	update(g, cell, func(c *v1beta1.Cell) { c.Spec.MultiGateway.Replicas = ptr.To[int32](7) })
+	cell := kubetest.Get(g, k8s, ns, sample+"-us-east-1", &v1beta1.Cell{})
+	kubetest.Update(g, k8s, cell, func(c *v1beta1.Cell) { c.Spec.MultiGateway.Replicas = ptr.To[int32](7) })
 	edited := cell.ResourceVersion
 	g.Eventually(func(g Gomega) {
-		get(g, ns, sample+"-us-east-1", cell)
+		kubetest.Get(g, k8s, ns, sample+"-us-east-1", cell)
 		g.Expect(cell.ResourceVersion).NotTo(Equal(edited))
 		g.Expect(*cell.Spec.MultiGateway.Replicas).To(Equal(int32(2)))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }
 
 // A cell removed from the spec is deleted; its own objects carry the owner reference that
@@ -71,33 +72,33 @@ func TestHandEditOfChildReverted(t *testing.T) {
 func TestRemovedCellDeleted(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
-	ns := newNamespace(t, "cell-removal")
+	ns := kubetest.Namespace(t, k8s, "cell-removal")
 	c := applySamples(t, ns)
 	waitForTree(g, ns)
 
-	update(g, c, func(c *v1beta1.MultigresCluster) {
+	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) {
 		c.Spec.Cells = append(c.Spec.Cells, v1beta1.CellConfig{Name: "eu-central-1"})
 	})
 	name := sample + "-eu-central-1"
-	cell := get(g, ns, name, &v1beta1.Cell{})
-	controlledBy(g, cell, c)
-	controlledBy(g, get(g, ns, name+"-multigateway", &appsv1.Deployment{}), cell)
-	controlledBy(g, get(g, ns, name+"-multiorch", &appsv1.Deployment{}), cell)
+	cell := kubetest.Get(g, k8s, ns, name, &v1beta1.Cell{})
+	kubetest.ControlledBy(g, cell, c)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, name+"-multigateway", &appsv1.Deployment{}), cell)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, name+"-multiorch", &appsv1.Deployment{}), cell)
 	g.Eventually(func(g Gomega) {
-		east := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
+		east := kubetest.Get(g, k8s, ns, sample+"-us-east-1", &v1beta1.Cell{})
 		g.Expect(east.Spec.AllCells).To(Equal([]string{"eu-central-1", "us-east-1", "us-west-2"}))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
-	update(g, c, func(c *v1beta1.MultigresCluster) { c.Spec.Cells = c.Spec.Cells[:2] })
+	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) { c.Spec.Cells = c.Spec.Cells[:2] })
 	g.Eventually(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, name), &v1beta1.Cell{}))
-	}, timeout, poll).Should(BeTrue(), "the removed cell was not deleted")
-	get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
-	get(g, ns, sample+"-us-west-2", &v1beta1.Cell{})
+		return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(ns, name), &v1beta1.Cell{}))
+	}, kubetest.Timeout, kubetest.Poll).Should(BeTrue(), "the removed cell was not deleted")
+	kubetest.Get(g, k8s, ns, sample+"-us-east-1", &v1beta1.Cell{})
+	kubetest.Get(g, k8s, ns, sample+"-us-west-2", &v1beta1.Cell{})
 	g.Eventually(func(g Gomega) {
-		east := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
+		east := kubetest.Get(g, k8s, ns, sample+"-us-east-1", &v1beta1.Cell{})
 		g.Expect(east.Spec.AllCells).To(Equal([]string{"us-east-1", "us-west-2"}))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }
 
 // What the user removes from a spec is removed from what the operator built, at every level:
@@ -105,20 +106,20 @@ func TestRemovedCellDeleted(t *testing.T) {
 func TestRemovalReachesTheChildren(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
-	ns := newNamespace(t, "removal")
+	ns := kubetest.Namespace(t, k8s, "removal")
 	c := applySamples(t, ns)
 	waitForTree(g, ns)
 	converge(g, ns)
 	orch := func(g Gomega) corev1.Container {
-		return get(g, ns, sample+"-us-east-1-multiorch", &appsv1.Deployment{}).Spec.Template.Spec.Containers[0]
+		return kubetest.Get(g, k8s, ns, sample+"-us-east-1-multiorch", &appsv1.Deployment{}).Spec.Template.Spec.Containers[0]
 	}
 	g.Expect(orch(g).Resources.Limits).NotTo(BeEmpty(), "the sample's us-east-1 multiorch has limits")
 
-	update(g, c, func(c *v1beta1.MultigresCluster) { c.Spec.Cells[0].Spec.MultiOrch.Spec.Resources.Limits = nil })
+	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) { c.Spec.Cells[0].Spec.MultiOrch.Spec.Resources.Limits = nil })
 	g.Eventually(func(g Gomega) {
-		g.Expect(get(g, ns, sample+"-us-east-1", &v1beta1.Cell{}).Spec.MultiOrch.Resources.Limits).To(BeEmpty())
+		g.Expect(kubetest.Get(g, k8s, ns, sample+"-us-east-1", &v1beta1.Cell{}).Spec.MultiOrch.Resources.Limits).To(BeEmpty())
 		g.Expect(orch(g).Resources.Limits).To(BeEmpty())
 		requests := orch(g).Resources.Requests
 		g.Expect(requests.Cpu().String()).To(Equal("100m"), "requests stay")
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // Once converged, reconciling an unchanged cluster writes nothing at all: no child, no
@@ -17,19 +18,19 @@ import (
 // Not parallel: the reconcile count it reads is the controller's, over all namespaces.
 func TestIdleClusterMakesNoWrites(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t, "idle")
+	ns := kubetest.Namespace(t, k8s, "idle")
 	c := applySamples(t, ns)
 	waitForTree(g, ns)
 	converge(g, ns)
 	markWorkloadsReady(g, ns)
-	haveCondition(g, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
 	converge(g, ns)
 
 	for i := range 3 {
 		before, reconciles := len(writes.in(ns)), reconcileCount(g)
 		// The test's own write (not counted) makes the controller reconcile.
-		update(g, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{"touch": string(rune('a' + i))} })
-		g.Eventually(func() float64 { return reconcileCount(g) }, timeout, poll).Should(BeNumerically(">", reconciles))
+		kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{"touch": string(rune('a' + i))} })
+		g.Eventually(func() float64 { return reconcileCount(g) }, kubetest.Timeout, kubetest.Poll).Should(BeNumerically(">", reconciles))
 		time.Sleep(time.Second)
 		g.Expect(writes.in(ns)[before:]).To(BeEmpty(), "the operator wrote to an unchanged cluster")
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // A spec that slipped past the webhook (none is installed here) is reported and tears
@@ -21,21 +22,21 @@ import (
 func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
-	ns := newNamespace(t, "invalid")
+	ns := kubetest.Namespace(t, k8s, "invalid")
 	c := applySamples(t, ns)
 	waitForTree(g, ns)
 	converge(g, ns)
 	before := snapshot(g, ns)
 
 	// Drop custom_tg and point a pool at a template that does not exist.
-	update(g, c, func(c *v1beta1.MultigresCluster) {
+	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) {
 		tgs := c.Spec.Databases[0].Spec.TableGroups
 		c.Spec.Databases[0].Spec.TableGroups = tgs[:3]
 		c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0].DeploymentTemplate = "missing"
 	})
 	field := "spec.databases[0].spec.tablegroups[0].shardTemplate.pools[0].deploymentTemplate"
 	for _, cond := range []string{v1beta1.ConditionReady, v1beta1.ConditionAvailable, v1beta1.ConditionProgressing} {
-		got := haveCondition(g, c, cond, metav1.ConditionFalse, multigrescluster.ReasonInvalidSpec)
+		got := kubetest.HaveCondition(g, k8s, c, cond, metav1.ConditionFalse, multigrescluster.ReasonInvalidSpec)
 		g.Expect(got.Message).To(ContainSubstring(field))
 		g.Expect(got.Message).To(ContainSubstring(`"missing"`))
 	}
@@ -43,7 +44,7 @@ func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
 		g.Expect(c.Status.ObservedGeneration).To(Equal(c.Generation))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	g.Eventually(func(g Gomega) {
 		events := &eventsv1.EventList{}
 		g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
@@ -52,7 +53,7 @@ func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
 			HaveField("Reason", multigrescluster.ReasonInvalidSpec),
 			HaveField("Regarding.Name", sample),
 			HaveField("Note", ContainSubstring(field)))))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	// Nothing was deleted or rewritten.
 	time.Sleep(time.Second)
@@ -67,9 +68,9 @@ func TestInvalidSpecLeavesChildrenAlone(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		ready := conditionOf(g, c, v1beta1.ConditionReady)
 		g.Expect(ready.Reason).NotTo(Equal(multigrescluster.ReasonInvalidSpec))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 	g.Eventually(func() bool {
-		return apierrors.IsNotFound(k8s.Get(ctx, key(ns, sample+"-production-db-custom-tg"), &v1beta1.TableGroup{}))
-	}, timeout, poll).Should(BeTrue())
+		return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(ns, sample+"-production-db-custom-tg"), &v1beta1.TableGroup{}))
+	}, kubetest.Timeout, kubetest.Poll).Should(BeTrue())
 	consumersOf(g, ns, "missing", sample)
 }

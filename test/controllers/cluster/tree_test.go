@@ -13,6 +13,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // The design document's example becomes its whole tree, with the resolved settings, every
@@ -20,22 +21,22 @@ import (
 func TestSampleTree(t *testing.T) {
 	t.Parallel()
 	g := NewWithT(t)
-	ns := newNamespace(t, "sample")
+	ns := kubetest.Namespace(t, k8s, "sample")
 	c := applySamples(t, ns)
 	waitForTree(g, ns)
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
 
 	// The cluster's own children.
-	global := get(g, ns, sample+"-global", &v1beta1.TopoServer{})
-	controlledBy(g, global, c)
+	global := kubetest.Get(g, k8s, ns, sample+"-global", &v1beta1.TopoServer{})
+	kubetest.ControlledBy(g, global, c)
 	g.Expect(global.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, sample))
 	g.Expect(global.Spec.Replicas).To(Equal(int32(3)))
 	g.Expect(global.Spec.RootPath).To(Equal("/multigres/global"))
 
-	east := get(g, ns, sample+"-us-east-1", &v1beta1.Cell{})
-	west := get(g, ns, sample+"-us-west-2", &v1beta1.Cell{})
+	east := kubetest.Get(g, k8s, ns, sample+"-us-east-1", &v1beta1.Cell{})
+	west := kubetest.Get(g, k8s, ns, sample+"-us-west-2", &v1beta1.Cell{})
 	for _, cell := range []*v1beta1.Cell{east, west} {
-		controlledBy(g, cell, c)
+		kubetest.ControlledBy(g, cell, c)
 		g.Expect(cell.Labels).To(HaveKeyWithValue(v1beta1.LabelCell, cell.Spec.Name))
 		g.Expect(cell.Spec.AllCells).To(Equal([]string{"us-east-1", "us-west-2"}))
 	}
@@ -45,27 +46,27 @@ func TestSampleTree(t *testing.T) {
 	g.Expect(gw.Resources.Requests.Cpu().String()).To(Equal("500m"), "from standard-ha")
 
 	for _, name := range []string{"default", "orders-tg", "analytics-tg", "custom-tg"} {
-		tg := get(g, ns, sample+"-production-db-"+name, &v1beta1.TableGroup{})
-		controlledBy(g, tg, c)
+		tg := kubetest.Get(g, k8s, ns, sample+"-production-db-"+name, &v1beta1.TableGroup{})
+		kubetest.ControlledBy(g, tg, c)
 		g.Expect(tg.Labels).To(HaveKeyWithValue(v1beta1.LabelDatabase, "production_db"))
 		g.Expect(tg.Spec.PostgresCredentialsSecret).To(Equal(sample + "-postgres-credentials"))
 	}
-	analytics := get(g, ns, sample+"-production-db-analytics-tg", &v1beta1.TableGroup{})
+	analytics := kubetest.Get(g, k8s, ns, sample+"-production-db-analytics-tg", &v1beta1.TableGroup{})
 	pool := analytics.Spec.ShardTemplate.Pools[0]
 	g.Expect(pool.DataVolumeClaimTemplate.Resources.Requests.Storage().String()).To(Equal("1000Gi"))
 	g.Expect(pool.Postgres.Resources.Requests.Cpu().String()).To(Equal("4"))
 	g.Expect(pool.Postgres.Resources.Requests.Memory().String()).To(Equal("4Gi"), "from default-ha")
 
 	// The Cell's own objects, by the Cell controller.
-	local := get(g, ns, sample+"-us-west-2", &v1beta1.TopoServer{})
-	controlledBy(g, local, west)
+	local := kubetest.Get(g, k8s, ns, sample+"-us-west-2", &v1beta1.TopoServer{})
+	kubetest.ControlledBy(g, local, west)
 	g.Expect(local.Spec.RootPath).To(Equal("/multigres/us-west-2"))
-	controlledBy(g, get(g, ns, sample+"-us-east-1-multigateway", &appsv1.Deployment{}), east)
-	controlledBy(g, get(g, ns, sample+"-us-west-2-multiorch", &appsv1.Deployment{}), west)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, sample+"-us-east-1-multigateway", &appsv1.Deployment{}), east)
+	kubetest.ControlledBy(g, kubetest.Get(g, k8s, ns, sample+"-us-west-2-multiorch", &appsv1.Deployment{}), west)
 
 	// multiadmin.
-	admin := get(g, ns, sample+"-multiadmin", &appsv1.Deployment{})
-	controlledBy(g, admin, c)
+	admin := kubetest.Get(g, k8s, ns, sample+"-multiadmin", &appsv1.Deployment{})
+	kubetest.ControlledBy(g, admin, c)
 	g.Expect(*admin.Spec.Replicas).To(Equal(int32(1)))
 	container := admin.Spec.Template.Spec.Containers[0]
 	g.Expect(container.Command).To(Equal([]string{"multiadmin"}))
@@ -76,8 +77,8 @@ func TestSampleTree(t *testing.T) {
 	g.Expect(container.Resources.Limits.Memory().String()).To(Equal("256Mi"))
 	g.Expect(admin.Spec.Template.Spec.Affinity.PodAntiAffinity).NotTo(BeNil(), "from standard-ha")
 	g.Expect(admin.Spec.Template.Spec.ImagePullSecrets).To(Equal([]corev1.LocalObjectReference{{Name: "my-registry-secret"}}))
-	svc := get(g, ns, sample+"-multiadmin", &corev1.Service{})
-	controlledBy(g, svc, c)
+	svc := kubetest.Get(g, k8s, ns, sample+"-multiadmin", &corev1.Service{})
+	kubetest.ControlledBy(g, svc, c)
 	g.Expect(svc.Spec.Selector).To(Equal(admin.Spec.Selector.MatchLabels))
 	g.Expect(svc.Spec.Ports).To(ConsistOf(
 		HaveField("Port", int32(15000)), HaveField("Port", int32(15070))))
@@ -85,7 +86,7 @@ func TestSampleTree(t *testing.T) {
 
 	// The generated credentials: once, never rewritten; not owned by the cluster, since its
 	// data is retained (credentials_test.go).
-	secret := get(g, ns, sample+"-postgres-credentials", &corev1.Secret{})
+	secret := kubetest.Get(g, k8s, ns, sample+"-postgres-credentials", &corev1.Secret{})
 	g.Expect(secret.OwnerReferences).To(BeEmpty())
 	g.Expect(secret.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, sample))
 	g.Expect(secret.Type).To(Equal(corev1.SecretTypeOpaque))
@@ -109,16 +110,16 @@ func TestSampleTree(t *testing.T) {
 		g.Expect(c.Status.Databases).To(HaveKeyWithValue("production_db", HaveField("DesiredInstances", int32(14))))
 		g.Expect(c.Status.MultiAdmin).To(Equal(&v1beta1.MultiAdminStatus{Available: ptr.To(false), ServiceName: sample + "-multiadmin"}))
 		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(ptr.To(false)))
-	}, timeout, poll).Should(Succeed())
-	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
-	haveCondition(g, c, v1beta1.ConditionReady, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionAvailable, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionReady, metav1.ConditionFalse, multigrescluster.ReasonNotAvailable)
 
 	// Once every workload runs, everything rolls up to Ready.
 	converge(g, ns)
 	markWorkloadsReady(g, ns)
-	haveCondition(g, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, multigrescluster.ReasonAvailable)
-	haveCondition(g, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, multigrescluster.ReasonReconciliationComplete)
-	haveCondition(g, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, multigrescluster.ReasonAvailable)
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, multigrescluster.ReasonReconciliationComplete)
+	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
 	// Conditions and the other status fields are patched in separate requests: wait for both.
 	all := v1beta1.CellStatusSummary{GatewayAvailable: ptr.To(true), MultiOrchAvailable: ptr.To(true), TopoServerAvailable: ptr.To(true)}
 	g.Eventually(func(g Gomega) {
@@ -128,13 +129,13 @@ func TestSampleTree(t *testing.T) {
 		g.Expect(c.Status.Cells).To(Equal(map[string]v1beta1.CellStatusSummary{"us-east-1": all, "us-west-2": all}))
 		g.Expect(c.Status.MultiAdmin.Available).To(Equal(ptr.To(true)))
 		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(ptr.To(true)))
-	}, timeout, poll).Should(Succeed())
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	// The password survives reconciles.
 	converge(g, ns)
-	update(g, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{"touched": "1"} })
+	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{"touched": "1"} })
 	converge(g, ns)
-	again := get(g, ns, sample+"-postgres-credentials", &corev1.Secret{})
+	again := kubetest.Get(g, k8s, ns, sample+"-postgres-credentials", &corev1.Secret{})
 	g.Expect(again.ResourceVersion).To(Equal(secret.ResourceVersion))
 	g.Expect(again.Data).To(Equal(secret.Data))
 }
