@@ -1,0 +1,118 @@
+package topo
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// marshalPooler encodes p as a multipooler writes its record, with fields the operator does
+// not read (type, pooler_dir) in between, as upstream's encoder would put them.
+func marshalPooler(p Pooler) []byte {
+	id := appendVarint(nil, 1, 1) // component: MULTIPOOLER
+	id = appendString(id, idCell, p.ID.Cell)
+	id = appendString(id, idName, p.ID.Name)
+	b := appendMessage(nil, poolerID, id)
+	shard := appendString(nil, shardKeyDatabase, p.Shard.Database)
+	shard = appendString(shard, shardKeyTableGroup, p.Shard.TableGroup)
+	shard = appendString(shard, shardKeyShard, p.Shard.Shard)
+	b = appendMessage(b, poolerShardKey, shard)
+	b = appendVarint(b, 6, int64(p.Role)) // type, deprecated: PRIMARY=1, REPLICA=2 like the role
+	if !p.Serving {
+		b = appendVarint(b, poolerServingStatus, 1) // DISABLED
+	}
+	b = appendString(b, poolerHostname, p.Hostname)
+	for k, v := range p.Ports {
+		b = appendMessage(b, poolerPortMap, appendVarint(appendString(nil, mapKey, k), mapValue, int64(v)))
+	}
+	b = appendString(b, 10, "/var/lib/pooler")
+	lifecycle := appendVarint(nil, lifecycleStatus, int64(p.Lifecycle))
+	lifecycle = appendMessage(lifecycle, 3, appendVarint(nil, 1, 1700000000)) // updated: a Timestamp
+	b = appendMessage(b, poolerLifecycle, lifecycle)
+	if p.Role != RoleUnknown {
+		rule := appendVarint(appendVarint(nil, ruleTerm, p.Rule.Term), ruleSubterm, p.Rule.Subterm)
+		b = appendMessage(b, poolerRoutingState, appendMessage(appendVarint(nil, routingRole, int64(p.Role)), routingRule, rule))
+	}
+	return b
+}
+
+func TestPoolerDecodes(t *testing.T) {
+	for _, want := range []Pooler{
+		{ID: ID{"us-east-1", "pool-0"}, Shard: ShardKey{"postgres", "default", "0-inf"}, Hostname: "pool-0.pool.ns.svc",
+			Ports: map[string]int32{"grpc": 15270, "postgres": 5432}, Serving: true, Lifecycle: LifecycleActive,
+			Role: RolePrimary, Rule: Rule{Term: 3, Subterm: 1}},
+		{ID: ID{"a", "b"}, Shard: ShardKey{"db", "tg", "0-inf"}, Lifecycle: LifecycleStarting, Role: RoleReplica},
+		{ID: ID{"a", "c"}, Lifecycle: LifecycleShutdown},
+	} {
+		got, err := UnmarshalPooler(marshalPooler(want))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("decoded pooler (-want +got):\n%s", d)
+		}
+	}
+}
+
+// TestServingWhenAbsent: upstream omits SERVING, the zero value.
+func TestServingWhenAbsent(t *testing.T) {
+	p, err := UnmarshalPooler(appendString(nil, poolerHostname, "h"))
+	if err != nil || !p.Serving {
+		t.Fatalf("a record without serving_status must be serving: %+v, %v", p, err)
+	}
+	p, _ = UnmarshalPooler(appendVarint(nil, poolerServingStatus, 4)) // DRAINING
+	if p.Serving {
+		t.Fatal("DRAINING must not be serving")
+	}
+}
+
+func TestRecordsRoundTrip(t *testing.T) {
+	cell := Cell{Name: "us-east-1", ServerAddresses: []string{"a:2379", "b:2379"}, Root: "/multigres/us-east-1"}
+	gotCell, err := UnmarshalCell(cell.Marshal())
+	if err != nil || !cmp.Equal(cell, gotCell) {
+		t.Errorf("cell: %v %s", err, cmp.Diff(cell, gotCell))
+	}
+	policy, err := Durability("MULTI_CELL_AT_LEAST_2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := Database{Name: "orders", BackupPath: "/backups", Cells: []string{"a", "b"}, Durability: policy}
+	gotDB, err := UnmarshalDatabase(db.Marshal())
+	if err != nil || !cmp.Equal(db, gotDB) {
+		t.Errorf("database: %v %s", err, cmp.Diff(db, gotDB))
+	}
+	if _, err := Durability("NONE"); err == nil {
+		t.Error("a policy upstream refuses must be an error")
+	}
+}
+
+// TestDatabaseWireFormat pins the bytes of a Database against the message's field numbers,
+// written out by hand from upstream's clustermetadata.proto.
+func TestDatabaseWireFormat(t *testing.T) {
+	db := Database{Name: "d", BackupPath: "/b", Cells: []string{"c"},
+		Durability: DurabilityPolicy{Name: "AT_LEAST_2", QuorumType: QuorumAtLeastN, RequiredCount: 2}}
+	var want []byte
+	want = protowire.AppendTag(want, 1, protowire.BytesType)
+	want = protowire.AppendString(want, "d")
+	want = append(want, 0x12, 6, 0x0a, 4, 0x0a, 2, '/', 'b') // 2 backup_location { 1 filesystem { 1 path } }
+	want = append(want, 0x1a, 1, 'c')                        // 3 cells
+	policy := append([]byte{0x0a, 10}, "AT_LEAST_2"...)      // 1 policy_name
+	policy = append(policy, 0x18, 3, 0x20, 2)                // 3 quorum_type, 4 required_count
+	want = append(append(want, 0x22, byte(len(policy))), policy...)
+	if d := cmp.Diff(want, db.Marshal()); d != "" {
+		t.Errorf("wire format (-want +got):\n%s", d)
+	}
+}
+
+// FuzzUnmarshal: any bytes decode or fail, never panic.
+func FuzzUnmarshal(f *testing.F) {
+	f.Add(marshalPooler(Pooler{ID: ID{"a", "b"}, Role: RolePrimary, Rule: Rule{1, 2}, Ports: map[string]int32{"x": 1}}))
+	f.Add(Database{Name: "d", BackupPath: "/b"}.Marshal())
+	f.Add([]byte{0x0a, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = UnmarshalPooler(b)
+		_, _ = UnmarshalDatabase(b)
+		_, _ = UnmarshalCell(b)
+	})
+}
