@@ -96,7 +96,10 @@ func TestPoolersAndWatch(t *testing.T) {
 	var seen [][]Pooler
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); c.WatchPoolers(wctx, root, "a", func(p []Pooler) { mu.Lock(); seen = append(seen, p); mu.Unlock() }) }()
+	go func() {
+		defer close(done)
+		c.WatchPoolers(wctx, root, "a", func(p []Pooler) { mu.Lock(); seen = append(seen, p); mu.Unlock() })
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 	waitFor := func(what string, ok func([]Pooler) bool) {
 		t.Helper()
