@@ -31,7 +31,6 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=shards/status,verbs=get;patch
@@ -177,7 +176,7 @@ func (r *Reconciler) scaleDown(ctx context.Context, s *v1beta1.Shard, p *observe
 // deleteRemovedPools deletes the objects of pools no longer in the spec. The StatefulSet's
 // retention policy decides what happens to the pool's volumes (by default they stay).
 func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1beta1.Shard, keep map[string]bool) error {
-	labels := map[string]string{resolve.LabelComponent: resolve.ComponentShardPool}
+	labels := map[string]string{names.LabelComponent: names.ComponentShardPool}
 	var errs []error
 	for _, list := range []client.ObjectList{&policyv1.PodDisruptionBudgetList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}} {
 		if _, err := r.Writer.DeleteOrphans(ctx, s, list, labels, keep); err != nil {
@@ -191,7 +190,7 @@ func (r *Reconciler) deleteRemovedPools(ctx context.Context, s *v1beta1.Shard, k
 // backup claim. The claim is only ever created: its spec is fixed once bound, and it is
 // deleted with the shard only when the pools delete their data too.
 func (r *Reconciler) reconcileShared(ctx context.Context, s *v1beta1.Shard) error {
-	config := components.PgctldConfig(names.PgctldConfig(s.Name), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name))
+	config := components.PgctldConfig(names.PgctldConfig(s.Name), s.Namespace, components.Labels(s.Labels, names.ComponentShard, s.Name))
 	if _, err := r.Writer.Ensure(ctx, s, config); err != nil {
 		return err
 	}
