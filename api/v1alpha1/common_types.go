@@ -2,16 +2,19 @@ package v1alpha1
 
 import (
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // Labels the operator puts on every object it creates (design document, child CR examples).
+// They are the hub's: a label key is the same in every version.
 const (
-	LabelCluster    = "multigres.com/cluster"
-	LabelCell       = "multigres.com/cell"
-	LabelDatabase   = "multigres.com/database"
-	LabelTableGroup = "multigres.com/tablegroup"
-	LabelShard      = "multigres.com/shard"
-	LabelTopoScope  = "multigres.com/topo-scope"
+	LabelCluster    = v1beta1.LabelCluster
+	LabelCell       = v1beta1.LabelCell
+	LabelDatabase   = v1beta1.LabelDatabase
+	LabelTableGroup = v1beta1.LabelTableGroup
+	LabelShard      = v1beta1.LabelShard
+	LabelTopoScope  = v1beta1.LabelTopoScope
 )
 
 // Condition types shared by every kind.

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // EtcdCluster is a managed topo server. Its members are the pods <Name>-0..<Replicas-1>
@@ -23,15 +25,15 @@ type EtcdCluster struct {
 // memberHost is a member's DNS name; fully qualified up to .svc so clients in other
 // namespaces can use the client URLs etcd advertises.
 func (e EtcdCluster) memberHost(pod string) string {
-	return pod + "." + e.PeerService + "." + e.Namespace + ".svc"
+	return names.PodHost(pod, e.PeerService, e.Namespace)
 }
 
 // InitialCluster is ETCD_INITIAL_CLUSTER: every member and its peer URL.
 func (e EtcdCluster) InitialCluster() string {
 	members := make([]string, 0, e.Replicas)
 	for i := range e.Replicas {
-		pod := fmt.Sprintf("%s-%d", e.Name, i)
-		members = append(members, fmt.Sprintf("%s=http://%s:%d", pod, e.memberHost(pod), EtcdPeerPort))
+		pod := names.StatefulSetPod(e.Name, i)
+		members = append(members, fmt.Sprintf("%s=http://%s:%d", pod, e.memberHost(pod), names.EtcdPeerPort))
 	}
 	return strings.Join(members, ",")
 }
@@ -48,25 +50,25 @@ func Etcd(e EtcdCluster) corev1.Container {
 			podNameEnv(),
 			env("ETCD_NAME", "$("+EnvPodName+")"),
 			env("ETCD_DATA_DIR", EtcdDataDir),
-			env("ETCD_LISTEN_CLIENT_URLS", fmt.Sprintf("http://0.0.0.0:%d", EtcdClientPort)),
-			env("ETCD_ADVERTISE_CLIENT_URLS", fmt.Sprintf("http://%s:%d", self, EtcdClientPort)),
-			env("ETCD_LISTEN_PEER_URLS", fmt.Sprintf("http://0.0.0.0:%d", EtcdPeerPort)),
-			env("ETCD_INITIAL_ADVERTISE_PEER_URLS", fmt.Sprintf("http://%s:%d", self, EtcdPeerPort)),
+			env("ETCD_LISTEN_CLIENT_URLS", fmt.Sprintf("http://0.0.0.0:%d", names.EtcdClientPort)),
+			env("ETCD_ADVERTISE_CLIENT_URLS", fmt.Sprintf("http://%s:%d", self, names.EtcdClientPort)),
+			env("ETCD_LISTEN_PEER_URLS", fmt.Sprintf("http://0.0.0.0:%d", names.EtcdPeerPort)),
+			env("ETCD_INITIAL_ADVERTISE_PEER_URLS", fmt.Sprintf("http://%s:%d", self, names.EtcdPeerPort)),
 			env("ETCD_INITIAL_CLUSTER", e.InitialCluster()),
 			env("ETCD_INITIAL_CLUSTER_STATE", "new"),
 			// A token per topo server keeps members of two etcd clusters from joining each other.
 			env("ETCD_INITIAL_CLUSTER_TOKEN", e.Namespace+"/"+e.Name),
-			env("ETCD_LISTEN_METRICS_URLS", fmt.Sprintf("http://0.0.0.0:%d", EtcdMetricsPort)),
+			env("ETCD_LISTEN_METRICS_URLS", fmt.Sprintf("http://0.0.0.0:%d", names.EtcdMetricsPort)),
 		},
 		Ports: []corev1.ContainerPort{
-			containerPort(PortClient, EtcdClientPort),
-			containerPort(PortPeer, EtcdPeerPort),
-			containerPort(PortMetrics, EtcdMetricsPort),
+			containerPort(names.PortClient, names.EtcdClientPort),
+			containerPort(names.PortPeer, names.EtcdPeerPort),
+			containerPort(names.PortMetrics, names.EtcdMetricsPort),
 		},
 		Resources:       resources(e.Resources),
 		VolumeMounts:    []corev1.VolumeMount{{Name: DataVolume, MountPath: EtcdDataDir}},
-		LivenessProbe:   liveness("/livez", PortMetrics),
-		ReadinessProbe:  readiness("/readyz", PortMetrics),
+		LivenessProbe:   liveness("/livez", names.PortMetrics),
+		ReadinessProbe:  readiness("/readyz", names.PortMetrics),
 		SecurityContext: ContainerSecurityContext(EtcdUser),
 	}
 }

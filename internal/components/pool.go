@@ -29,10 +29,8 @@ type Pool struct {
 }
 
 // Hostname is the pod's DNS name through its headless Service: what the pooler advertises.
-// It stops at ".svc", as the etcd and topo addresses do: every pod's DNS search path
-// completes it with the cluster's domain, whatever that domain is.
 func (p Pool) Hostname() string {
-	return "$(" + EnvPodName + ")." + p.Service + "." + p.Namespace + ".svc"
+	return names.PodHost("$("+EnvPodName+")", p.Service, p.Namespace)
 }
 
 // maxApplicationName bounds "<cell>_<service id>": Multigres makes it the pooler's Postgres
@@ -83,26 +81,26 @@ func Postgres(p Pool) corev1.Container {
 		Args: []string{
 			"server",
 			flag("pooler-dir", PoolerDir),
-			flag("grpc-port", itoa(PgctldGRPCPort)),
-			flag("http-port", itoa(PgctldHTTPPort)),
-			flag("pg-port", itoa(PostgresPort)),
+			flag("grpc-port", itoa(names.PgctldGRPCPort)),
+			flag("http-port", itoa(names.PgctldHTTPPort)),
+			flag("pg-port", itoa(names.PostgresPort)),
 			flag("pg-listen-addresses", "*"),
 			flag("pg-hba-template", PgHbaTemplate),
 		},
 		Env: p.postgresEnv(),
 		Ports: []corev1.ContainerPort{
-			containerPort(PortPgctldHTTP, PgctldHTTPPort),
-			containerPort(PortPgctldGRPC, PgctldGRPCPort),
-			containerPort(PortPostgres, PostgresPort),
+			containerPort(names.PortPgctldHTTP, names.PgctldHTTPPort),
+			containerPort(names.PortPgctldGRPC, names.PgctldGRPCPort),
+			containerPort(names.PortPostgres, names.PostgresPort),
 		},
 		Resources: resources(p.PostgresResources),
 		VolumeMounts: append(poolMounts(),
 			corev1.VolumeMount{Name: PgctldConfigVolume, MountPath: PgctldConfigDir, ReadOnly: true}),
 		RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways),
 		// /ready: pgctld serves its API; multipooler starts only then.
-		StartupProbe:    startup("/ready", PortPgctldHTTP),
-		LivenessProbe:   liveness("/live", PortPgctldHTTP),
-		ReadinessProbe:  readiness("/ready", PortPgctldHTTP),
+		StartupProbe:    startup("/ready", names.PortPgctldHTTP),
+		LivenessProbe:   liveness("/live", names.PortPgctldHTTP),
+		ReadinessProbe:  readiness("/ready", names.PortPgctldHTTP),
 		SecurityContext: ContainerSecurityContext(PostgresUser),
 	}
 }
@@ -110,8 +108,8 @@ func Postgres(p Pool) corev1.Container {
 // MultiPooler is the multipooler container.
 func MultiPooler(p Pool) corev1.Container {
 	args := []string{
-		flag("http-port", itoa(MultiPoolerHTTPPort)),
-		flag("grpc-port", itoa(MultiPoolerGRPCPort)),
+		flag("http-port", itoa(names.MultiPoolerHTTPPort)),
+		flag("grpc-port", itoa(names.MultiPoolerGRPCPort)),
 	}
 	args = append(args, p.Topo.flags()...)
 	args = append(args,
@@ -121,8 +119,8 @@ func MultiPooler(p Pool) corev1.Container {
 		flag("shard", p.Shard),
 		flag("service-id", p.ServiceID()),
 		flag("pooler-dir", PoolerDir),
-		flag("pgctld-addr", "localhost:"+itoa(PgctldGRPCPort)),
-		flag("pg-port", itoa(PostgresPort)),
+		flag("pgctld-addr", names.LocalAddress(names.PgctldGRPCPort)),
+		flag("pg-port", itoa(names.PostgresPort)),
 		// Its own Postgres over the socket pgctld configures, not over the network.
 		flag("socket-file", PostgresSocket),
 		flag("hostname", p.Hostname()),
@@ -135,13 +133,13 @@ func MultiPooler(p Pool) corev1.Container {
 		Args:            args,
 		Env:             append([]corev1.EnvVar{podNameEnv(), podIndexEnv()}, p.postgresEnv()...),
 		Ports: []corev1.ContainerPort{
-			containerPort(PortHTTP, MultiPoolerHTTPPort),
-			containerPort(PortGRPC, MultiPoolerGRPCPort),
+			containerPort(names.PortHTTP, names.MultiPoolerHTTPPort),
+			containerPort(names.PortGRPC, names.MultiPoolerGRPCPort),
 		},
 		Resources:      resources(p.PoolerResources),
 		VolumeMounts:   poolMounts(),
-		LivenessProbe:  liveness("/live", PortHTTP),
-		ReadinessProbe: readiness("/ready", PortHTTP),
+		LivenessProbe:  liveness("/live", names.PortHTTP),
+		ReadinessProbe: readiness("/ready", names.PortHTTP),
 		// Same user as postgres: both write the pooler directory and its 0600 password files.
 		SecurityContext: ContainerSecurityContext(PostgresUser),
 	}

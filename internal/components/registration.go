@@ -13,13 +13,9 @@ import (
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
-// Cluster metadata every registration writes (multigres createclustermetadata).
-const (
-	// RegistrationBackupLocation is the database record's backup location; the CLI requires one.
-	RegistrationBackupLocation = BackupDir
-	// ComponentTopoRegistration is the component label of registration Jobs and their pods.
-	ComponentTopoRegistration = "topo-registration"
-)
+// RegistrationBackupLocation is the database record's backup location, which every
+// registration writes (multigres createclustermetadata); the CLI requires one.
+const RegistrationBackupLocation = BackupDir
 
 // Registration writes the cluster's cells (and the default database) into the global
 // topology. The CLI is idempotent: existing cells and databases are kept.
@@ -60,8 +56,8 @@ func CreateClusterMetadata(r Registration) corev1.Container {
 // owns the Job; labels are its labels.
 func RegistrationJob(owner, namespace string, labels map[string]string, r Registration) *batchv1.Job {
 	container := CreateClusterMetadata(r)
-	name := names.Build(owner, "register", inputHash(container, r.PullSecrets))
-	l := Labels(labels, ComponentTopoRegistration, name)
+	name := names.RegistrationJob(owner, inputHash(container, r.PullSecrets))
+	l := Labels(labels, names.ComponentTopoRegistration, name)
 	return &batchv1.Job{
 		ObjectMeta: objectMeta(name, namespace, l),
 		Spec: batchv1.JobSpec{

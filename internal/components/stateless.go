@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // Stateless configures a per-cell or per-cluster Multigres service run by a Deployment:
@@ -43,30 +45,30 @@ func statelessContainer(name string, s Stateless, httpPort, grpcPort int32, extr
 		Command:         []string{name},
 		Args:            args,
 		Env:             []corev1.EnvVar{podIPEnv()},
-		Ports:           append([]corev1.ContainerPort{containerPort(PortHTTP, httpPort), containerPort(PortGRPC, grpcPort)}, extraPorts...),
+		Ports:           append([]corev1.ContainerPort{containerPort(names.PortHTTP, httpPort), containerPort(names.PortGRPC, grpcPort)}, extraPorts...),
 		Resources:       resources(s.Resources),
-		LivenessProbe:   liveness("/live", PortHTTP),
-		ReadinessProbe:  readiness("/ready", PortHTTP),
+		LivenessProbe:   liveness("/live", names.PortHTTP),
+		ReadinessProbe:  readiness("/ready", names.PortHTTP),
 		SecurityContext: ContainerSecurityContext(MultigresUser),
 	}
 }
 
 // MultiGateway is the per-cell Postgres-protocol entry point.
 func MultiGateway(s Stateless, cell string) corev1.Container {
-	return statelessContainer(ContainerMultiGateway, s, MultiGatewayHTTPPort, MultiGatewayGRPCPort,
-		[]string{flag("pg-port", itoa(PostgresPort)), flag("cell", cell)},
-		containerPort(PortPostgres, PostgresPort))
+	return statelessContainer(ContainerMultiGateway, s, names.MultiGatewayHTTPPort, names.MultiGatewayGRPCPort,
+		[]string{flag("pg-port", itoa(names.PostgresPort)), flag("cell", cell)},
+		containerPort(names.PortPostgres, names.PostgresPort))
 }
 
 // MultiOrch is the per-cell orchestrator; it elects primaries and repairs replication.
 func MultiOrch(s Stateless, cell string, watchTargets []string) corev1.Container {
-	return statelessContainer(ContainerMultiOrch, s, MultiOrchHTTPPort, MultiOrchGRPCPort,
+	return statelessContainer(ContainerMultiOrch, s, names.MultiOrchHTTPPort, names.MultiOrchGRPCPort,
 		[]string{flag("cell", cell), flag("watch-targets", strings.Join(watchTargets, ","))})
 }
 
 // MultiAdmin is the per-cluster admin service; it belongs to no cell.
 func MultiAdmin(s Stateless) corev1.Container {
 	// multiadmin serves its API (gRPC, and REST under /api/ on the HTTP port) only when asked.
-	return statelessContainer(ContainerMultiAdmin, s, MultiAdminHTTPPort, MultiAdminGRPCPort,
+	return statelessContainer(ContainerMultiAdmin, s, names.MultiAdminHTTPPort, names.MultiAdminGRPCPort,
 		[]string{flag("service-map", "grpc-multiadmin")})
 }

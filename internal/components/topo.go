@@ -26,7 +26,7 @@ func (t GlobalTopo) flags() []string {
 func TopoFrom(ref v1beta1.GlobalTopoServerRef, namespace string) GlobalTopo {
 	addr := ref.Address
 	if addr == "" && ref.ClientServiceName != "" {
-		addr = names.ServiceAddress(ref.ClientServiceName, namespace, EtcdClientPort)
+		addr = names.TopoClientAddress(ref.ClientServiceName, namespace)
 	}
 	return GlobalTopo{Address: addr, Root: ref.RootPath}
 }

@@ -26,7 +26,11 @@ func MultiAdmin(cluster string) string { return Build(cluster, "multiadmin") }
 
 // GatewayService is the name of a cell's multigateway Service. It is derived from the Cell
 // name so the suffix is never hashed away.
-func GatewayService(cluster, cell string) string { return Build(Cell(cluster, cell), "gateway") }
+func GatewayService(cluster, cell string) string { return CellGatewayService(Cell(cluster, cell)) }
+
+// CellGatewayService is GatewayService from the Cell's own name, for a Cell whose cluster is
+// not known.
+func CellGatewayService(cell string) string { return Build(cell, "gateway") }
 
 // MultiGateway and MultiOrch name the Deployments of the Cell named cell.
 func MultiGateway(cell string) string { return Build(cell, "multigateway") }
@@ -44,14 +48,17 @@ func Pool(shard, cell, poolType string) string {
 func PgctldConfig(shard string) string { return Build(shard, "pgctld") }
 func BackupClaim(shard string) string  { return Build(shard, "backups") }
 
+// RegistrationJob names the registration Job of the object named owner; hash stands for
+// everything the Job runs, so changed inputs are a new Job (its pod template is immutable).
+func RegistrationJob(owner, hash string) string { return Build(owner, "register", hash) }
+
+// StatefulSetPod is the name the StatefulSet controller gives the pod ordinal of set.
+func StatefulSetPod(set string, ordinal int32) string {
+	return set + "-" + strconv.Itoa(int(ordinal))
+}
+
 // TopoClientService is the etcd client Service of the TopoServer named topo.
 func TopoClientService(topo string) string { return Build(topo, "client") }
-
-// ServiceAddress is host:port of a Service as pods reach it. It stops at ".svc": every pod's
-// DNS search path completes it, whatever the cluster domain.
-func ServiceAddress(service, namespace string, port int32) string {
-	return service + "." + namespace + ".svc:" + strconv.Itoa(int(port))
-}
 
 // TopoPeerService is the headless etcd peer Service of the TopoServer named topo.
 func TopoPeerService(topo string) string { return Build(topo, "peer") }

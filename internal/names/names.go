@@ -1,6 +1,14 @@
-// Package names derives the name of every object the operator creates. All names come from
-// here so that two clusters in one namespace never collide and every name is a valid
-// DNS-1123 label (at most 63 characters), usable as a Service name and a label value.
+// Package names is the operator's vocabulary: the name of every object it creates
+// (children.go), its label keys and values, annotation keys and finalizers (labels.go), the
+// ports and port names of every container (ports.go) and the addresses pods dial
+// (addresses.go). Existing clusters are found again by them, so each is defined once, here;
+// the label keys users select by (multigres.com/cluster, ...) and the annotations users or
+// the API server write (paused, conversion-data) are API and live in api/v1beta1. The
+// package imports nothing of the operator's, so every package can use it.
+//
+// Names come from one rule so that two clusters in one namespace never collide and every
+// name is a valid DNS-1123 label (at most 63 characters), usable as a Service name and a
+// label value.
 //
 // The rule (Build) is part of the operator's contract with existing clusters: objects are
 // found again by name, so it must never change once released. Add new helpers instead.

@@ -82,6 +82,24 @@ func TestChildren(t *testing.T) {
 		{TopoClientService(GlobalTopoServer(c)), c + "-global-client"},
 		{TopoPeerService(GlobalTopoServer(c)), c + "-global-peer"},
 		{PostgresCredentials(c), c + "-postgres-credentials"},
+		{CellGatewayService(Cell(c, "us-east-1")), c + "-us-east-1-gateway"},
+		{RegistrationJob(Cell(c, "us-east-1"), "0123abcd"), c + "-us-east-1-register-0123abcd"},
+		{StatefulSetPod(GlobalTopoServer(c), 2), c + "-global-2"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestAddresses(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{ServiceHost("c-global-client", "ns"), "c-global-client.ns.svc"},
+		{PodHost("c-global-0", "c-global-peer", "ns"), "c-global-0.c-global-peer.ns.svc"},
+		{ServiceAddress("c-multiadmin", "ns", MultiAdminGRPCPort), "c-multiadmin.ns.svc:15070"},
+		{TopoClientAddress("c-global-client", "ns"), "c-global-client.ns.svc:2379"},
+		{LocalAddress(PgctldGRPCPort), "localhost:15470"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -17,11 +17,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/tablegroup"
 	"github.com/multigres/multigres-operator/internal/controllers/toposerver"
 	"github.com/multigres/multigres-operator/internal/limits"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
-
-// Name is the operator's field owner and event source.
-const Name = resolve.ManagedBy
 
 // NewScheme knows the built-in kinds, CustomResourceDefinitions (the certificate rotator and
 // the storage migration write them) and every multigres.com kind in both versions: v1beta1,

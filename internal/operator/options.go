@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // ManagedKinds are the built-in kinds the operator creates. Its cache holds only the ones
@@ -33,7 +33,7 @@ func ManagerOptions(opts ctrl.Options) ctrl.Options {
 	if opts.Scheme == nil {
 		opts.Scheme = NewScheme()
 	}
-	managed := labels.SelectorFromSet(labels.Set{resolve.LabelManagedBy: resolve.ManagedBy})
+	managed := labels.SelectorFromSet(names.ManagedLabels())
 	if opts.Cache.ByObject == nil {
 		opts.Cache.ByObject = map[client.Object]cache.ByObject{}
 	}

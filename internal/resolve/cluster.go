@@ -52,7 +52,7 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 	res.MultiAdmin = MultiAdmin{
 		Name:             names.MultiAdmin(c.Name),
 		Namespace:        c.Namespace,
-		Labels:           Labels(c.Name, ComponentMultiAdmin),
+		Labels:           Labels(c.Name, names.ComponentMultiAdmin),
 		Spec:             r.stateless(field.NewPath("spec", "multiadmin"), c.Spec.MultiAdmin, multiAdminDefaults),
 		Image:            cmp.Or(c.Spec.Images.MultiAdmin, DefaultMultigresImage),
 		ImagePullPolicy:  r.pullPolicy(),
@@ -121,7 +121,7 @@ func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef) v1beta1.Cell 
 	return v1beta1.Cell{
 		TypeMeta: typeMeta("Cell"),
 		ObjectMeta: objectMeta(r.c.Namespace, names.Cell(r.c.Name, cfg.Name),
-			r.labels(ComponentCell, v1beta1.LabelCell, cfg.Name)),
+			r.labels(names.ComponentCell, v1beta1.LabelCell, cfg.Name)),
 		Spec: v1beta1.CellSpec{
 			Name: cfg.Name,
 			Images: v1beta1.CellImages{
@@ -180,7 +180,7 @@ func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef, back
 	return v1beta1.TableGroup{
 		TypeMeta: typeMeta("TableGroup"),
 		ObjectMeta: objectMeta(r.c.Namespace, names.TableGroup(r.c.Name, db, cfg.Name),
-			r.labels(ComponentTableGroup, v1beta1.LabelDatabase, db, v1beta1.LabelTableGroup, cfg.Name)),
+			r.labels(names.ComponentTableGroup, v1beta1.LabelDatabase, db, v1beta1.LabelTableGroup, cfg.Name)),
 		Spec: v1beta1.TableGroupSpec{
 			DatabaseName:   db,
 			TableGroupName: cfg.Name,

@@ -4,48 +4,18 @@ import (
 	"maps"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
-)
-
-// Recommended Kubernetes labels; the multigres.com ones live in api/v1beta1.
-const (
-	LabelName      = "app.kubernetes.io/name"
-	LabelInstance  = "app.kubernetes.io/instance"
-	LabelComponent = "app.kubernetes.io/component"
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	LabelPartOf    = "app.kubernetes.io/part-of"
-
-	AppName   = "multigres"
-	ManagedBy = "multigres-operator"
-)
-
-// Values of LabelComponent. The pod-level ones match the anti-affinity selectors of the
-// sample templates.
-const (
-	ComponentTopoServer   = "topo-server"
-	ComponentCell         = "cell"
-	ComponentTableGroup   = "tablegroup"
-	ComponentShard        = "shard"
-	ComponentMultiAdmin   = "multiadmin"
-	ComponentMultiGateway = "multigateway"
-	ComponentMultiOrch    = "multiorch"
-	ComponentShardPool    = "shard-pool"
-)
-
-// Values of v1beta1.LabelTopoScope.
-const (
-	TopoScopeGlobal = "global"
-	TopoScopeCell   = "cell"
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // Labels are the labels every object of cluster carries, for one component.
 func Labels(cluster, component string) map[string]string {
 	return map[string]string{
 		v1beta1.LabelCluster: cluster,
-		LabelName:            AppName,
-		LabelInstance:        cluster,
-		LabelComponent:       component,
-		LabelManagedBy:       ManagedBy,
-		LabelPartOf:          AppName,
+		names.LabelName:      names.AppName,
+		names.LabelInstance:  cluster,
+		names.LabelComponent: component,
+		names.LabelManagedBy: names.ManagedBy,
+		names.LabelPartOf:    names.AppName,
 	}
 }
 
@@ -60,7 +30,7 @@ func withLabels(base map[string]string, component string, extra ...string) map[s
 	if l == nil {
 		l = map[string]string{}
 	}
-	l[LabelComponent] = component
+	l[names.LabelComponent] = component
 	for i := 0; i+1 < len(extra); i += 2 {
 		l[extra[i]] = extra[i+1]
 	}

@@ -24,7 +24,7 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 		shards = append(shards, v1beta1.Shard{
 			TypeMeta: typeMeta("Shard"),
 			ObjectMeta: objectMeta(tg.Namespace, names.Shard(tg.Name, i),
-				withLabels(tg.Labels, ComponentShard, v1beta1.LabelShard, keyRange)),
+				withLabels(tg.Labels, names.ComponentShard, v1beta1.LabelShard, keyRange)),
 			Spec: v1beta1.ShardSpec{
 				DatabaseName:              tg.Spec.DatabaseName,
 				TableGroupName:            tg.Spec.TableGroupName,
@@ -58,8 +58,8 @@ func CellTopoServer(cell *v1beta1.Cell) *v1beta1.TopoServer {
 	}
 	return &v1beta1.TopoServer{
 		TypeMeta: typeMeta("TopoServer"),
-		ObjectMeta: objectMeta(cell.Namespace, cell.Name, withLabels(cell.Labels, ComponentTopoServer,
-			v1beta1.LabelTopoScope, TopoScopeCell, v1beta1.LabelCell, cell.Spec.Name)),
+		ObjectMeta: objectMeta(cell.Namespace, cell.Name, withLabels(cell.Labels, names.ComponentTopoServer,
+			v1beta1.LabelTopoScope, names.TopoScopeCell, v1beta1.LabelCell, cell.Spec.Name)),
 		Spec: *spec.DeepCopy(),
 	}
 }

@@ -9,9 +9,6 @@ import (
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
-// EtcdClientPort is the port of a managed etcd's client Service.
-const EtcdClientPort int32 = 2379
-
 // globalTopo resolves spec.globalTopoServer: the managed TopoServer (nil when external) and
 // the reference every child gets.
 func (r *resolver) globalTopo() (*v1beta1.TopoServer, v1beta1.GlobalTopoServerRef) {
@@ -31,13 +28,13 @@ func (r *resolver) globalTopo() (*v1beta1.TopoServer, v1beta1.GlobalTopoServerRe
 	client := names.TopoClientService(name)
 	topo := &v1beta1.TopoServer{
 		TypeMeta:   typeMeta("TopoServer"),
-		ObjectMeta: objectMeta(r.c.Namespace, name, r.labels(ComponentTopoServer, v1beta1.LabelTopoScope, TopoScopeGlobal)),
+		ObjectMeta: objectMeta(r.c.Namespace, name, r.labels(names.ComponentTopoServer, v1beta1.LabelTopoScope, names.TopoScopeGlobal)),
 		Spec:       spec,
 	}
 	return topo, v1beta1.GlobalTopoServerRef{
 		RootPath:          spec.RootPath,
 		ClientServiceName: client,
-		Address:           names.ServiceAddress(client, r.c.Namespace, EtcdClientPort),
+		Address:           names.TopoClientAddress(client, r.c.Namespace),
 	}
 }
 

@@ -17,6 +17,8 @@ import (
 	"net"
 	"slices"
 	"time"
+
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // Bundle is a CA and a serving certificate signed by it, PEM encoded, as kept in the Secret.
@@ -223,7 +225,8 @@ func firstOr(s []string, def string) string {
 // ServiceHosts are the names the API server dials a webhook Service by, plus extra (a host
 // name or IP) when set.
 func ServiceHosts(service, namespace, extra string) Hosts {
-	h := Hosts{DNSNames: []string{service + "." + namespace + ".svc", service + "." + namespace + ".svc.cluster.local"}}
+	host := names.ServiceHost(service, namespace)
+	h := Hosts{DNSNames: []string{host, host + ".cluster.local"}}
 	if ip := net.ParseIP(extra); ip != nil {
 		h.IPs = append(h.IPs, ip)
 	} else if extra != "" {

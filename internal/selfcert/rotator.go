@@ -18,6 +18,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // Secret keys of the bundle.
@@ -154,7 +156,7 @@ func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {
 		return renewed, err
 	}
 	secret.Name, secret.Namespace = r.Secret.Name, r.Secret.Namespace
-	secret.Labels = map[string]string{"app.kubernetes.io/managed-by": "multigres-operator"}
+	secret.Labels = names.ManagedLabels()
 	secret.Type = corev1.SecretTypeTLS
 	secret.Data = map[string][]byte{keyCACert: renewed.CACert, keyCAKey: renewed.CAKey, keyCert: renewed.ServingCert, keyKey: renewed.ServingKey}
 	if exists {
@@ -228,7 +230,7 @@ func (r *Rotator) update(ctx context.Context, name string, obj client.Object, mu
 	if !mutate() {
 		return nil
 	}
-	return r.Client.Update(ctx, obj, client.FieldOwner("multigres-operator"))
+	return r.Client.Update(ctx, obj, client.FieldOwner(names.ManagedBy))
 }
 
 func setCA(dst *[]byte, ca []byte) bool {

@@ -11,9 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
-	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/operator"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // inventory is what the operator manages at one moment, listed with the admin's client.
@@ -63,7 +62,7 @@ func takeInventory(ctx context.Context, c client.Client, namespace string, watch
 		list.SetGroupVersionKind(k.gvk.GroupVersion().WithKind(k.gvk.Kind + "List"))
 		opts := []client.ListOption{client.InNamespace(namespace)}
 		if k.label {
-			opts = append(opts, client.MatchingLabels(components.ManagedLabels()))
+			opts = append(opts, client.MatchingLabels(names.ManagedLabels()))
 		}
 		if err := c.List(ctx, list, opts...); err != nil {
 			return inv, fmt.Errorf("listing %s: %w", k.gvk.Kind, err)
@@ -87,7 +86,7 @@ func takeInventory(ctx context.Context, c client.Client, namespace string, watch
 		}
 	}
 	pods := &corev1.PodList{}
-	if err := c.List(ctx, pods, client.InNamespace(namespace), client.MatchingLabels(components.ManagedLabels())); err != nil {
+	if err := c.List(ctx, pods, client.InNamespace(namespace), client.MatchingLabels(names.ManagedLabels())); err != nil {
 		return inv, err
 	}
 	for _, p := range pods.Items {
@@ -117,14 +116,14 @@ type podCensus struct {
 func takePodCensus(ctx context.Context, c client.Client) (podCensus, error) {
 	var pc podCensus
 	pods := &corev1.PodList{}
-	if err := c.List(ctx, pods, client.MatchingLabels(components.ManagedLabels())); err != nil {
+	if err := c.List(ctx, pods, client.MatchingLabels(names.ManagedLabels())); err != nil {
 		return pc, err
 	}
 	for _, p := range pods.Items {
 		if p.Status.Phase == corev1.PodSucceeded {
 			continue // a finished registration Job
 		}
-		pool := p.Labels[resolve.LabelComponent] == resolve.ComponentShardPool
+		pool := p.Labels[names.LabelComponent] == names.ComponentShardPool
 		unschedulable := false
 		for _, cond := range p.Status.Conditions {
 			if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse && cond.Reason == corev1.PodReasonUnschedulable {

@@ -27,7 +27,6 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 const (
@@ -173,7 +172,7 @@ func drainNode(t *testing.T) {
 	pods := poolPods(t)
 	byPool := map[string][]corev1.Pod{}
 	for _, p := range pods {
-		byPool[p.Labels["multigres.com/workload"]] = append(byPool[p.Labels["multigres.com/workload"]], p)
+		byPool[p.Labels[names.LabelWorkload]] = append(byPool[p.Labels[names.LabelWorkload]], p)
 	}
 	for _, same := range byPool {
 		if len(same) < 2 {
@@ -356,7 +355,7 @@ func webhookDown(t *testing.T) {
 	g.Expect(err.Error()).To(ContainSubstring("failed calling webhook"))
 
 	gateways := &appsv1.DeploymentList{}
-	g.Expect(k8s.List(ctx, gateways, client.InNamespace(ns), client.MatchingLabels{resolve.LabelComponent: resolve.ComponentMultiGateway})).To(Succeed())
+	g.Expect(k8s.List(ctx, gateways, client.InNamespace(ns), client.MatchingLabels{names.LabelComponent: names.ComponentMultiGateway})).To(Succeed())
 	g.Expect(gateways.Items).NotTo(BeEmpty())
 	gone := gateways.Items[0]
 	g.Expect(k8s.Delete(ctx, &gone)).To(Succeed())
@@ -524,11 +523,11 @@ func credentialsKey() client.ObjectKey {
 }
 
 func poolPods(t *testing.T) []corev1.Pod {
-	return listPods(t, client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool})
+	return listPods(t, client.MatchingLabels{names.LabelComponent: names.ComponentShardPool})
 }
 
 func poolPodsOf(t *testing.T, tableGroup string) []corev1.Pod {
-	return listPods(t, client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool, v1beta1.LabelTableGroup: tableGroup})
+	return listPods(t, client.MatchingLabels{names.LabelComponent: names.ComponentShardPool, v1beta1.LabelTableGroup: tableGroup})
 }
 
 func poolPodsOn(t *testing.T, node string) []corev1.Pod {

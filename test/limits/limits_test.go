@@ -20,7 +20,6 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/tablegroup"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
-	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/testenv"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
@@ -92,7 +91,7 @@ func TestDesignExampleRunsNoShardPods(t *testing.T) {
 	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	var sets appsv1.StatefulSetList
-	g.Expect(k8s.List(ctx, &sets, client.InNamespace(ns), client.MatchingLabels{resolve.LabelComponent: resolve.ComponentShardPool})).To(Succeed())
+	g.Expect(k8s.List(ctx, &sets, client.InNamespace(ns), client.MatchingLabels{names.LabelComponent: names.ComponentShardPool})).To(Succeed())
 	g.Expect(sets.Items).To(BeEmpty(), "no shard pool may run")
 }
 

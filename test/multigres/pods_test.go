@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,11 +23,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
-	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/localcluster"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/podrun"
-	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -42,22 +42,25 @@ type tree struct {
 func (t tree) component(name string) []corev1.Pod {
 	var out []corev1.Pod
 	for _, p := range t.pods {
-		if p.Labels[resolve.LabelComponent] == name {
+		if p.Labels[names.LabelComponent] == name {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-func (t tree) except(names ...string) []corev1.Pod {
+func (t tree) except(components ...string) []corev1.Pod {
 	var out []corev1.Pod
 	for _, p := range t.pods {
-		if !slices.Contains(names, p.Labels[resolve.LabelComponent]) {
+		if !slices.Contains(components, p.Labels[names.LabelComponent]) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
+
+// podAddress is ip:port, how the test reaches a pod's port (names has the operator's ports).
+func podAddress(ip string, port int32) string { return net.JoinHostPort(ip, strconv.Itoa(int(port))) }
 
 // TestPodsRunForReal applies config/samples/serving, lets the operator build its tree on the
 // local cluster, then runs the pods for real: etcd always; Multigres and PostgreSQL when
@@ -69,14 +72,14 @@ func TestPodsRunForReal(t *testing.T) {
 	tr := applyAndConverge(t)
 
 	r := newRunner(t, "cluster")
-	etcd := tr.component(resolve.ComponentTopoServer)
+	etcd := tr.component(names.ComponentTopoServer)
 	if len(etcd) != 3 {
 		t.Fatalf("want 3 etcd pods, the operator made %d", len(etcd))
 	}
 
 	t.Run("the readOnly pool gets no pods: Multigres v0.1 could elect them primary", func(t *testing.T) {
 		for _, p := range tr.pods {
-			if p.Labels[components.LabelPoolType] == string(v1beta1.PoolTypeReadOnly) {
+			if p.Labels[names.LabelPoolType] == string(v1beta1.PoolTypeReadOnly) {
 				t.Errorf("pod %s of a readOnly pool exists", p.Name)
 			}
 		}
@@ -135,7 +138,7 @@ func TestPodsRunForReal(t *testing.T) {
 		if multigresDir() == "" {
 			t.Skipf("multigres: skipped: set %s to a directory with upstream's multigres, multiadmin, multigateway, multiorch, multipooler and pgctld (and %s to PostgreSQL 17's bin directory); see docs/testing-multigres.md", envMultigres, envPostgres)
 		}
-		start(t, r, tr.except(resolve.ComponentTopoServer))
+		start(t, r, tr.except(names.ComponentTopoServer))
 		servesSQL(t, r, tr, r.Pods())
 	})
 }
@@ -289,7 +292,7 @@ func logs(pods []*podrun.Pod) string {
 func etcdCluster(r *podrun.Runner, pods []corev1.Pod) error {
 	clusters := map[string][]string{}
 	for _, p := range pods {
-		base := "http://" + net.JoinHostPort(p.Status.PodIP, "2379")
+		base := "http://" + podAddress(p.Status.PodIP, names.EtcdClientPort)
 		var health struct{ Health string }
 		if err := getJSON(r, http.MethodGet, base+"/health", nil, &health); err != nil {
 			return fmt.Errorf("etcd %s: %w", p.Name, err)

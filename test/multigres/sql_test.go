@@ -3,7 +3,6 @@ package multigres
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,8 +15,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/podrun"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // servesSQL checks, each with a bounded wait, what a user expects of the running cluster.
@@ -30,10 +29,10 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 		}
 		return out
 	}
-	registration := of(tr.component(components.ComponentTopoRegistration))
-	pool := tr.component(resolve.ComponentShardPool)
-	gateways := tr.component(resolve.ComponentMultiGateway)
-	admins := tr.component(resolve.ComponentMultiAdmin)
+	registration := of(tr.component(names.ComponentTopoRegistration))
+	pool := tr.component(names.ComponentShardPool)
+	gateways := tr.component(names.ComponentMultiGateway)
+	admins := tr.component(names.ComponentMultiAdmin)
 	user, password := credentials(t, pool[0])
 
 	eventually(t, "the registration Job to exit 0", 2*time.Minute, r, registration, func() error {
@@ -71,7 +70,7 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 	})
 	eventually(t, "multiadmin's API to list the cells", time.Minute, r, of(admins), func() error {
 		var cells struct{ Names []string }
-		url := "http://" + net.JoinHostPort(admins[0].Status.PodIP, fmt.Sprint(components.MultiAdminHTTPPort)) + "/api/v1/cells"
+		url := "http://" + podAddress(admins[0].Status.PodIP, names.MultiAdminHTTPPort) + "/api/v1/cells"
 		if err := getJSON(r, http.MethodGet, url, nil, &cells); err != nil {
 			return err
 		}
@@ -213,7 +212,7 @@ func writeAndRead(ctx context.Context, r *podrun.Runner, ip, user, password stri
 
 // query connects to Postgres's port on ip (a gateway or a pool pod) as user and runs f.
 func query(ctx context.Context, r *podrun.Runner, ip, user, password string, f func(*pgx.Conn) error) error {
-	cfg, err := pgx.ParseConfig(fmt.Sprintf("postgres://%s@%s/postgres?sslmode=disable&connect_timeout=5", user, net.JoinHostPort(ip, fmt.Sprint(components.PostgresPort))))
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("postgres://%s@%s/postgres?sslmode=disable&connect_timeout=5", user, podAddress(ip, names.PostgresPort)))
 	if err != nil {
 		return err
 	}

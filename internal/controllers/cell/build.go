@@ -33,7 +33,7 @@ func GatewayServiceName(c *v1beta1.Cell) string {
 	if cluster := c.Labels[v1beta1.LabelCluster]; cluster != "" {
 		return names.GatewayService(cluster, c.Spec.Name)
 	}
-	return names.Build(c.Name, "gateway") // as names.GatewayService builds it
+	return names.CellGatewayService(c.Name)
 }
 
 // build is the desired state of cell c.
@@ -41,9 +41,9 @@ func build(c *v1beta1.Cell) objects {
 	topo := components.TopoFrom(c.Spec.GlobalTopoServer, c.Namespace)
 	images := c.Spec.Images
 	gatewayName, orchName := names.MultiGateway(c.Name), names.MultiOrch(c.Name)
-	gatewayLabels := components.Labels(c.Labels, resolve.ComponentMultiGateway, gatewayName)
-	gatewaySelector := components.Selector(resolve.ComponentMultiGateway, gatewayName)
-	orchLabels := components.Labels(c.Labels, resolve.ComponentMultiOrch, orchName)
+	gatewayLabels := components.Labels(c.Labels, names.ComponentMultiGateway, gatewayName)
+	gatewaySelector := names.Selector(names.ComponentMultiGateway, gatewayName)
+	orchLabels := components.Labels(c.Labels, names.ComponentMultiOrch, orchName)
 
 	gateway := components.MultiGateway(components.Stateless{
 		Image:     components.Image{Name: cmp.Or(images.MultiGateway, resolve.DefaultMultigresImage), PullPolicy: images.ImagePullPolicy},
@@ -62,10 +62,10 @@ func build(c *v1beta1.Cell) objects {
 			components.PodTemplate(components.Pod{Labels: gatewayLabels, User: components.MultigresUser,
 				Containers: []corev1.Container{gateway}, Affinity: c.Spec.MultiGateway.Affinity, PullSecrets: images.ImagePullSecrets})),
 		gatewayService: components.Service(GatewayServiceName(c), c.Namespace, gatewayLabels, gatewaySelector,
-			components.ServicePort(components.PortPostgres, components.PostgresPort),
-			components.ServicePort(components.PortHTTP, components.MultiGatewayHTTPPort),
-			components.ServicePort(components.PortGRPC, components.MultiGatewayGRPCPort)),
-		orch: components.Deployment(orchName, c.Namespace, orchLabels, components.Selector(resolve.ComponentMultiOrch, orchName),
+			components.ServicePort(names.PortPostgres, names.PostgresPort),
+			components.ServicePort(names.PortHTTP, names.MultiGatewayHTTPPort),
+			components.ServicePort(names.PortGRPC, names.MultiGatewayGRPCPort)),
+		orch: components.Deployment(orchName, c.Namespace, orchLabels, names.Selector(names.ComponentMultiOrch, orchName),
 			ptr.To(ptr.Deref(c.Spec.MultiOrch.Replicas, resolve.DefaultMultiOrchReplicas)),
 			components.PodTemplate(components.Pod{Labels: orchLabels, User: components.MultigresUser,
 				Containers: []corev1.Container{orch}, Affinity: c.Spec.MultiOrch.Affinity, PullSecrets: images.ImagePullSecrets})),
@@ -117,7 +117,7 @@ func topoStatus(c *v1beta1.Cell) *v1beta1.CellTopoServerStatus {
 	case t.Managed != nil:
 		return &v1beta1.CellTopoServerStatus{
 			RootPath: t.Managed.RootPath,
-			Address:  names.ServiceAddress(names.TopoClientService(c.Name), c.Namespace, components.EtcdClientPort),
+			Address:  names.TopoClientAddress(names.TopoClientService(c.Name), c.Namespace),
 		}
 	case t.External != nil:
 		return &v1beta1.CellTopoServerStatus{RootPath: t.External.RootPath, Address: t.External.Address}

@@ -11,8 +11,8 @@
 //
 // Ensure compares the desired object with the one in the cache: everything the operator sets
 // (equality.Semantic.DeepDerivative, so values the API server defaults never look like
-// drift) and the hash of what it last applied (AppliedAnnotation, so a setting the spec no
-// longer has is seen too). When they differ it server-side applies the desired object as
+// drift) and the hash of what it last applied (names.AppliedAnnotation, so a setting the spec
+// no longer has is seen too). When they differ it server-side applies the desired object as
 // field manager "multigres-operator" with ForceOwnership: a hand edit of a field the operator
 // sets is put back, a field it stopped setting is removed, and fields it never sets are left
 // to whoever set them. Every write is logged with the object's key and recorded as an event

@@ -24,11 +24,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
-	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // FieldOwner is the operator's server-side apply field manager.
-const FieldOwner = resolve.ManagedBy
+const FieldOwner = names.ManagedBy
 
 // Event reasons for children.
 const (
@@ -58,10 +58,10 @@ func NewWriter(mgr Manager) *Writer {
 // Ensure makes owner the controller of desired and writes desired if it is missing or
 // differs from the cached object in its labels, annotations, owner references or any
 // top-level field other than metadata and status (spec, data, ...), or if desired is not what
-// was last applied (AppliedAnnotation): so a field desired no longer sets is removed too. It
-// reports whether it wrote. desired must not set write-only fields (a Secret's stringData):
-// they never compare equal. desired gets the managed-by label, which puts it in the
-// operator's cache.
+// was last applied (names.AppliedAnnotation): so a field desired no longer sets is removed
+// too. It reports whether it wrote. desired must not set write-only fields (a Secret's
+// stringData): they never compare equal. desired gets the managed-by label, which puts it in
+// the operator's cache.
 func (w *Writer) Ensure(ctx context.Context, owner, desired client.Object) (bool, error) {
 	scheme := w.Client.Scheme()
 	if err := controllerutil.SetControllerReference(owner, desired, scheme); err != nil {
@@ -118,20 +118,16 @@ func (w *Writer) Create(ctx context.Context, owner, obj client.Object) error {
 	return nil
 }
 
-// AppliedAnnotation holds a hash of what the operator last applied to a child. Comparing the
-// cached child with what is desired sees fields the operator sets but that were changed; it
-// cannot see a field the operator set before and no longer sets (the API server's defaults
-// fill the same places). The hash does: a different desired object is a different hash, and
-// the server-side apply that follows removes what the operator's field manager no longer
-// sets.
-const AppliedAnnotation = "multigres.com/applied"
-
-// StampApplied sets obj's AppliedAnnotation to the hash of everything else Ensure applies:
-// labels, annotations, owner references and every top-level field but metadata and status.
-// Like markManaged, it writes a copy of the annotations map.
+// StampApplied sets obj's names.AppliedAnnotation to the hash of everything else Ensure
+// applies: labels, annotations, owner references and every top-level field but metadata and
+// status. Comparing the cached child with what is desired sees fields the operator sets but
+// that were changed; it cannot see a field the operator set before and no longer sets (the
+// API server's defaults fill the same places). The hash does: a different desired object is
+// a different hash, and the server-side apply that follows removes what the operator's field
+// manager no longer sets. Like markManaged, it writes a copy of the annotations map.
 func StampApplied(obj client.Object) error {
 	annotations := maps.Clone(obj.GetAnnotations())
-	delete(annotations, AppliedAnnotation)
+	delete(annotations, names.AppliedAnnotation)
 	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	if err != nil {
 		return err
@@ -146,7 +142,7 @@ func StampApplied(obj client.Object) error {
 	if annotations == nil {
 		annotations = map[string]string{}
 	}
-	annotations[AppliedAnnotation] = hex.EncodeToString(sum[:16])
+	annotations[names.AppliedAnnotation] = hex.EncodeToString(sum[:16])
 	obj.SetAnnotations(annotations)
 	return nil
 }
@@ -159,7 +155,7 @@ func markManaged(obj client.Object) {
 	if labels == nil {
 		labels = map[string]string{}
 	}
-	labels[resolve.LabelManagedBy] = resolve.ManagedBy
+	labels[names.LabelManagedBy] = names.ManagedBy
 	obj.SetLabels(labels)
 }
 

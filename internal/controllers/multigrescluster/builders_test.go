@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
@@ -26,7 +27,7 @@ func TestMultiAdmin(t *testing.T) {
 	g.Expect(svc.Name).To(Equal("c-multiadmin"))
 	g.Expect(*d.Spec.Replicas).To(Equal(int32(2)))
 	g.Expect(d.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, "c"))
-	g.Expect(d.Labels).To(HaveKeyWithValue(resolve.LabelManagedBy, resolve.ManagedBy))
+	g.Expect(d.Labels).To(HaveKeyWithValue(names.LabelManagedBy, names.ManagedBy))
 	for k, v := range d.Spec.Selector.MatchLabels {
 		g.Expect(d.Spec.Template.Labels).To(HaveKeyWithValue(k, v))
 	}
@@ -49,7 +50,7 @@ func TestCredentialsSecret(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(a.Type).To(Equal(corev1.SecretTypeOpaque))
 	g.Expect(a.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, "c"))
-	g.Expect(a.Labels).To(HaveKeyWithValue(resolve.LabelManagedBy, resolve.ManagedBy))
+	g.Expect(a.Labels).To(HaveKeyWithValue(names.LabelManagedBy, names.ManagedBy))
 	g.Expect(string(a.Data["username"])).To(Equal("postgres"))
 	g.Expect(a.Data["password"]).To(HaveLen(64))
 	g.Expect(a.Data["password"]).NotTo(Equal(b.Data["password"]))

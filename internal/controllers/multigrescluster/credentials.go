@@ -26,8 +26,6 @@ import (
 const (
 	// PostgresUser is the user name of generated credentials.
 	PostgresUser = "postgres"
-	// componentCredentials is the component label of the generated Secret.
-	componentCredentials = "postgres-credentials"
 	// passwordBytes of randomness make a 64-character hex password: no character any
 	// client, shell or connection string treats specially.
 	passwordBytes = 32
@@ -139,7 +137,7 @@ func credentialsSecret(cluster string, key client.ObjectKey) (*corev1.Secret, er
 		ObjectMeta: metav1.ObjectMeta{
 			Name:      key.Name,
 			Namespace: key.Namespace,
-			Labels:    resolve.Labels(cluster, componentCredentials),
+			Labels:    resolve.Labels(cluster, names.ComponentPostgresCredentials),
 		},
 		Type: corev1.SecretTypeOpaque,
 		Data: map[string][]byte{

@@ -5,6 +5,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -12,8 +13,8 @@ import (
 // both named res.MultiAdmin.Name.
 func multiAdmin(res *resolve.Result) (*appsv1.Deployment, *corev1.Service) {
 	m := res.MultiAdmin
-	labels := components.Labels(m.Labels, resolve.ComponentMultiAdmin, m.Name)
-	selector := components.Selector(resolve.ComponentMultiAdmin, m.Name)
+	labels := components.Labels(m.Labels, names.ComponentMultiAdmin, m.Name)
+	selector := names.Selector(names.ComponentMultiAdmin, m.Name)
 	container := components.MultiAdmin(components.Stateless{
 		Image:     components.Image{Name: m.Image, PullPolicy: m.ImagePullPolicy},
 		Topo:      components.GlobalTopo{Address: res.GlobalTopo.Address, Root: res.GlobalTopo.RootPath},
@@ -28,7 +29,7 @@ func multiAdmin(res *resolve.Result) (*appsv1.Deployment, *corev1.Service) {
 	})
 	deployment := components.Deployment(m.Name, m.Namespace, labels, selector, m.Spec.Replicas, pod)
 	service := components.Service(m.Name, m.Namespace, labels, selector,
-		components.ServicePort(components.PortHTTP, components.MultiAdminHTTPPort),
-		components.ServicePort(components.PortGRPC, components.MultiAdminGRPCPort))
+		components.ServicePort(names.PortHTTP, names.MultiAdminHTTPPort),
+		components.ServicePort(names.PortGRPC, names.MultiAdminGRPCPort))
 	return deployment, service
 }

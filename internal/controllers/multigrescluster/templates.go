@@ -14,17 +14,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/webhooks"
-)
-
-const (
-	// ClusterFinalizer stays on a cluster while a template lists it as a consumer, so that
-	// deleting the cluster takes it off those lists first.
-	ClusterFinalizer = "multigres.com/cluster-cleanup"
-	// TemplateFinalizer stays on a template while a cluster uses it: a safety net for when
-	// the webhook that refuses deleting a template in use is not installed.
-	TemplateFinalizer = "multigres.com/template-in-use"
 )
 
 // syncTemplates brings status.consumers and the in-use finalizer of every template c
@@ -33,7 +25,7 @@ const (
 func (r *Reconciler) syncTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates webhooks.Templates) error {
 	uses := slices.ContainsFunc(resolve.TemplateNames(c), func(n string) bool { return templates[n] != nil })
 	if uses {
-		if err := r.setFinalizer(ctx, c, ClusterFinalizer, true); err != nil {
+		if err := r.setFinalizer(ctx, c, names.ClusterFinalizer, true); err != nil {
 			return err
 		}
 	}
@@ -41,7 +33,7 @@ func (r *Reconciler) syncTemplates(ctx context.Context, c *v1beta1.MultigresClus
 		return err
 	}
 	if !uses {
-		return r.setFinalizer(ctx, c, ClusterFinalizer, false)
+		return r.setFinalizer(ctx, c, names.ClusterFinalizer, false)
 	}
 	return nil
 }
@@ -49,13 +41,13 @@ func (r *Reconciler) syncTemplates(ctx context.Context, c *v1beta1.MultigresClus
 // releaseTemplates takes a cluster being deleted off every template's consumers, then lets
 // it go.
 func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates webhooks.Templates) error {
-	if !controllerutil.ContainsFinalizer(c, ClusterFinalizer) {
+	if !controllerutil.ContainsFinalizer(c, names.ClusterFinalizer) {
 		return nil
 	}
 	if err := r.syncConsumers(ctx, affectedTemplates(c, templates)); err != nil {
 		return err
 	}
-	return client.IgnoreNotFound(r.setFinalizer(ctx, c, ClusterFinalizer, false))
+	return client.IgnoreNotFound(r.setFinalizer(ctx, c, names.ClusterFinalizer, false))
 }
 
 // forget takes a cluster that is gone without releasing its templates (its finalizer
@@ -127,7 +119,7 @@ func (r *Reconciler) syncTemplate(ctx context.Context, t *v1beta1.DeploymentTemp
 	inUse := len(consumers) > 0
 	// A finalizer cannot be added to an object being deleted; removing one always works.
 	if !inUse || t.DeletionTimestamp.IsZero() {
-		if err := r.setFinalizer(ctx, t, TemplateFinalizer, inUse); err != nil {
+		if err := r.setFinalizer(ctx, t, names.TemplateFinalizer, inUse); err != nil {
 			return client.IgnoreNotFound(err)
 		}
 	}

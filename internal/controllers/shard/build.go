@@ -31,9 +31,9 @@ func PoolName(shard string, p v1beta1.PoolSpec) string {
 // buildPool is the desired state of pool p of shard s.
 func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 	name := PoolName(s.Name, p)
-	labels := components.Labels(s.Labels, resolve.ComponentShardPool, name,
-		v1beta1.LabelCell, p.Cell, components.LabelPoolType, string(p.Type))
-	selector := components.Selector(resolve.ComponentShardPool, name)
+	labels := components.Labels(s.Labels, names.ComponentShardPool, name,
+		v1beta1.LabelCell, p.Cell, names.LabelPoolType, string(p.Type))
+	selector := names.Selector(names.ComponentShardPool, name)
 	images := s.Spec.Images
 	pool := components.Pool{
 		PostgresImage:     components.Image{Name: cmp.Or(images.Postgres, resolve.DefaultPostgresImage), PullPolicy: images.ImagePullPolicy},
@@ -75,9 +75,9 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 			Retention: p.DataVolumeRetentionPolicy,
 		}),
 		service: components.HeadlessService(name, s.Namespace, labels, selector,
-			components.ServicePort(components.PortPostgres, components.PostgresPort),
-			components.ServicePort(components.PortHTTP, components.MultiPoolerHTTPPort),
-			components.ServicePort(components.PortGRPC, components.MultiPoolerGRPCPort)),
+			components.ServicePort(names.PortPostgres, names.PostgresPort),
+			components.ServicePort(names.PortHTTP, names.MultiPoolerHTTPPort),
+			components.ServicePort(names.PortGRPC, names.MultiPoolerGRPCPort)),
 		// One pod of a pool at a time: multiorch keeps a primary and quorum among the rest.
 		pdb: components.PodDisruptionBudget(name, s.Namespace, labels, selector, 1),
 	}
@@ -94,6 +94,6 @@ func backupClaim(s *v1beta1.Shard) (*corev1.PersistentVolumeClaim, bool) {
 	if b := s.Spec.Backup; b != nil && b.Filesystem != nil && b.Filesystem.VolumeClaimTemplate != nil {
 		spec = *b.Filesystem.VolumeClaimTemplate.DeepCopy()
 	}
-	claim := components.BackupClaim(names.BackupClaim(s.Name), s.Namespace, components.Labels(s.Labels, resolve.ComponentShard, s.Name), spec)
+	claim := components.BackupClaim(names.BackupClaim(s.Name), s.Namespace, components.Labels(s.Labels, names.ComponentShard, s.Name), spec)
 	return claim, resolve.DataDeletedWithOwner(s.Spec.Pools)
 }

@@ -31,7 +31,6 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=shards/status,verbs=get;patch
@@ -147,7 +146,7 @@ func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observe
 			return err
 		}
 		desired = append(desired, components.PgctldConfig(names.PgctldConfig(s.Name), s.Namespace,
-			components.Labels(s.Labels, resolve.ComponentShard, s.Name)))
+			components.Labels(s.Labels, names.ComponentShard, s.Name)))
 	}
 	for _, p := range pools {
 		exists := p.statefulSet.Generation > 0

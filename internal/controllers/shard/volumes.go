@@ -10,6 +10,7 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
@@ -23,7 +24,7 @@ func (r *Reconciler) growClaims(ctx context.Context, s *v1beta1.Shard, p *observ
 	}
 	claims := &corev1.PersistentVolumeClaimList{}
 	if err := r.List(ctx, claims, client.InNamespace(s.Namespace),
-		client.MatchingLabels(components.Selector(resolve.ComponentShardPool, p.name))); err != nil {
+		client.MatchingLabels(names.Selector(names.ComponentShardPool, p.name))); err != nil {
 		return err
 	}
 	for i := range claims.Items {

@@ -24,8 +24,8 @@ type objects struct {
 // cluster, the existing StatefulSet's once created (members bootstrap statically).
 func build(ts *v1beta1.TopoServer, replicas int32) objects {
 	name := ts.Name
-	labels := components.Labels(ts.Labels, resolve.ComponentTopoServer, name)
-	selector := components.Selector(resolve.ComponentTopoServer, name)
+	labels := components.Labels(ts.Labels, names.ComponentTopoServer, name)
+	selector := names.Selector(names.ComponentTopoServer, name)
 	peer := names.TopoPeerService(name)
 	etcd := components.EtcdCluster{
 		Image:       components.Image{Name: ts.Spec.Image, PullPolicy: ts.Spec.ImagePullPolicy},
@@ -52,10 +52,10 @@ func build(ts *v1beta1.TopoServer, replicas int32) objects {
 			Retention: ts.Spec.DataVolumeRetentionPolicy,
 		}),
 		clientService: components.Service(names.TopoClientService(name), ts.Namespace, labels, selector,
-			components.ServicePort(components.PortClient, components.EtcdClientPort)),
+			components.ServicePort(names.PortClient, names.EtcdClientPort)),
 		peerService: components.HeadlessService(peer, ts.Namespace, labels, selector,
-			components.ServicePort(components.PortPeer, components.EtcdPeerPort),
-			components.ServicePort(components.PortClient, components.EtcdClientPort)),
+			components.ServicePort(names.PortPeer, names.EtcdPeerPort),
+			components.ServicePort(names.PortClient, names.EtcdClientPort)),
 		pdb: pdb(name, ts.Namespace, labels, selector, replicas),
 	}
 }

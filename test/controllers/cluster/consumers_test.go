@@ -13,7 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
-	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
@@ -34,7 +34,7 @@ func TestTemplateConsumers(t *testing.T) {
 	consumersOf(g, ns, "default-ha", "another", sample)
 	consumersOf(g, ns, "standard-ha", sample)
 	g.Eventually(func(g Gomega) {
-		g.Expect(kubetest.Get(g, k8s, ns, "another", other).Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
+		g.Expect(kubetest.Get(g, k8s, ns, "another", other).Finalizers).To(ContainElement(names.ClusterFinalizer))
 	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	// Moved to inline: off the list, and no finalizer it no longer needs.
@@ -43,7 +43,7 @@ func TestTemplateConsumers(t *testing.T) {
 	})
 	consumersOf(g, ns, "default-ha", sample)
 	g.Eventually(func(g Gomega) {
-		g.Expect(kubetest.Get(g, k8s, ns, "another", other).Finalizers).NotTo(ContainElement(multigrescluster.ClusterFinalizer))
+		g.Expect(kubetest.Get(g, k8s, ns, "another", other).Finalizers).NotTo(ContainElement(names.ClusterFinalizer))
 	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 
 	// A new template, referenced, then the cluster deleted.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
@@ -28,7 +29,7 @@ func TestCredentialsFollowTheData(t *testing.T) {
 	name := "app-postgres-credentials"
 	secret := kubetest.Get(g, k8s, ns, name, &corev1.Secret{})
 	g.Expect(secret.OwnerReferences).To(BeEmpty(), "retained data, yet the Secret would go with the cluster")
-	g.Expect(secret.Labels).To(HaveKeyWithValue(resolve.LabelManagedBy, resolve.ManagedBy))
+	g.Expect(secret.Labels).To(HaveKeyWithValue(names.LabelManagedBy, names.ManagedBy))
 	g.Expect(secret.Labels).To(HaveKeyWithValue(v1beta1.LabelCluster, "app"))
 
 	setWhenDeleted := func(p v1beta1.RetentionPolicy) {
@@ -71,7 +72,7 @@ func TestIncompleteCredentialsAreReported(t *testing.T) {
 	g := NewWithT(t)
 	ns := kubetest.Namespace(t, k8s, "credentials-incomplete")
 	secret := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "app-postgres-credentials", Labels: resolve.Labels("app", "postgres-credentials")},
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: names.PostgresCredentials("app"), Labels: resolve.Labels("app", names.ComponentPostgresCredentials)},
 		Data:       map[string][]byte{"username": []byte("postgres")},
 	}
 	g.Expect(k8s.Create(ctx, secret)).To(Succeed())

@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/testenv"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
@@ -77,11 +78,12 @@ func waitForTree(g Gomega, ns string) {
 		g.Expect(k8s.List(ctx, tgs, client.InNamespace(ns))).To(Succeed())
 		g.Expect(cells.Items).To(HaveLen(2))
 		g.Expect(tgs.Items).To(HaveLen(4))
-		for _, name := range []string{sample + "-global", sample + "-us-west-2"} {
+		east, west := names.Cell(sample, "us-east-1"), names.Cell(sample, "us-west-2")
+		for _, name := range []string{names.GlobalTopoServer(sample), names.CellTopoServer(sample, "us-west-2")} {
 			g.Expect(k8s.Get(ctx, kubetest.Key(ns, name), &v1beta1.TopoServer{})).To(Succeed())
 		}
-		for _, name := range []string{sample + "-multiadmin", sample + "-us-east-1-multigateway", sample + "-us-east-1-multiorch",
-			sample + "-us-west-2-multigateway", sample + "-us-west-2-multiorch"} {
+		for _, name := range []string{names.MultiAdmin(sample), names.MultiGateway(east), names.MultiOrch(east),
+			names.MultiGateway(west), names.MultiOrch(west)} {
 			g.Expect(k8s.Get(ctx, kubetest.Key(ns, name), &appsv1.Deployment{})).To(Succeed())
 		}
 	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())

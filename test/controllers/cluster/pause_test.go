@@ -9,6 +9,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
@@ -58,13 +59,13 @@ func TestClusterWhoseFinalizerWasRemovedIsForgotten(t *testing.T) {
 	applySamples(t, ns)
 	consumersOf(g, ns, "standard-ha", sample)
 	c := kubetest.Get(g, k8s, ns, sample, &v1beta1.MultigresCluster{})
-	g.Expect(c.Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
+	g.Expect(c.Finalizers).To(ContainElement(names.ClusterFinalizer))
 
 	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) { c.Annotations = map[string]string{v1beta1.AnnotationPaused: "true"} })
 	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionPaused, metav1.ConditionTrue, multigrescluster.ReasonPaused)
 	g.Expect(k8s.Delete(ctx, c)).To(Succeed())
 	g.Consistently(func(g Gomega) {
-		g.Expect(kubetest.Get(g, k8s, ns, sample, &v1beta1.MultigresCluster{}).Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
+		g.Expect(kubetest.Get(g, k8s, ns, sample, &v1beta1.MultigresCluster{}).Finalizers).To(ContainElement(names.ClusterFinalizer))
 	}, quiet, kubetest.Poll).Should(Succeed())
 	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) { c.Finalizers = nil })
 	for _, name := range []string{"standard-ha", "default-ha", "orders-ha-replica", "orders-read-only"} {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
@@ -99,7 +100,7 @@ func TestSampleTree(t *testing.T) {
 	for _, name := range []string{"standard-ha", "default-ha", "orders-ha-replica", "orders-read-only"} {
 		consumersOf(g, ns, name, sample)
 	}
-	g.Expect(c.Finalizers).To(ContainElement(multigrescluster.ClusterFinalizer))
+	g.Expect(c.Finalizers).To(ContainElement(names.ClusterFinalizer))
 
 	// Status, with nothing running yet.
 	g.Eventually(func(g Gomega) {

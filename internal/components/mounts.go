@@ -1,37 +1,6 @@
 package components
 
-import "github.com/multigres/multigres-operator/internal/resolve"
-
-// Ports, upstream convention: HTTP 15x00, gRPC 15x70.
-const (
-	MultiAdminHTTPPort   int32 = 15000
-	MultiAdminGRPCPort   int32 = 15070
-	MultiGatewayHTTPPort int32 = 15100
-	MultiGatewayGRPCPort int32 = 15170
-	MultiPoolerHTTPPort  int32 = 15200
-	MultiPoolerGRPCPort  int32 = 15270
-	MultiOrchHTTPPort    int32 = 15300
-	MultiOrchGRPCPort    int32 = 15370
-	PgctldHTTPPort       int32 = 15400
-	PgctldGRPCPort       int32 = 15470
-	PostgresPort         int32 = 5432
-
-	EtcdClientPort        = resolve.EtcdClientPort // the topo addresses resolve writes use it
-	EtcdPeerPort    int32 = 2380
-	EtcdMetricsPort int32 = 2381
-)
-
-// Port names, unique within a pod and at most 15 characters.
-const (
-	PortHTTP       = "http"
-	PortGRPC       = "grpc"
-	PortPostgres   = "postgres"
-	PortPgctldHTTP = "pgctld-http"
-	PortPgctldGRPC = "pgctld-grpc"
-	PortClient     = "client"
-	PortPeer       = "peer"
-	PortMetrics    = "metrics"
-)
+import "github.com/multigres/multigres-operator/internal/names"
 
 // Paths inside the containers.
 const (
@@ -50,12 +19,13 @@ const (
 	// PgctldConfigDir holds pgctld's pg_hba template (PgHbaTemplateKey of the shard's ConfigMap).
 	PgctldConfigDir = "/etc/pgctld"
 	PgHbaTemplate   = PgctldConfigDir + "/" + PgHbaTemplateKey
-	// PostgresSocket is the socket pgctld's Postgres listens on (pgctld puts it in pg_sockets
-	// under the pooler directory).
-	PostgresSocket = PoolerDir + "/pg_sockets/.s.PGSQL.5432"
 	// PasswordFile is POSTGRES_PASSWORD_FILE.
 	PasswordFile = CredentialsDir + "/" + SecretKeyPassword
 )
+
+// PostgresSocket is the socket pgctld's Postgres listens on: pgctld puts it in pg_sockets
+// under the pooler directory, and Postgres names it after its port.
+var PostgresSocket = PoolerDir + "/pg_sockets/.s.PGSQL." + itoa(names.PostgresPort)
 
 // Keys of the Postgres credentials Secret (api: postgresCredentialsSecret).
 const (
