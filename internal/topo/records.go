@@ -56,7 +56,6 @@ type Pooler struct {
 	ID       ID
 	Shard    ShardKey
 	Hostname string
-	Ports    map[string]int32
 	// Serving is false while the pooler does not serve queries (starting, draining).
 	Serving bool
 	// Lifecycle is where the pooler is between starting and shut down.
@@ -133,10 +132,9 @@ const (
 	durabilityDescription                                                   = 5
 
 	poolerID, poolerShardKey, poolerServingStatus, poolerHostname = 1, 2, 7, 8
-	poolerPortMap, poolerLifecycle, poolerRoutingState            = 9, 12, 13
+	poolerLifecycle, poolerRoutingState                           = 12, 13
 	idCell, idName                                                = 2, 3
 	shardKeyDatabase, shardKeyTableGroup, shardKeyShard           = 1, 2, 3
-	mapKey, mapValue                                              = 1, 2
 	lifecycleStatus                                               = 1
 	routingRole, routingRule                                      = 1, 2
 	ruleTerm, ruleSubterm                                         = 1, 2
@@ -260,24 +258,6 @@ func UnmarshalPooler(b []byte) (Pooler, error) {
 			p.Serving = v.varint == servingStatusServing
 		case poolerHostname:
 			p.Hostname = v.string()
-		case poolerPortMap:
-			var k string
-			var port int32
-			if err := v.message(func(num protowire.Number, v value) error {
-				switch num {
-				case mapKey:
-					k = v.string()
-				case mapValue:
-					port = int32(v.varint)
-				}
-				return nil
-			}); err != nil {
-				return err
-			}
-			if p.Ports == nil {
-				p.Ports = map[string]int32{}
-			}
-			p.Ports[k] = port
 		case poolerLifecycle:
 			return v.message(func(num protowire.Number, v value) error {
 				if num == lifecycleStatus {

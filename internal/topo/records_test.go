@@ -23,9 +23,7 @@ func marshalPooler(p Pooler) []byte {
 		b = appendVarint(b, poolerServingStatus, 1) // DISABLED
 	}
 	b = appendString(b, poolerHostname, p.Hostname)
-	for k, v := range p.Ports {
-		b = appendMessage(b, poolerPortMap, appendVarint(appendString(nil, mapKey, k), mapValue, int64(v)))
-	}
+	b = appendMessage(b, 9, appendVarint(appendString(nil, 1, "grpc"), 2, 15270)) // port_map entry
 	b = appendString(b, 10, "/var/lib/pooler")
 	lifecycle := appendVarint(nil, lifecycleStatus, int64(p.Lifecycle))
 	lifecycle = appendMessage(lifecycle, 3, appendVarint(nil, 1, 1700000000)) // updated: a Timestamp
@@ -39,8 +37,7 @@ func marshalPooler(p Pooler) []byte {
 
 func TestPoolerDecodes(t *testing.T) {
 	for _, want := range []Pooler{
-		{ID: ID{"us-east-1", "pool-0"}, Shard: ShardKey{"postgres", "default", "0-inf"}, Hostname: "pool-0.pool.ns.svc",
-			Ports: map[string]int32{"grpc": 15270, "postgres": 5432}, Serving: true, Lifecycle: LifecycleActive,
+		{ID: ID{"us-east-1", "pool-0"}, Shard: ShardKey{"postgres", "default", "0-inf"}, Hostname: "pool-0.pool.ns.svc", Serving: true, Lifecycle: LifecycleActive,
 			Role: RolePrimary, Rule: Rule{Term: 3, Subterm: 1}},
 		{ID: ID{"a", "b"}, Shard: ShardKey{"db", "tg", "0-inf"}, Lifecycle: LifecycleStarting, Role: RoleReplica},
 		{ID: ID{"a", "c"}, Lifecycle: LifecycleShutdown},
@@ -107,7 +104,7 @@ func TestDatabaseWireFormat(t *testing.T) {
 
 // FuzzUnmarshal: any bytes decode or fail, never panic.
 func FuzzUnmarshal(f *testing.F) {
-	f.Add(marshalPooler(Pooler{ID: ID{"a", "b"}, Role: RolePrimary, Rule: Rule{1, 2}, Ports: map[string]int32{"x": 1}}))
+	f.Add(marshalPooler(Pooler{ID: ID{"a", "b"}, Role: RolePrimary, Rule: Rule{1, 2}}))
 	f.Add(Database{Name: "d", BackupPath: "/b"}.Marshal())
 	f.Add([]byte{0x0a, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -1,0 +1,152 @@
+package topo
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Target is one cell's poolers, found as Multigres programs find them: through the cell's
+// record in the global topology, which names the cell's etcd and root.
+type Target struct {
+	// GlobalAddresses are the global topo server's client endpoints, comma-separated.
+	GlobalAddresses string
+	GlobalRoot      string
+	Cell            string
+}
+
+// Watcher keeps the latest pooler records of every cell its users read, one watch per cell,
+// so a reconcile reads them from memory and a change in the topology reaches the users within
+// moments. A watch runs while some user reads its cell; Forget ends a user's interest.
+type Watcher struct {
+	// Changed is called, from a watch's goroutine, with the users of a cell whose records
+	// changed.
+	Changed func(users []string)
+
+	mu      sync.Mutex
+	ctx     context.Context
+	watches map[Target]*cellWatch
+}
+
+type cellWatch struct {
+	cancel  context.CancelFunc
+	poolers []Pooler
+	known   bool
+	users   map[string]bool
+}
+
+// NewWatcher is a Watcher that calls changed.
+func NewWatcher(changed func(users []string)) *Watcher {
+	return &Watcher{Changed: changed, watches: map[Target]*cellWatch{}}
+}
+
+// Start runs the watches until ctx is done (a controller-runtime Runnable). Watches asked for
+// before it runs start with it.
+func (w *Watcher) Start(ctx context.Context) error {
+	w.mu.Lock()
+	w.ctx = ctx
+	for t, cw := range w.watches {
+		w.run(t, cw)
+	}
+	w.mu.Unlock()
+	<-ctx.Done()
+	return nil
+}
+
+// Poolers returns the records of t's poolers as last seen, and whether they were seen at all
+// (false until the first list succeeds, and while the cell is not registered). It makes user
+// one of t's users, starting t's watch if it has none.
+func (w *Watcher) Poolers(t Target, user string) ([]Pooler, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	cw, ok := w.watches[t]
+	if !ok {
+		cw = &cellWatch{users: map[string]bool{}}
+		w.watches[t] = cw
+		if w.ctx != nil {
+			w.run(t, cw)
+		}
+	}
+	cw.users[user] = true
+	return cw.poolers, cw.known
+}
+
+// Forget ends user's interest in every cell but keep; a cell nobody reads any more is no
+// longer watched.
+func (w *Watcher) Forget(user string, keep ...Target) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for t, cw := range w.watches {
+		if !cw.users[user] || slices.Contains(keep, t) {
+			continue
+		}
+		delete(cw.users, user)
+		if len(cw.users) == 0 {
+			if cw.cancel != nil {
+				cw.cancel()
+			}
+			delete(w.watches, t)
+		}
+	}
+}
+
+// run starts t's watch; w.mu is held.
+func (w *Watcher) run(t Target, cw *cellWatch) {
+	ctx, cancel := context.WithCancel(w.ctx)
+	cw.cancel = cancel
+	go w.watch(ctx, t, cw)
+}
+
+// watch finds t's cell in the global topology and follows its poolers, starting over (with
+// back-off) when either topo server fails.
+func (w *Watcher) watch(ctx context.Context, t Target, cw *cellWatch) {
+	retry := minRetry
+	for ctx.Err() == nil {
+		if w.follow(ctx, t, cw) {
+			retry = minRetry
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(retry):
+			retry = min(2*retry, maxRetry)
+		}
+	}
+}
+
+// follow reads t's cell record and watches its poolers until that fails; it reports whether
+// it got as far as the poolers.
+func (w *Watcher) follow(ctx context.Context, t Target, cw *cellWatch) bool {
+	global, err := Dial(strings.Split(t.GlobalAddresses, ","))
+	if err != nil {
+		return false
+	}
+	defer global.Close()
+	readCtx, cancel := context.WithTimeout(ctx, dialTimeout)
+	cell, ok, err := global.Cell(readCtx, t.GlobalRoot, t.Cell)
+	cancel()
+	if err != nil || !ok {
+		return false
+	}
+	local := global
+	if !slices.Equal(cell.ServerAddresses, strings.Split(t.GlobalAddresses, ",")) {
+		if local, err = Dial(cell.ServerAddresses); err != nil {
+			return false
+		}
+		defer local.Close()
+	}
+	return local.watchPoolers(ctx, cell.Root, t.Cell, func(poolers []Pooler) {
+		w.mu.Lock()
+		changed := !cw.known || !slices.Equal(cw.poolers, poolers)
+		cw.poolers, cw.known = poolers, true
+		users := make([]string, 0, len(cw.users))
+		for u := range cw.users {
+			users = append(users, u)
+		}
+		w.mu.Unlock()
+		if changed && w.Changed != nil {
+			w.Changed(users)
+		}
+	})
+}
