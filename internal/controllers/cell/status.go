@@ -49,7 +49,8 @@ func setStatus(c *v1beta1.Cell, obj objects, seen observed) {
 		waiting = append(waiting, fmt.Sprintf("multiorch %d of %d ready", orch.Ready, orch.Want))
 	}
 	if seen.topoServer != nil && !status.Available(seen.topoServer) {
-		waiting = append(waiting, "local topo server "+seen.topoServer.Name+" not available")
+		// Named as built: observe leaves seen.topoServer empty until the cache has it.
+		waiting = append(waiting, "local topo server "+obj.topoServer.Name+" not available")
 	}
 	available := metav1.Condition{Type: v1beta1.ConditionAvailable, Status: metav1.ConditionTrue, Reason: ReasonComponentsReady,
 		Message: fmt.Sprintf("multigateway %d of %d ready", gateway.Ready, gateway.Want)}
