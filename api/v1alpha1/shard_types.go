@@ -2,6 +2,8 @@ package v1alpha1
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
 // ShardSpec is a fully resolved shard.
@@ -33,15 +35,25 @@ type ShardStatus struct {
 	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-	// Conditions are Available (every served pool's pods are ready), Progressing and Supported.
+	// Conditions are Available (every served pool's pods are ready), Progressing, Supported
+	// and ServingWrites (a primary serves, as the topology shows).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
-	// PrimaryCell is meant to name the cell of the shard's primary. Primaries are elected by
-	// multiorch and the operator does not read the topology, so it leaves this empty.
+	// Primary is the pod of the shard's primary, read from the Multigres topology: of the
+	// poolers that say they are primary, the one multiorch elected last. Empty while there is
+	// none, or the topology cannot be read.
+	// +optional
+	Primary string `json:"primary,omitempty"`
+	// PrimaryCell is the cell of that pod.
 	// +optional
 	PrimaryCell string `json:"primaryCell,omitempty"`
+	// Pools are the roles of each pool's poolers, as the topology shows them.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Pools []ShardPoolStatus `json:"pools,omitempty"`
 	// TotalPods is the number of pods of all the shard's pools, from their StatefulSets.
 	// +optional
 	TotalPods int32 `json:"totalPods,omitempty"`
@@ -49,6 +61,10 @@ type ShardStatus struct {
 	// +optional
 	ReadyPods int32 `json:"readyPods,omitempty"`
 }
+
+// ShardPoolStatus is what the topology says about one pool's poolers; status is the same in
+// both versions.
+type ShardPoolStatus = v1beta1.ShardPoolStatus
 
 // Shard runs the Postgres pools of one shard. Read-only: edit the MultigresCluster.
 //
@@ -58,7 +74,8 @@ type ShardStatus struct {
 // +kubebuilder:printcolumn:name="Shard",type=string,JSONPath=`.spec.shardName`
 // +kubebuilder:printcolumn:name="Ready",type=integer,JSONPath=`.status.readyPods`,description="ready pods"
 // +kubebuilder:printcolumn:name="Pods",type=integer,JSONPath=`.status.totalPods`
-// +kubebuilder:printcolumn:name="Primary",type=string,JSONPath=`.status.primaryCell`
+// +kubebuilder:printcolumn:name="Primary",type=string,JSONPath=`.status.primary`
+// +kubebuilder:printcolumn:name="Cell",type=string,JSONPath=`.status.primaryCell`,priority=1
 // +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Shard struct {

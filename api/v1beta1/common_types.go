@@ -30,6 +30,9 @@ const (
 	ConditionSupported = "Supported"
 	// ConditionPaused (MultigresCluster) is True while AnnotationPaused stops reconciliation.
 	ConditionPaused = "Paused"
+	// ConditionServingWrites (Shard) is True while the topology shows a live primary that
+	// serves.
+	ConditionServingWrites = "ServingWrites"
 )
 
 // PoolType is the role of a shard pool. Primaries are elected by multiorch among replica

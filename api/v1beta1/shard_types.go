@@ -38,21 +38,43 @@ type ShardStatus struct {
 	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-	// Conditions are Available (every served pool's pods are ready), Progressing and Supported.
+	// Conditions are Available (every served pool's pods are ready), Progressing, Supported
+	// and ServingWrites (a primary serves, as the topology shows).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
-	// PrimaryCell is meant to name the cell of the shard's primary. Primaries are elected by
-	// multiorch and the operator does not read the topology, so it leaves this empty.
+	// Primary is the pod of the shard's primary, read from the Multigres topology: of the
+	// poolers that say they are primary, the one multiorch elected last. Empty while there is
+	// none, or the topology cannot be read.
+	// +optional
+	Primary string `json:"primary,omitempty"`
+	// PrimaryCell is the cell of that pod.
 	// +optional
 	PrimaryCell string `json:"primaryCell,omitempty"`
+	// Pools are the roles of each pool's poolers, as the topology shows them.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Pools []ShardPoolStatus `json:"pools,omitempty"`
 	// TotalPods is the number of pods of all the shard's pools, from their StatefulSets.
 	// +optional
 	TotalPods int32 `json:"totalPods,omitempty"`
 	// ReadyPods is the number of those pods that are ready.
 	// +optional
 	ReadyPods int32 `json:"readyPods,omitempty"`
+}
+
+// ShardPoolStatus is what the topology says about one pool's poolers.
+type ShardPoolStatus struct {
+	// Name is the pool's name, as in spec.pools.
+	Name string `json:"name"`
+	// Primaries is how many of the pool's poolers serve as the shard's primary (0 or 1).
+	// +optional
+	Primaries int32 `json:"primaries,omitempty"`
+	// Replicas is how many of them are live replicas.
+	// +optional
+	Replicas int32 `json:"replicas,omitempty"`
 }
 
 // Shard runs the Postgres pools of one shard. Read-only: edit the MultigresCluster.
@@ -64,7 +86,8 @@ type ShardStatus struct {
 // +kubebuilder:printcolumn:name="Shard",type=string,JSONPath=`.spec.shardName`
 // +kubebuilder:printcolumn:name="Ready",type=integer,JSONPath=`.status.readyPods`,description="ready pods"
 // +kubebuilder:printcolumn:name="Pods",type=integer,JSONPath=`.status.totalPods`
-// +kubebuilder:printcolumn:name="Primary",type=string,JSONPath=`.status.primaryCell`
+// +kubebuilder:printcolumn:name="Primary",type=string,JSONPath=`.status.primary`
+// +kubebuilder:printcolumn:name="Cell",type=string,JSONPath=`.status.primaryCell`,priority=1
 // +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Shard struct {

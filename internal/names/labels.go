@@ -47,6 +47,16 @@ const (
 	LabelWorkload = "multigres.com/workload"
 	// LabelPoolType is a pool pod's pool type, replica or readOnly.
 	LabelPoolType = "multigres.com/pool-type"
+	// LabelRole is a pool pod's role as the Multigres topology shows it: RolePrimary or
+	// RoleReplica; unset while the pod's pooler is neither (starting, stopped) or the
+	// topology cannot be read.
+	LabelRole = "multigres.com/role"
+)
+
+// Values of LabelRole.
+const (
+	RolePrimary = "primary"
+	RoleReplica = "replica"
 )
 
 // AppliedAnnotation holds a hash of what the operator last applied to a child (see

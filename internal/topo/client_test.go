@@ -2,28 +2,17 @@ package topo
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
-// startEtcd runs a real etcd (the one envtest uses, from KUBEBUILDER_ASSETS) for the test.
+// startEtcd runs a real etcd for the test and connects to it.
 func startEtcd(t *testing.T) *Client {
 	t.Helper()
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Skip("KUBEBUILDER_ASSETS is unset: no etcd to run (make test sets it)")
-	}
-	etcd := &envtest.Etcd{Path: filepath.Join(assets, "etcd")}
-	if err := etcd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = etcd.Stop() })
-	c, err := Dial([]string{etcd.URL.Host})
+	c, err := Dial([]string{kubetest.Etcd(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +60,7 @@ func TestRegister(t *testing.T) {
 
 func putPooler(t *testing.T, c *Client, root string, p Pooler) {
 	t.Helper()
-	if _, err := c.etcd.Put(context.Background(), PoolerKey(root, p.ID), string(marshalPooler(p))); err != nil {
+	if _, err := c.etcd.Put(context.Background(), PoolerKey(root, p.ID), string(p.Marshal())); err != nil {
 		t.Fatal(err)
 	}
 }

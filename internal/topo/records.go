@@ -133,15 +133,21 @@ const (
 
 	poolerID, poolerShardKey, poolerServingStatus, poolerHostname = 1, 2, 7, 8
 	poolerLifecycle, poolerRoutingState                           = 12, 13
-	idCell, idName                                                = 2, 3
+	idComponent, idCell, idName                                   = 1, 2, 3
 	shardKeyDatabase, shardKeyTableGroup, shardKeyShard           = 1, 2, 3
 	lifecycleStatus                                               = 1
 	routingRole, routingRule                                      = 1, 2
 	ruleTerm, ruleSubterm                                         = 1, 2
 )
 
-// servingStatusServing is SERVING, proto3's zero value: an absent field means serving.
-const servingStatusServing = 0
+// Serving statuses: SERVING is proto3's zero value, so an absent field means serving.
+const (
+	servingStatusServing  = 0
+	servingStatusDisabled = 1
+)
+
+// componentMultiPooler is an ID's component for a multipooler.
+const componentMultiPooler = 1
 
 // Marshal encodes c as upstream's Cell message.
 func (c Cell) Marshal() []byte {
@@ -225,6 +231,31 @@ func UnmarshalDatabase(b []byte) (Database, error) {
 		return nil
 	})
 	return d, err
+}
+
+// Marshal encodes p as upstream's Multipooler message, as a pooler writes it (the operator
+// never does: tests stand in for poolers with it).
+func (p Pooler) Marshal() []byte {
+	id := appendVarint(nil, idComponent, componentMultiPooler)
+	id = appendString(id, idCell, p.ID.Cell)
+	id = appendString(id, idName, p.ID.Name)
+	b := appendMessage(nil, poolerID, id)
+	shard := appendString(nil, shardKeyDatabase, p.Shard.Database)
+	shard = appendString(shard, shardKeyTableGroup, p.Shard.TableGroup)
+	shard = appendString(shard, shardKeyShard, p.Shard.Shard)
+	b = appendMessage(b, poolerShardKey, shard)
+	if !p.Serving {
+		b = appendVarint(b, poolerServingStatus, servingStatusDisabled)
+	}
+	b = appendString(b, poolerHostname, p.Hostname)
+	if p.Lifecycle != LifecycleUnknown {
+		b = appendMessage(b, poolerLifecycle, appendVarint(nil, lifecycleStatus, int64(p.Lifecycle)))
+	}
+	if p.Role != RoleUnknown {
+		rule := appendVarint(appendVarint(nil, ruleTerm, p.Rule.Term), ruleSubterm, p.Rule.Subterm)
+		b = appendMessage(b, poolerRoutingState, appendMessage(appendVarint(nil, routingRole, int64(p.Role)), routingRule, rule))
+	}
+	return b
 }
 
 // UnmarshalPooler decodes upstream's Multipooler message.

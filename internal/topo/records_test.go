@@ -7,32 +7,14 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// marshalPooler encodes p as a multipooler writes its record, with fields the operator does
-// not read (type, pooler_dir) in between, as upstream's encoder would put them.
-func marshalPooler(p Pooler) []byte {
-	id := appendVarint(nil, 1, 1) // component: MULTIPOOLER
-	id = appendString(id, idCell, p.ID.Cell)
-	id = appendString(id, idName, p.ID.Name)
-	b := appendMessage(nil, poolerID, id)
-	shard := appendString(nil, shardKeyDatabase, p.Shard.Database)
-	shard = appendString(shard, shardKeyTableGroup, p.Shard.TableGroup)
-	shard = appendString(shard, shardKeyShard, p.Shard.Shard)
-	b = appendMessage(b, poolerShardKey, shard)
-	b = appendVarint(b, 6, int64(p.Role)) // type, deprecated: PRIMARY=1, REPLICA=2 like the role
-	if !p.Serving {
-		b = appendVarint(b, poolerServingStatus, 1) // DISABLED
-	}
-	b = appendString(b, poolerHostname, p.Hostname)
-	b = appendMessage(b, 9, appendVarint(appendString(nil, 1, "grpc"), 2, 15270)) // port_map entry
-	b = appendString(b, 10, "/var/lib/pooler")
-	lifecycle := appendVarint(nil, lifecycleStatus, int64(p.Lifecycle))
-	lifecycle = appendMessage(lifecycle, 3, appendVarint(nil, 1, 1700000000)) // updated: a Timestamp
-	b = appendMessage(b, poolerLifecycle, lifecycle)
-	if p.Role != RoleUnknown {
-		rule := appendVarint(appendVarint(nil, ruleTerm, p.Rule.Term), ruleSubterm, p.Rule.Subterm)
-		b = appendMessage(b, poolerRoutingState, appendMessage(appendVarint(nil, routingRole, int64(p.Role)), routingRule, rule))
-	}
-	return b
+// upstreamPooler is p as a multipooler writes it: with the fields the operator does not read
+// (type, port_map, pooler_dir, the lifecycle's timestamp) in between.
+func upstreamPooler(p Pooler) []byte {
+	b := p.Marshal()
+	b = appendVarint(b, 6, int64(p.Role))                                         // type, deprecated
+	b = appendMessage(b, 9, appendVarint(appendString(nil, 1, "grpc"), 2, 15270)) // a port_map entry
+	b = appendString(b, 10, "/var/lib/pooler")                                    // pooler_dir
+	return appendMessage(b, poolerLifecycle, appendMessage(nil, 3, appendVarint(nil, 1, 1700000000)))
 }
 
 func TestPoolerDecodes(t *testing.T) {
@@ -42,7 +24,7 @@ func TestPoolerDecodes(t *testing.T) {
 		{ID: ID{"a", "b"}, Shard: ShardKey{"db", "tg", "0-inf"}, Lifecycle: LifecycleStarting, Role: RoleReplica},
 		{ID: ID{"a", "c"}, Lifecycle: LifecycleShutdown},
 	} {
-		got, err := UnmarshalPooler(marshalPooler(want))
+		got, err := UnmarshalPooler(upstreamPooler(want))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +86,7 @@ func TestDatabaseWireFormat(t *testing.T) {
 
 // FuzzUnmarshal: any bytes decode or fail, never panic.
 func FuzzUnmarshal(f *testing.F) {
-	f.Add(marshalPooler(Pooler{ID: ID{"a", "b"}, Role: RolePrimary, Rule: Rule{1, 2}}))
+	f.Add(upstreamPooler(Pooler{ID: ID{"a", "b"}, Role: RolePrimary, Rule: Rule{1, 2}}))
 	f.Add(Database{Name: "d", BackupPath: "/b"}.Marshal())
 	f.Add([]byte{0x0a, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {

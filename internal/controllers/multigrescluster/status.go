@@ -249,9 +249,8 @@ func deploymentAvailable(d *appsv1.Deployment) *bool {
 }
 
 // databaseSummary counts db's ready Postgres instances over its shards. It serves writes
-// when every shard it should have exists and serves writes: it reports a primary or, as
-// long as shards do not report primaries (multiorch elects them; the operator does not read
-// the topology), all its pools are ready for multiorch to elect one.
+// when every shard it should have exists and serves writes: its controller saw a serving
+// primary in the Multigres topology (ServingWrites).
 func databaseSummary(db string, instances, shardsWanted int32, shards []v1beta1.Shard) v1beta1.DatabaseStatusSummary {
 	s := v1beta1.DatabaseStatusSummary{DesiredInstances: instances, ServingWrites: ptr.To(false)}
 	var count, serving int32
@@ -262,7 +261,7 @@ func databaseSummary(db string, instances, shardsWanted int32, shards []v1beta1.
 		}
 		count++
 		s.ReadyInstances += shard.Status.ReadyPods
-		if shard.Status.PrimaryCell != "" || status.Available(shard) {
+		if conditions.IsTrue(shard, v1beta1.ConditionServingWrites) {
 			serving++
 		}
 	}

@@ -46,7 +46,8 @@ func TestSetStatusAllAvailable(t *testing.T) {
 	observedTG.Status.Conditions = available(metav1.ConditionTrue, 1)
 	shard := func(ready int32) v1beta1.Shard {
 		return v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Generation: 1, Labels: map[string]string{v1beta1.LabelDatabase: "db"}},
-			Status: v1beta1.ShardStatus{ReadyPods: ready, Conditions: available(metav1.ConditionTrue, 1)}}
+			Status: v1beta1.ShardStatus{ReadyPods: ready, Conditions: append(available(metav1.ConditionTrue, 1),
+				metav1.Condition{Type: v1beta1.ConditionServingWrites, Status: metav1.ConditionTrue})}}
 	}
 	obs := &observed{
 		topoServers: map[string]*v1beta1.TopoServer{"c-global": {ObjectMeta: metav1.ObjectMeta{Generation: 1},
@@ -190,9 +191,10 @@ func TestDesiredFromObserved(t *testing.T) {
 }
 
 func TestDatabaseSummaryServingWrites(t *testing.T) {
-	shard := func(db, primary string, avail metav1.ConditionStatus) v1beta1.Shard {
+	shard := func(db string, serving metav1.ConditionStatus) v1beta1.Shard {
 		return v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Generation: 1, Labels: map[string]string{v1beta1.LabelDatabase: db}},
-			Status: v1beta1.ShardStatus{PrimaryCell: primary, ReadyPods: 1, Conditions: available(avail, 1)}}
+			Status: v1beta1.ShardStatus{ReadyPods: 1, Conditions: append(available("True", 1),
+				metav1.Condition{Type: v1beta1.ConditionServingWrites, Status: serving})}}
 	}
 	for _, tc := range []struct {
 		name   string
@@ -200,10 +202,9 @@ func TestDatabaseSummaryServingWrites(t *testing.T) {
 		shards []v1beta1.Shard
 		want   bool
 	}{
-		{"every shard available", 2, []v1beta1.Shard{shard("db", "", "True"), shard("db", "", "True")}, true},
-		{"a primary without every pool ready", 1, []v1beta1.Shard{shard("db", "a", "False")}, true},
-		{"a shard not ready", 2, []v1beta1.Shard{shard("db", "", "True"), shard("db", "", "False")}, false},
-		{"a shard missing", 2, []v1beta1.Shard{shard("db", "", "True"), shard("other", "", "True")}, false},
+		{"every shard serving", 2, []v1beta1.Shard{shard("db", "True"), shard("db", "True")}, true},
+		{"a shard without a serving primary", 2, []v1beta1.Shard{shard("db", "True"), shard("db", "False")}, false},
+		{"a shard missing", 2, []v1beta1.Shard{shard("db", "True"), shard("other", "True")}, false},
 		{"no shards", 0, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -22,6 +22,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
@@ -31,6 +34,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/topo"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=shards/status,verbs=get;patch
@@ -40,6 +44,7 @@ import (
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=core,resources=persistentvolumeclaims,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=core,resources=configmaps,verbs=get;list;watch;create;patch
+// +kubebuilder:rbac:groups=core,resources=pods,verbs=get;list;watch;patch
 
 // Reconciler reconciles Shards.
 type Reconciler struct {
@@ -47,11 +52,17 @@ type Reconciler struct {
 	Writer *children.Writer
 	// Limits are what the Multigres images serve; the rest gets no pods.
 	Limits limits.Limits
+	// Topology follows the poolers of the shards' cells in the Multigres topology.
+	Topology *topo.Watcher
 }
 
 // Setup registers the Shard controller with the manager.
 func Setup(mgr ctrl.Manager, lim limits.Limits) error {
-	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim}
+	changed := make(chan event.GenericEvent, 64)
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topo.NewWatcher(topologyEvents(changed))}
+	if err := mgr.Add(r.Topology); err != nil {
+		return err
+	}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
@@ -62,6 +73,8 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		Watches(&corev1.ConfigMap{}, owned).
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.ShardList{}), pause.Toggled()).
+		// Reconciled again when the topology of one of its cells changes (a failover).
+		WatchesRawSource(source.Channel(changed, &handler.EnqueueRequestForObject{})).
 		Complete(r)
 }
 
@@ -77,11 +90,9 @@ type observedPool struct {
 // Reconcile brings the shard's pools to its spec and reports them in its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	s := &v1beta1.Shard{}
-	if err := r.Get(ctx, req.NamespacedName, s); err != nil {
+	if err := r.Get(ctx, req.NamespacedName, s); err != nil || s.DeletionTimestamp != nil {
+		r.Topology.Forget(req.String())
 		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if s.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
 	}
 	if paused, err := pause.Paused(ctx, r.Client, s); paused || err != nil {
 		return ctrl.Result{}, err
@@ -96,8 +107,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.sync(ctx, s, pools, len(unserved) == 0); err != nil {
 		errs = append(errs, err)
 	}
+	t := r.readTopology(s, pools)
+	if err := r.labelRoles(ctx, s, pools, t); err != nil {
+		errs = append(errs, err)
+	}
 	setStatus(s, pools, duplicates, unserved)
-	errs = append(errs, status.Patch(ctx, r.Client, before, s))
+	setTopologyStatus(s, pools, t)
+	if err := status.Patch(ctx, r.Client, before, s); err != nil {
+		errs = append(errs, err)
+	} else {
+		r.reportPrimaryChange(s, before.Status.Primary)
+	}
 	return ctrl.Result{}, kerrors.NewAggregate(errs)
 }
 

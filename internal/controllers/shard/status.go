@@ -21,9 +21,8 @@ const (
 	ReasonDuplicatePools  = "DuplicatePools"
 )
 
-// setStatus rebuilds the shard's status from its pools' StatefulSets. primaryCell stays empty:
-// primaries are elected by multiorch, and the operator does not read the topology.
-// shardUnserved says why the images cannot serve the shard at all (nil when they can).
+// setStatus rebuilds the shard's status from its pools' StatefulSets (setTopologyStatus adds
+// what the topology says). shardUnserved says why the images cannot serve the shard at all (nil when they can).
 //
 // Pools that get no pods count neither towards Available nor as progressing once scaled
 // down: they are left out on purpose, which Supported says. A shard with no pool served

@@ -121,12 +121,13 @@ func TestSampleTree(t *testing.T) {
 	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, multigrescluster.ReasonAvailable)
 	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, multigrescluster.ReasonReconciliationComplete)
 	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
-	// Conditions and the other status fields are patched in separate requests: wait for both.
+	// No Multigres runs here, so no shard has a primary to serve writes
+	// (test/controllers.TestShardFollowsTopology has one).
 	all := v1beta1.CellStatusSummary{GatewayAvailable: ptr.To(true), MultiOrchAvailable: ptr.To(true), TopoServerAvailable: ptr.To(true)}
 	g.Eventually(func(g Gomega) {
 		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(c), c)).To(Succeed())
 		g.Expect(c.Status.Databases["production_db"]).To(Equal(v1beta1.DatabaseStatusSummary{
-			DesiredInstances: 14, ReadyInstances: 14, ServingWrites: ptr.To(true)}))
+			DesiredInstances: 14, ReadyInstances: 14, ServingWrites: ptr.To(false)}))
 		g.Expect(c.Status.Cells).To(Equal(map[string]v1beta1.CellStatusSummary{"us-east-1": all, "us-west-2": all}))
 		g.Expect(c.Status.MultiAdmin.Available).To(Equal(ptr.To(true)))
 		g.Expect(c.Status.GlobalTopoServer.Etcd.Available).To(Equal(ptr.To(true)))

@@ -1,0 +1,209 @@
+package shard
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/cluster-api/util/conditions"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/limits"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/topo"
+)
+
+// Reasons of the ServingWrites condition.
+const (
+	ReasonPrimaryServing    = "PrimaryServing"
+	ReasonPrimaryNotServing = "PrimaryNotServing"
+	ReasonNoPrimary         = "NoPrimary"
+	ReasonTopologyUnknown   = "TopologyUnknown"
+	// ReasonPrimaryChanged is the reason of the Event a new primary is reported with.
+	ReasonPrimaryChanged = "PrimaryChanged"
+)
+
+// topology is what the Multigres topology says of the shard's poolers in the cells of its
+// served pools, by pod name.
+type topology struct {
+	poolers map[string]topo.Pooler
+	// primary is the pod of the current primary; "" when there is none.
+	primary string
+}
+
+// readTopology reads the shard's poolers from the topology watches (memory only: no request
+// to etcd or the API server), keeping a watch on each cell of the shard's served pools and
+// dropping the others. It is nil when a cell's records cannot be read yet.
+func (r *Reconciler) readTopology(s *v1beta1.Shard, pools []observedPool) *topology {
+	user := client.ObjectKeyFromObject(s).String()
+	global := components.TopoFrom(s.Spec.GlobalTopoServer, s.Namespace)
+	var targets []topo.Target
+	for _, p := range pools {
+		t := topo.Target{GlobalAddresses: global.Address, GlobalRoot: global.Root, Cell: p.spec.Cell}
+		if p.unserved == "" && !slices.Contains(targets, t) {
+			targets = append(targets, t)
+		}
+	}
+	r.Topology.Forget(user, targets...)
+	if len(targets) == 0 || global.Address == "" {
+		return nil
+	}
+	key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
+	var mine []topo.Pooler
+	for _, t := range targets {
+		poolers, known := r.Topology.Poolers(t, user)
+		if !known {
+			return nil
+		}
+		for _, p := range poolers {
+			if p.Shard == key {
+				mine = append(mine, p)
+			}
+		}
+	}
+	t := &topology{poolers: map[string]topo.Pooler{}}
+	for _, p := range mine {
+		t.poolers[podOf(p)] = p
+	}
+	if p, ok := topo.Primary(mine, key); ok {
+		t.primary = podOf(p)
+	}
+	return t
+}
+
+// podOf is the pod a pooler runs in: its hostname is <pod>.<pool>.<namespace>.svc.
+func podOf(p topo.Pooler) string {
+	pod, _, _ := strings.Cut(p.Hostname, ".")
+	return pod
+}
+
+// role is what pod is, as t shows it: RolePrimary, RoleReplica or "".
+func (t *topology) role(pod string) string {
+	p, ok := t.poolers[pod]
+	switch {
+	case pod == t.primary:
+		return names.RolePrimary
+	case ok && p.Role == topo.RoleReplica && p.Lifecycle != topo.LifecycleShutdown:
+		return names.RoleReplica
+	}
+	return ""
+}
+
+// poolOf is the pool a pod of the shard belongs to: <pool>-<ordinal>.
+func poolOf(pod string, pools []observedPool) (*observedPool, bool) {
+	for i := range pools {
+		if ordinal, ok := strings.CutPrefix(pod, pools[i].name+"-"); ok && ordinal != "" && strings.Trim(ordinal, "0123456789") == "" {
+			return &pools[i], true
+		}
+	}
+	return nil, false
+}
+
+// setTopologyStatus reports the primary, each served pool's roles and the ServingWrites
+// condition. t is nil when the topology cannot be read: the primary is then not known, and
+// not reported.
+func setTopologyStatus(s *v1beta1.Shard, pools []observedPool, t *topology) {
+	s.Status.Primary, s.Status.PrimaryCell, s.Status.Pools = "", "", nil
+	cond := metav1.Condition{Type: v1beta1.ConditionServingWrites, Status: metav1.ConditionFalse, Reason: ReasonTopologyUnknown,
+		Message: "the Multigres topology of the shard's cells cannot be read yet"}
+	if !slices.ContainsFunc(pools, func(p observedPool) bool { return p.unserved == "" }) {
+		cond.Reason, cond.Message = limits.ReasonUnsupported, "no pods run for this shard"
+	}
+	if t == nil {
+		conditions.Set(s, cond)
+		return
+	}
+	for _, p := range pools {
+		if p.unserved == "" {
+			s.Status.Pools = append(s.Status.Pools, v1beta1.ShardPoolStatus{Name: p.spec.Name})
+		}
+	}
+	for pod := range t.poolers {
+		pool, ok := poolOf(pod, pools)
+		i := slices.IndexFunc(s.Status.Pools, func(ps v1beta1.ShardPoolStatus) bool { return ok && ps.Name == pool.spec.Name })
+		if i < 0 {
+			continue
+		}
+		switch t.role(pod) {
+		case names.RolePrimary:
+			s.Status.Pools[i].Primaries++
+		case names.RoleReplica:
+			s.Status.Pools[i].Replicas++
+		}
+	}
+	primary, ok := t.poolers[t.primary]
+	switch {
+	case !ok:
+		cond.Reason, cond.Message = ReasonNoPrimary, "no pooler of the shard is primary: multiorch has not elected one yet, or is failing over"
+	case !primary.Serving:
+		cond.Reason, cond.Message = ReasonPrimaryNotServing, fmt.Sprintf("the primary %s does not serve yet", t.primary)
+	default:
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionTrue, ReasonPrimaryServing, fmt.Sprintf("%s in cell %s is primary", t.primary, primary.ID.Cell)
+	}
+	if ok {
+		s.Status.Primary, s.Status.PrimaryCell = t.primary, primary.ID.Cell
+	}
+	conditions.Set(s, cond)
+}
+
+// labelRoles puts each served pool pod's role on it (LabelRole), so that
+// `kubectl get pods -L multigres.com/role` shows the primary. Only a pod whose role changed is
+// written; nothing is written while the topology cannot be read.
+func (r *Reconciler) labelRoles(ctx context.Context, s *v1beta1.Shard, pools []observedPool, t *topology) error {
+	if t == nil {
+		return nil
+	}
+	for _, p := range pools {
+		if p.unserved != "" {
+			continue
+		}
+		pods := &corev1.PodList{}
+		if err := r.List(ctx, pods, client.InNamespace(s.Namespace), client.MatchingLabels(names.Selector(names.ComponentShardPool, p.name))); err != nil {
+			return err
+		}
+		for i := range pods.Items {
+			pod := &pods.Items[i]
+			role := t.role(pod.Name)
+			if pod.Labels[names.LabelRole] == role {
+				continue
+			}
+			base := pod.DeepCopy()
+			if role == "" {
+				delete(pod.Labels, names.LabelRole)
+			} else {
+				pod.Labels[names.LabelRole] = role
+			}
+			if err := r.Patch(ctx, pod, client.MergeFrom(base), client.FieldOwner(children.FieldOwner)); client.IgnoreNotFound(err) != nil {
+				return err
+			}
+			log.FromContext(ctx).Info("Labelled pod", "pod", pod.Name, "role", role)
+		}
+	}
+	return nil
+}
+
+// reportPrimaryChange records an Event when the shard's primary changed to another pod.
+func (r *Reconciler) reportPrimaryChange(s *v1beta1.Shard, before string) {
+	if now := s.Status.Primary; now != "" && now != before {
+		r.Writer.Events.Eventf(s, nil, corev1.EventTypeNormal, ReasonPrimaryChanged, ReasonPrimaryChanged,
+			"%s in cell %s is primary (was %q)", now, s.Status.PrimaryCell, before)
+	}
+}
+
+// topologyEvents turns the users a topo.Watcher names (shard keys) into reconcile requests.
+func topologyEvents(ch chan<- event.GenericEvent) func(users []string) {
+	return func(users []string) {
+		for _, u := range users {
+			ns, name, _ := strings.Cut(u, "/")
+			ch <- event.GenericEvent{Object: &v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}}
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package controllers
+
+import (
+	"fmt"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/shard"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/topo"
+	"github.com/multigres/multigres-operator/test/kubetest"
+)
+
+// The shard reports the primary the Multigres topology shows (in a real etcd, written as
+// multipoolers write it), labels its pods with their roles, and follows a failover.
+func TestShardFollowsTopology(t *testing.T) {
+	g := NewWithT(t)
+	endpoint := kubetest.Etcd(t)
+	etcd, err := topo.Dial([]string{endpoint})
+	g.Expect(err).NotTo(HaveOccurred())
+	t.Cleanup(func() { _ = etcd.Close() })
+	const root = "/multigres/global"
+	// The west cell is registered as upstream's CLI does: its poolers under <root>/<cell>.
+	_, err = etcd.RegisterCell(ctx, root, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: root + "/us-west-2"})
+	g.Expect(err).NotTo(HaveOccurred())
+
+	ns := kubetest.Namespace(t, k8s, "topology")
+	s := ordersShard(ns)
+	s.Spec.GlobalTopoServer = v1beta1.GlobalTopoServerRef{RootPath: root, Address: endpoint}
+	s.Spec.Pools = s.Spec.Pools[:1] // the west replica pool: 2 pods
+	g.Expect(k8s.Create(ctx, s)).To(Succeed())
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionServingWrites, metav1.ConditionFalse, shard.ReasonNoPrimary)
+
+	// The pods the StatefulSet controller would make, and their poolers' records.
+	key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
+	pooler := func(i int, role topo.Role, term int64) topo.Pooler {
+		pod := fmt.Sprintf("%s-%d", westPool, i)
+		return topo.Pooler{ID: topo.ID{Cell: "us-west-2", Name: pod}, Shard: key, Hostname: pod + "." + westPool + "." + ns + ".svc",
+			Serving: true, Lifecycle: topo.LifecycleActive, Role: role, Rule: topo.Rule{Term: term}}
+	}
+	publish := func(p topo.Pooler) {
+		_, err := etcd.Register(ctx, topo.PoolerKey(root+"/us-west-2", p.ID), p.Marshal())
+		g.Expect(err).NotTo(HaveOccurred())
+	}
+	for i := range 2 {
+		labels := names.Selector(names.ComponentShardPool, westPool)
+		labels[names.LabelManagedBy] = names.ManagedBy
+		g.Expect(k8s.Create(ctx, &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("%s-%d", westPool, i), Labels: labels},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}},
+		})).To(Succeed())
+	}
+	publish(pooler(0, topo.RolePrimary, 1))
+	publish(pooler(1, topo.RoleReplica, 0))
+
+	expectPrimary := func(primary, replica string, replicas int32) {
+		kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionServingWrites, metav1.ConditionTrue, shard.ReasonPrimaryServing)
+		kubetest.Eventually(g, k8s, s, func(g Gomega) {
+			g.Expect(s.Status.Primary).To(Equal(primary))
+			g.Expect(s.Status.PrimaryCell).To(Equal("us-west-2"))
+			g.Expect(s.Status.Pools).To(Equal([]v1beta1.ShardPoolStatus{{Name: "replica-us-west-2", Primaries: 1, Replicas: replicas}}))
+		})
+		for pod, role := range map[string]string{primary: names.RolePrimary, replica: names.RoleReplica} {
+			if pod == "" {
+				continue
+			}
+			kubetest.Eventually(g, k8s, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: pod}}, func(g Gomega) {
+				p := &corev1.Pod{}
+				g.Expect(k8s.Get(ctx, kubetest.Key(ns, pod), p)).To(Succeed())
+				g.Expect(p.Labels).To(HaveKeyWithValue(names.LabelRole, role), pod)
+			})
+		}
+	}
+	expectPrimary(westPool+"-0", westPool+"-1", 1)
+
+	// Failover: pod 1 is elected under a newer rule; pod 0, dead, still says primary.
+	quiet(g)
+	publish(pooler(1, topo.RolePrimary, 2))
+	expectPrimary(westPool+"-1", "", 0)
+	kubetest.Eventually(g, k8s, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: westPool + "-0"}}, func(g Gomega) {
+		g.Expect(kubetest.Get(g, k8s, ns, westPool+"-0", &corev1.Pod{}).Labels).NotTo(HaveKey(names.LabelRole),
+			"a stale primary is neither primary nor replica")
+	})
+	g.Eventually(func(g Gomega) {
+		events := &eventsv1.EventList{}
+		g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
+		var notes []string
+		for _, e := range events.Items {
+			if e.Reason == shard.ReasonPrimaryChanged {
+				notes = append(notes, e.Note)
+			}
+		}
+		g.Expect(notes).To(ContainElement(ContainSubstring(westPool + "-1 in cell us-west-2 is primary")))
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
+
+	// The old primary comes back as a replica.
+	publish(pooler(0, topo.RoleReplica, 0))
+	expectPrimary(westPool+"-1", westPool+"-0", 1)
+
+	// A change in the cell that does not concern the shard is read, and writes nothing.
+	quiet(g)
+	before, reconciles := writes.count(), reconcileCounts(g)["shard"]
+	other := pooler(0, topo.RolePrimary, 1)
+	other.ID.Name, other.Shard.Shard = "other-shard-0", "80-inf"
+	publish(other)
+	g.Eventually(func() float64 { return reconcileCounts(g)["shard"] }, kubetest.Timeout, kubetest.Poll).Should(BeNumerically(">", reconciles))
+	quiet(g)
+	g.Expect(writes.since(before)).To(BeEmpty(), "writes for a topology change that changes nothing")
+}
