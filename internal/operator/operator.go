@@ -16,6 +16,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
 	"github.com/multigres/multigres-operator/internal/controllers/tablegroup"
 	"github.com/multigres/multigres-operator/internal/controllers/toposerver"
+	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
 )
 
@@ -52,12 +53,16 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 	withLimits := func(setup func(ctrl.Manager, limits.Limits) error) func(ctrl.Manager) error {
 		return func(mgr ctrl.Manager) error { return setup(mgr, lim) }
 	}
+	topology, err := topowatch.New(mgr)
+	if err != nil {
+		return err
+	}
 	for _, setup := range []func(ctrl.Manager) error{
 		withLimits(multigrescluster.Setup),
 		toposerver.Setup,
-		cell.Setup,
+		func(mgr ctrl.Manager) error { return cell.Setup(mgr, topology) },
 		withLimits(tablegroup.Setup),
-		withLimits(shard.Setup),
+		func(mgr ctrl.Manager) error { return shard.Setup(mgr, lim, topology) },
 	} {
 		if err := setup(mgr); err != nil {
 			return err

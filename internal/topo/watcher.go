@@ -1,7 +1,10 @@
 package topo
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -113,6 +116,26 @@ func (w *Watcher) watch(ctx context.Context, t Target, cw *cellWatch) {
 			retry = min(2*retry, maxRetry)
 		}
 	}
+}
+
+// DeletePooler removes the record of pooler id from t's cell, wherever the cell's record says
+// its topology is.
+func (w *Watcher) DeletePooler(ctx context.Context, t Target, id ID) error {
+	global, err := Dial(strings.Split(t.GlobalAddresses, ","))
+	if err != nil {
+		return err
+	}
+	defer global.Close()
+	cell, ok, err := global.Cell(ctx, t.GlobalRoot, t.Cell)
+	if err != nil || !ok {
+		return fmt.Errorf("reading cell %s's record: %w", t.Cell, cmp.Or(err, errors.New("not registered")))
+	}
+	local, err := Dial(cell.ServerAddresses)
+	if err != nil {
+		return err
+	}
+	defer local.Close()
+	return local.DeletePooler(ctx, cell.Root, id)
 }
 
 // follow reads t's cell record and watches its poolers until that fails; it reports whether

@@ -19,6 +19,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=cells/status,verbs=get;patch
@@ -27,16 +28,25 @@ import (
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=apps,resources=statefulsets,verbs=get
+// +kubebuilder:rbac:groups=core,resources=pods,verbs=get
+
+// kind names Cells to the topology watches.
+const kind = "Cell"
 
 // Reconciler reconciles Cells.
 type Reconciler struct {
 	client.Client
-	Writer *children.Writer
+	// APIReader reads around the cache, where a stale read could lose data.
+	APIReader client.Reader
+	Writer    *children.Writer
+	// Topology follows the cells' poolers, to prune the records of the ones gone for good.
+	Topology *topowatch.Watches
 }
 
 // Setup registers the Cell controller with the manager.
-func Setup(mgr ctrl.Manager) error {
-	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr)}
+func Setup(mgr ctrl.Manager, topology *topowatch.Watches) error {
+	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr), Topology: topology}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Cell{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("cell").
@@ -47,6 +57,8 @@ func Setup(mgr ctrl.Manager) error {
 		Watches(&batchv1.Job{}, owned).
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.CellList{}), pause.Toggled()).
+		// Reconciled again when the cell's poolers change, to prune the ones gone for good.
+		WatchesRawSource(topology.Source(kind)).
 		Complete(r)
 }
 
@@ -60,18 +72,16 @@ type observed struct {
 // Reconcile brings the cell's components to its spec and reports them in its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	c := &v1beta1.Cell{}
-	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
+	if err := r.Get(ctx, req.NamespacedName, c); err != nil || c.DeletionTimestamp != nil {
+		r.Topology.Forget(topowatch.User(kind, req.NamespacedName))
 		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if c.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
 	}
 	if paused, err := pause.Paused(ctx, r.Client, c); paused || err != nil {
 		return ctrl.Result{}, err
 	}
 	before := c.DeepCopy()
 	obj := build(c)
-	errs := []error{r.ensure(ctx, c, obj)}
+	errs := []error{r.ensure(ctx, c, obj), r.prune(ctx, c)}
 	seen, err := r.observe(ctx, c, obj)
 	if err == nil {
 		setStatus(c, obj, seen)

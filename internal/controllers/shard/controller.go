@@ -22,9 +22,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
-	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
@@ -32,9 +29,9 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
-	"github.com/multigres/multigres-operator/internal/topo"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=shards/status,verbs=get;patch
@@ -46,6 +43,9 @@ import (
 // +kubebuilder:rbac:groups=core,resources=configmaps,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=core,resources=pods,verbs=get;list;watch;patch
 
+// kind names Shards to the topology watches.
+const kind = "Shard"
+
 // Reconciler reconciles Shards.
 type Reconciler struct {
 	client.Client
@@ -53,16 +53,12 @@ type Reconciler struct {
 	// Limits are what the Multigres images serve; the rest gets no pods.
 	Limits limits.Limits
 	// Topology follows the poolers of the shards' cells in the Multigres topology.
-	Topology *topo.Watcher
+	Topology *topowatch.Watches
 }
 
 // Setup registers the Shard controller with the manager.
-func Setup(mgr ctrl.Manager, lim limits.Limits) error {
-	changed := make(chan event.GenericEvent, 64)
-	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topo.NewWatcher(topologyEvents(changed))}
-	if err := mgr.Add(r.Topology); err != nil {
-		return err
-	}
+func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) error {
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topology}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
@@ -74,7 +70,7 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.ShardList{}), pause.Toggled()).
 		// Reconciled again when the topology of one of its cells changes (a failover).
-		WatchesRawSource(source.Channel(changed, &handler.EnqueueRequestForObject{})).
+		WatchesRawSource(topology.Source(kind)).
 		Complete(r)
 }
 
@@ -91,7 +87,7 @@ type observedPool struct {
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	s := &v1beta1.Shard{}
 	if err := r.Get(ctx, req.NamespacedName, s); err != nil || s.DeletionTimestamp != nil {
-		r.Topology.Forget(req.String())
+		r.Topology.Forget(topowatch.User(kind, req.NamespacedName))
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if paused, err := pause.Paused(ctx, r.Client, s); paused || err != nil {

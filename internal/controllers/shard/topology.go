@@ -10,12 +10,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cluster-api/util/conditions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/topo"
@@ -43,7 +43,7 @@ type topology struct {
 // to etcd or the API server), keeping a watch on each cell of the shard's served pools and
 // dropping the others. It is nil when a cell's records cannot be read yet.
 func (r *Reconciler) readTopology(s *v1beta1.Shard, pools []observedPool) *topology {
-	user := client.ObjectKeyFromObject(s).String()
+	user := topowatch.User(kind, client.ObjectKeyFromObject(s))
 	global := components.TopoFrom(s.Spec.GlobalTopoServer, s.Namespace)
 	var targets []topo.Target
 	for _, p := range pools {
@@ -195,15 +195,5 @@ func (r *Reconciler) reportPrimaryChange(s *v1beta1.Shard, before string) {
 	if now := s.Status.Primary; now != "" && now != before {
 		r.Writer.Events.Eventf(s, nil, corev1.EventTypeNormal, ReasonPrimaryChanged, ReasonPrimaryChanged,
 			"%s in cell %s is primary (was %q)", now, s.Status.PrimaryCell, before)
-	}
-}
-
-// topologyEvents turns the users a topo.Watcher names (shard keys) into reconcile requests.
-func topologyEvents(ch chan<- event.GenericEvent) func(users []string) {
-	return func(users []string) {
-		for _, u := range users {
-			ns, name, _ := strings.Cut(u, "/")
-			ch <- event.GenericEvent{Object: &v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}}
-		}
 	}
 }

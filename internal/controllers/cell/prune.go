@@ -1,0 +1,95 @@
+package cell
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
+	"github.com/multigres/multigres-operator/internal/topo"
+)
+
+// ReasonPrunedPooler is the reason of the Event recorded for each pooler record removed.
+const ReasonPrunedPooler = "PrunedPooler"
+
+// prune removes from the cell's topology the records of poolers whose pod is gone for good,
+// when topologyReconciliation.pruneTablets says so: a multipooler never removes its own
+// record, and multiorch and multigateway would keep tracking a pooler that will not return.
+// Records of poolers in other namespaces, or whose pod may still return, are left alone.
+func (r *Reconciler) prune(ctx context.Context, c *v1beta1.Cell) error {
+	user := topowatch.User(kind, client.ObjectKeyFromObject(c))
+	global := components.TopoFrom(c.Spec.GlobalTopoServer, c.Namespace)
+	if !ptr.Deref(c.Spec.TopologyReconciliation.PruneTablets, false) || global.Address == "" {
+		r.Topology.Forget(user)
+		return nil
+	}
+	target := topo.Target{GlobalAddresses: global.Address, GlobalRoot: global.Root, Cell: c.Spec.Name}
+	r.Topology.Forget(user, target)
+	poolers, known := r.Topology.Poolers(target, user)
+	if !known {
+		return nil
+	}
+	var errs []error
+	for _, p := range poolers {
+		pod, statefulSet, namespace, ok := podOf(p.Hostname)
+		if !ok || namespace != c.Namespace {
+			continue
+		}
+		gone, err := r.goneForGood(ctx, namespace, pod, statefulSet)
+		if err != nil || !gone {
+			errs = append(errs, err)
+			continue
+		}
+		if err := r.Topology.DeletePooler(ctx, target, p.ID); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		log.FromContext(ctx).Info("Pruned pooler record", "pooler", p.ID.Name, "pod", pod)
+		r.Writer.Events.Eventf(c, nil, corev1.EventTypeNormal, ReasonPrunedPooler, ReasonPrunedPooler,
+			"Removed pooler %s from the topology: its pod %s is gone and will not return", p.ID.Name, pod)
+	}
+	return kerrors.NewAggregate(errs)
+}
+
+// podOf splits a pooler's hostname, <pod>.<statefulset>.<namespace>.svc[...].
+func podOf(hostname string) (pod, statefulSet, namespace string, ok bool) {
+	parts := strings.Split(hostname, ".")
+	if len(parts) < 4 || parts[3] != "svc" {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
+}
+
+// goneForGood: the pod does not exist and its StatefulSet will not make it again (it is gone,
+// or scaled below the pod's ordinal). Read from the API server, not the cache: a record
+// deleted for a pod the cache has not seen yet would be lost (a pooler rewrites its record
+// only when it changes).
+func (r *Reconciler) goneForGood(ctx context.Context, namespace, pod, statefulSet string) (bool, error) {
+	err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: namespace, Name: pod}, &corev1.Pod{})
+	if !apierrors.IsNotFound(err) {
+		return false, err
+	}
+	ordinal, err := strconv.Atoi(strings.TrimPrefix(pod, statefulSet+"-"))
+	if err != nil || !strings.HasPrefix(pod, statefulSet+"-") {
+		return false, nil // not a pod of that StatefulSet: not ours to judge
+	}
+	sts := &appsv1.StatefulSet{}
+	err = r.APIReader.Get(ctx, client.ObjectKey{Namespace: namespace, Name: statefulSet}, sts)
+	switch {
+	case apierrors.IsNotFound(err):
+		return true, nil
+	case err != nil:
+		return false, err
+	}
+	return int32(ordinal) >= ptr.Deref(sts.Spec.Replicas, 1), nil
+}
