@@ -89,7 +89,10 @@ func CheckTemplateUpdate(old, t *v1beta1.DeploymentTemplate, clusters []v1beta1.
 	var warnings []string
 	for i := range clusters {
 		c := &clusters[i]
+		// Both sides run the update rules, so one that holds whatever the template (a pool in
+		// a cell the spec lacks) is in both and never charged to this edit.
 		oldRes, oldErrs, _ := CheckCluster(c, withTemplate(templates, old))
+		oldErrs = append(oldErrs, CheckClusterUpdate(c, c, oldRes, oldRes)...)
 		res, newErrs, w := CheckCluster(c, withTemplate(templates, t))
 		newErrs = append(newErrs, CheckClusterUpdate(c, c, oldRes, res)...)
 		for _, e := range newErrs {

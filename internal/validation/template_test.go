@@ -63,10 +63,11 @@ func TestTemplateVolumeSizes(t *testing.T) {
 func TestCheckTemplateUpdate(t *testing.T) {
 	old := resolvetest.Template(t, "pool", updateTemplates["pool"])
 	valid := *cluster(t, tableGroup("deploymentTemplate: pool", ""))
-	// Invalid whatever the template: its second table group has no pool. Its resolution is
-	// nil, so nothing the edit does to it is reported.
+	// Invalid whatever the template: a pool in a cell the spec lacks (which the update rule on
+	// cells also sees). Its resolution is nil, so a shrink is not compared; a broken
+	// reference is still reported.
 	invalid := *cluster(t, `cells: [{name: a}]
-databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: a, deploymentTemplate: pool}]}}, {name: h}]}}]`)
+databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: a, deploymentTemplate: pool}, {type: replica, cell: gone, spec: {}}]}}]}}]`)
 	invalid.Name = "broken"
 	for _, tc := range []struct {
 		name, spec string
