@@ -24,11 +24,10 @@ type Result struct {
 	// Cells and TableGroups are in spec order.
 	Cells       []v1beta1.Cell
 	TableGroups []v1beta1.TableGroup
+	// Backup is spec.backup resolved; every TableGroup carries a copy of it.
+	Backup *v1beta1.BackupConfig
 	// DesiredInstances is, per database, the sum of pool replicas over all its shards.
 	DesiredInstances map[string]int32
-	// DurabilityWarnings are the default durability policies the pools cannot meet
-	// (DurabilityProblems): warned about, where a policy the user set is refused.
-	DurabilityWarnings []string
 }
 
 // MultiAdmin is the cluster's own multiadmin Deployment and Service.
@@ -43,11 +42,14 @@ type MultiAdmin struct {
 	ImagePullSecrets []corev1.LocalObjectReference
 }
 
-// Cluster resolves c. templates are the DeploymentTemplates of c's namespace, by name. On
-// any error the result is nil and every problem found is returned.
-func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.DeploymentTemplate) (*Result, field.ErrorList) {
-	r := &resolver{c: c, templates: templates, errs: Validate(c)}
-	res := &Result{DesiredInstances: map[string]int32{}}
+// Cluster resolves c. templates are the DeploymentTemplates of c's namespace, by name. errs
+// are the template references it could not follow (and never-expected encoding failures);
+// it judges nothing else: internal/validation does. The result is complete even with errors
+// (defaults stand in for a missing template), so validation can check all of it at once;
+// it must not be applied unless errs is empty and validation passed.
+func Cluster(c *v1beta1.MultigresCluster, templates Templates) (res *Result, errs field.ErrorList) {
+	r := &resolver{c: c, templates: templates}
+	res = &Result{DesiredInstances: map[string]int32{}}
 	res.GlobalTopoServer, res.GlobalTopo = r.globalTopo()
 	res.MultiAdmin = MultiAdmin{
 		Name:             names.MultiAdmin(c.Name),
@@ -61,11 +63,11 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 	for i := range c.Spec.Cells {
 		res.Cells = append(res.Cells, r.cell(i, res.GlobalTopo))
 	}
-	backup := r.backup()
+	res.Backup = r.backup()
 	for i, db := range c.Spec.Databases {
 		var instances int64
 		for j := range db.Spec.TableGroups {
-			tg := r.tableGroup(i, j, res.GlobalTopo, backup)
+			tg := r.tableGroup(i, j, res.GlobalTopo, res.Backup)
 			instances += Instances(&tg.Spec)
 			res.TableGroups = append(res.TableGroups, tg)
 		}
@@ -75,13 +77,7 @@ func Cluster(c *v1beta1.MultigresCluster, templates map[string]*v1beta1.Deployme
 		res.Cells[i].Spec.WatchTargets = WatchTargets(res.Cells[i].Spec.Name, res.TableGroups)
 		res.Cells[i].Spec.DurabilityPolicy = DurabilityPolicy(c, RegisteredDatabase)
 	}
-	durability, warnings := DurabilityProblems(c, res.TableGroups)
-	r.errs = append(r.errs, durability...)
-	res.DurabilityWarnings = warnings
-	if len(r.errs) > 0 {
-		return nil, r.errs
-	}
-	return res, nil
+	return res, r.errs
 }
 
 // WatchTargets are what cell's multiorch watches, "<database>/<tablegroup>", sorted: the
@@ -160,7 +156,7 @@ func (r *resolver) backup() *v1beta1.BackupConfig {
 	if len(claim.AccessModes) == 0 {
 		claim.AccessModes = slices.Clone(DefaultBackupAccessModes)
 	}
-	b.Filesystem.VolumeClaimTemplate = r.volume(field.NewPath("spec", "backup", "filesystem", "volumeClaimTemplate"), claim, DefaultBackupStorage)
+	b.Filesystem.VolumeClaimTemplate = volume(claim, DefaultBackupStorage)
 	return b
 }
 
@@ -168,7 +164,7 @@ func (r *resolver) backup() *v1beta1.BackupConfig {
 func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef, backup *v1beta1.BackupConfig) v1beta1.TableGroup {
 	db := r.c.Spec.Databases[i].Name
 	cfg := &r.c.Spec.Databases[i].Spec.TableGroups[j]
-	path := tableGroupPath(i, j)
+	path := TableGroupPath(i, j)
 	shards := DefaultShards
 	if cfg.Partitioning.Shards != nil {
 		shards = *cfg.Partitioning.Shards

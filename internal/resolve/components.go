@@ -11,10 +11,11 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
-// resolver carries the inputs of one resolution and collects its errors.
+// resolver carries the inputs of one resolution and collects the references it could not
+// follow.
 type resolver struct {
 	c         *v1beta1.MultigresCluster
-	templates map[string]*v1beta1.DeploymentTemplate
+	templates Templates
 	errs      field.ErrorList
 }
 
@@ -54,8 +55,7 @@ func (r *resolver) stateless(path *field.Path, cfg *v1beta1.StatelessComponentCo
 	if spec.Replicas == nil {
 		spec.Replicas = ptr(d.replicas)
 	}
-	r.atLeast(path.Child("replicas"), *spec.Replicas, 0, "must be 0 or more")
-	spec.Resources = r.resources(path.Child("resources"), spec.Resources, d.resources)
+	spec.Resources = resources(spec.Resources, d.resources)
 	return spec
 }
 
@@ -75,19 +75,18 @@ func (r *resolver) pool(path *field.Path, cfg *v1beta1.PoolConfig) v1beta1.PoolS
 	if spec.Replicas == nil {
 		spec.Replicas = ptr(DefaultPoolReplicas)
 	}
-	r.atLeast(path.Child("replicas"), *spec.Replicas, 0, "must be 0 or more")
-	spec.DataVolumeClaimTemplate = r.volume(path.Child("dataVolumeClaimTemplate"), spec.DataVolumeClaimTemplate, DefaultPoolStorage)
+	spec.DataVolumeClaimTemplate = volume(spec.DataVolumeClaimTemplate, DefaultPoolStorage)
 	spec.DataVolumeRetentionPolicy = retention(spec.DataVolumeRetentionPolicy)
-	spec.Postgres = r.container(path.Child("postgres"), spec.Postgres, DefaultPostgresResources)
-	spec.MultiPooler = r.container(path.Child("multipooler"), spec.MultiPooler, DefaultMultiPoolerResources)
+	spec.Postgres = container(spec.Postgres, DefaultPostgresResources)
+	spec.MultiPooler = container(spec.MultiPooler, DefaultMultiPoolerResources)
 	return v1beta1.PoolSpec{Name: cfg.Name, Type: cfg.Type, Cell: cfg.Cell, ShardPoolSpec: spec}
 }
 
-func (r *resolver) container(path *field.Path, c *v1beta1.ContainerSpec, def corev1.ResourceRequirements) *v1beta1.ContainerSpec {
+func container(c *v1beta1.ContainerSpec, def corev1.ResourceRequirements) *v1beta1.ContainerSpec {
 	if c == nil {
 		c = &v1beta1.ContainerSpec{}
 	}
-	c.Resources = r.resources(path.Child("resources"), c.Resources, def)
+	c.Resources = resources(c.Resources, def)
 	return c
 }
 
@@ -101,21 +100,20 @@ func applyOverrides[T any](r *resolver, path *field.Path, spec T, overrides *T) 
 	return merged
 }
 
-// resources fills an entirely empty block (no requests, no limits) with the defaults, then
-// checks requests <= limits. res is owned by the caller's resolved spec.
-func (r *resolver) resources(path *field.Path, res *corev1.ResourceRequirements, def corev1.ResourceRequirements) *corev1.ResourceRequirements {
+// resources fills an entirely empty block (no requests, no limits) with the defaults. res is
+// owned by the caller's resolved spec.
+func resources(res *corev1.ResourceRequirements, def corev1.ResourceRequirements) *corev1.ResourceRequirements {
 	if res == nil {
 		res = &corev1.ResourceRequirements{}
 	}
 	if len(res.Requests) == 0 && len(res.Limits) == 0 {
 		res.Requests, res.Limits = def.Requests.DeepCopy(), def.Limits.DeepCopy()
 	}
-	r.errs = append(r.errs, ValidateRequestsWithinLimits(path, res.Requests, res.Limits)...)
 	return res
 }
 
 // volume completes a data volume claim: access modes and storage size if unset.
-func (r *resolver) volume(path *field.Path, v *corev1.PersistentVolumeClaimSpec, size resource.Quantity) *corev1.PersistentVolumeClaimSpec {
+func volume(v *corev1.PersistentVolumeClaimSpec, size resource.Quantity) *corev1.PersistentVolumeClaimSpec {
 	if v == nil {
 		v = &corev1.PersistentVolumeClaimSpec{}
 	}
@@ -128,7 +126,6 @@ func (r *resolver) volume(path *field.Path, v *corev1.PersistentVolumeClaimSpec,
 		}
 		v.Resources.Requests[corev1.ResourceStorage] = size.DeepCopy()
 	}
-	r.errs = append(r.errs, ValidateRequestsWithinLimits(path.Child("resources"), v.Resources.Requests, v.Resources.Limits)...)
 	return v
 }
 
@@ -152,13 +149,6 @@ func DataDeletedWithOwner(pools []v1beta1.PoolSpec) bool {
 		}
 	}
 	return len(pools) > 0
-}
-
-// atLeast checks a resolved count.
-func (r *resolver) atLeast(path *field.Path, n, min int32, msg string) {
-	if n < min {
-		r.errs = append(r.errs, field.Invalid(path, n, msg))
-	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -5,6 +5,9 @@ import (
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
+// MaxShards is the largest partitioning.shards (the CRD enforces the same, and validation).
+const MaxShards = 1024
+
 // Shards are the shards of tg, one per index 0..shards-1, for the TableGroup controller,
 // each named in the topology by its key range (KeyRanges). The count is clamped to
 // 1..MaxShards (the CRD allows no more). Objects are named by index, so a shard's object

@@ -19,6 +19,10 @@ const (
 	SectionManagedTopoServer = "managedTopoServer"
 )
 
+// Templates are a namespace's DeploymentTemplates by name, as resolution takes them
+// (internal/resolve/inputs reads them).
+type Templates = map[string]*v1beta1.DeploymentTemplate
+
 // Reference is one place where a cluster names a DeploymentTemplate.
 type Reference struct {
 	// Path is the deploymentTemplate field, e.g. spec.cells[0].spec.multigateway.deploymentTemplate.
@@ -58,7 +62,7 @@ func TemplateReferences(c *v1beta1.MultigresCluster) []Reference {
 	}
 	for i, db := range c.Spec.Databases {
 		for j, tg := range db.Spec.TableGroups {
-			p := tableGroupPath(i, j).Child("shardTemplate", "pools")
+			p := TableGroupPath(i, j).Child("shardTemplate", "pools")
 			for k, pool := range tg.ShardTemplate.Pools {
 				add(p.Index(k), pool.DeploymentTemplate, SectionShardPool)
 			}
@@ -77,7 +81,8 @@ func TemplateNames(c *v1beta1.MultigresCluster) []string {
 	return slices.Compact(names)
 }
 
-func tableGroupPath(db, tg int) *field.Path {
+// TableGroupPath is spec.databases[db].spec.tablegroups[tg].
+func TableGroupPath(db, tg int) *field.Path {
 	return field.NewPath("spec", "databases").Index(db).Child("spec", "tablegroups").Index(tg)
 }
 

@@ -88,9 +88,8 @@ func (r *resolver) managedTopo(path *field.Path, cfg *v1beta1.ManagedTopoServerC
 	if m.Replicas != nil {
 		spec.Replicas = *m.Replicas
 	}
-	r.atLeast(path.Child("replicas"), spec.Replicas, 1, "must be at least 1; etcd wants an odd member count such as 1, 3 or 5")
-	spec.Resources = *r.resources(path.Child("resources"), m.Resources, DefaultTopoServerResources)
-	spec.DataVolumeClaimTemplate = r.volume(path.Child("dataVolumeClaimTemplate"), spec.DataVolumeClaimTemplate, DefaultTopoServerStorage)
+	spec.Resources = *resources(m.Resources, DefaultTopoServerResources)
+	spec.DataVolumeClaimTemplate = volume(spec.DataVolumeClaimTemplate, DefaultTopoServerStorage)
 	spec.DataVolumeRetentionPolicy = retention(spec.DataVolumeRetentionPolicy)
 	return spec
 }

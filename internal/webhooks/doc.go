@@ -3,6 +3,7 @@
 // from being deleted. (Users are kept from editing the operator's children by a
 // ValidatingAdmissionPolicy, config/policy, which holds while the operator is down.)
 //
-// The rule functions return field.ErrorList and are plain functions, so the reconcilers run
-// the same rules and never trust that a webhook ran.
+// The handlers gather inputs (the namespace's templates and clusters, the raw request) and
+// report; every rule is internal/validation's, which the cluster controller runs too, so it
+// never trusts that a webhook ran. Defaulting lives here (defaults.go).
 package webhooks

@@ -10,6 +10,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/validation"
 )
 
 // fuzzInput is what one fuzz case decodes to: an old and a new cluster and some templates.
@@ -32,25 +34,25 @@ func FuzzValidators(f *testing.F) {
 		if json.Unmarshal(data, &in) != nil {
 			return
 		}
-		templates := Templates{}
+		templates := resolve.Templates{}
 		for i := range in.Templates {
 			DefaultTemplate(&in.Templates[i])
-			_ = ValidateTemplate(&in.Templates[i])
+			_ = validation.CheckTemplate(&in.Templates[i])
 			templates[in.Templates[i].Name] = &in.Templates[i]
 		}
 		DefaultCluster(&in.New)
-		oldRes, _, _ := CheckCluster(&in.Old, templates)
-		res, errs, warnings := CheckCluster(&in.New, templates)
-		updateErrs := ValidateClusterUpdate(&in.Old, &in.New, oldRes, res)
+		oldRes, _, _ := validation.CheckCluster(&in.Old, templates)
+		res, errs, warnings := validation.CheckCluster(&in.New, templates)
+		updateErrs := validation.CheckClusterUpdate(&in.Old, &in.New, oldRes, res)
 
-		res2, errs2, warnings2 := CheckCluster(&in.New, templates)
+		res2, errs2, warnings2 := validation.CheckCluster(&in.New, templates)
 		if !reflect.DeepEqual(errs.ToAggregate(), errs2.ToAggregate()) || !reflect.DeepEqual(warnings, warnings2) || (res == nil) != (res2 == nil) {
 			t.Fatalf("validation is not deterministic:\n%v\n%v", errs, errs2)
 		}
-		if !reflect.DeepEqual(updateErrs, ValidateClusterUpdate(&in.Old, &in.New, oldRes, res)) {
+		if !reflect.DeepEqual(updateErrs, validation.CheckClusterUpdate(&in.Old, &in.New, oldRes, res)) {
 			t.Fatal("update validation is not deterministic")
 		}
-		_ = Users("t", []v1beta1.MultigresCluster{in.Old, in.New})
+		_ = validation.CheckTemplateDeletion("t", []v1beta1.MultigresCluster{in.Old, in.New})
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -14,6 +13,9 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/limits"
+	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/resolve/inputs"
+	"github.com/multigres/multigres-operator/internal/validation"
 )
 
 // +kubebuilder:webhook:path=/mutate-multigres-com-v1beta1-multigrescluster,mutating=true,failurePolicy=fail,sideEffects=None,groups=multigres.com,resources=multigresclusters,verbs=create;update,versions=v1beta1,name=mmultigrescluster-v1beta1.multigres.com,admissionReviewVersions=v1,timeoutSeconds=5
@@ -54,20 +56,20 @@ func (w *Cluster) validate(ctx context.Context, old, c *v1beta1.MultigresCluster
 	if !c.DeletionTimestamp.IsZero() {
 		return nil, nil // being deleted: let finalizers be removed whatever the spec says
 	}
-	templates, err := ListTemplates(ctx, w.Reader, c.Namespace)
+	templates, err := inputs.ListTemplates(ctx, w.Reader, c.Namespace)
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
-	res, errs, warnings := CheckCluster(c, templates)
+	res, errs, warnings := validation.CheckCluster(c, templates)
 	errs = append(errs, requestAffinityErrors(ctx)...)
 	if old != nil {
-		oldRes, _, _ := CheckCluster(old, templates)
-		errs = append(errs, ValidateClusterUpdate(old, c, oldRes, res)...)
+		oldRes, _, _ := validation.CheckCluster(old, templates)
+		errs = append(errs, validation.CheckClusterUpdate(old, c, oldRes, res)...)
 	}
 	if len(errs) > 0 {
 		return warnings, apierrors.NewInvalid(clusterKind, c.Name, errs)
 	}
-	return append(warnings, UnsupportedWarnings(c, w.Limits)...), nil
+	return append(warnings, validation.UnsupportedWarnings(c, w.Limits)...), nil
 }
 
 // Template defaults and validates DeploymentTemplates, and refuses deleting one in use.
@@ -81,43 +83,24 @@ func (w *Template) Default(_ context.Context, t *v1beta1.DeploymentTemplate) err
 }
 
 func (w *Template) ValidateCreate(ctx context.Context, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
-	return nil, invalid(templateKind, t.Name, append(ValidateTemplate(t), requestAffinityErrors(ctx)...))
+	return nil, invalid(templateKind, t.Name, append(validation.CheckTemplate(t), requestAffinityErrors(ctx)...))
 }
 
-// ValidateUpdate also re-checks every cluster using the template with the new content, so a
-// template edit cannot shrink a volume or resize an etcd that a cluster edit could not.
+// ValidateUpdate also re-checks every cluster using the template with the new content
+// (validation.CheckTemplateUpdate).
 func (w *Template) ValidateUpdate(ctx context.Context, old, t *v1beta1.DeploymentTemplate) (admission.Warnings, error) {
-	if errs := append(ValidateTemplate(t), requestAffinityErrors(ctx)...); len(errs) > 0 || !t.DeletionTimestamp.IsZero() {
+	if errs := append(validation.CheckTemplate(t), requestAffinityErrors(ctx)...); len(errs) > 0 || !t.DeletionTimestamp.IsZero() {
 		return nil, invalid(templateKind, t.Name, errs)
 	}
 	clusters, err := clustersUsing(ctx, w.Reader, t.Namespace, t.Name)
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
-	templates, err := ListTemplates(ctx, w.Reader, t.Namespace)
+	templates, err := inputs.ListTemplates(ctx, w.Reader, t.Namespace)
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
-	var errs field.ErrorList
-	var warnings admission.Warnings
-	for i := range clusters {
-		c := &clusters[i]
-		templates[t.Name] = old
-		oldRes, oldErrs, _ := CheckCluster(c, templates)
-		templates[t.Name] = t
-		res, cerrs, w := CheckCluster(c, templates)
-		cerrs = append(cerrs, ValidateClusterUpdate(c, c, oldRes, res)...)
-		for _, e := range cerrs {
-			// Only what this edit breaks: a cluster already invalid for other reasons must not
-			// block fixing the template.
-			if !slices.ContainsFunc(oldErrs, func(o *field.Error) bool { return o.Error() == e.Error() }) {
-				errs = append(errs, field.Forbidden(field.NewPath("spec"), fmt.Sprintf("MultigresCluster %q would become invalid: %s", c.Name, e.Error())))
-			}
-		}
-		for _, msg := range w {
-			warnings = append(warnings, fmt.Sprintf("MultigresCluster %q: %s", c.Name, msg))
-		}
-	}
+	errs, warnings := validation.CheckTemplateUpdate(old, t, clusters, templates)
 	return warnings, invalid(templateKind, t.Name, errs)
 }
 
@@ -126,25 +109,10 @@ func (w *Template) ValidateDelete(ctx context.Context, t *v1beta1.DeploymentTemp
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}
-	if users := Users(t.Name, clusters); len(users) > 0 {
-		return nil, apierrors.NewForbidden(v1beta1.GroupVersion.WithResource("deploymenttemplates").GroupResource(), t.Name, fmt.Errorf(
-			"it is in use by MultigresCluster %s; remove those references (or delete the clusters) first",
-			strings.Join(users, "; ")))
+	if err := validation.CheckTemplateDeletion(t.Name, clusters); err != nil {
+		return nil, apierrors.NewForbidden(v1beta1.GroupVersion.WithResource("deploymenttemplates").GroupResource(), t.Name, err)
 	}
 	return nil, nil
-}
-
-// ListTemplates reads a namespace's DeploymentTemplates by name.
-func ListTemplates(ctx context.Context, r client.Reader, namespace string) (Templates, error) {
-	list := &v1beta1.DeploymentTemplateList{}
-	if err := r.List(ctx, list, client.InNamespace(namespace)); err != nil {
-		return nil, fmt.Errorf("listing DeploymentTemplates: %w", err)
-	}
-	m := make(Templates, len(list.Items))
-	for i := range list.Items {
-		m[list.Items[i].Name] = &list.Items[i]
-	}
-	return m, nil
 }
 
 // clustersUsing lists the namespace's clusters that reference the template in their spec
@@ -155,8 +123,18 @@ func clustersUsing(ctx context.Context, r client.Reader, namespace, template str
 		return nil, fmt.Errorf("listing MultigresClusters: %w", err)
 	}
 	return slices.DeleteFunc(list.Items, func(c v1beta1.MultigresCluster) bool {
-		return len(Users(template, []v1beta1.MultigresCluster{c})) == 0
+		return !slices.Contains(resolve.TemplateNames(&c), template)
 	}), nil
+}
+
+// requestAffinityErrors checks every affinity of the object in ctx's admission request
+// (validation.AffinityErrors); a request the handler did not come through has none to check.
+func requestAffinityErrors(ctx context.Context) field.ErrorList {
+	req, err := admission.RequestFromContext(ctx)
+	if err != nil {
+		return nil
+	}
+	return validation.AffinityErrors(req.Object.Raw)
 }
 
 func invalid(kind schema.GroupKind, name string, errs field.ErrorList) error {

@@ -12,7 +12,6 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
-	"github.com/multigres/multigres-operator/internal/webhooks"
 )
 
 func TestMultiAdmin(t *testing.T) {
@@ -76,7 +75,7 @@ func TestAffectedTemplates(t *testing.T) {
 		}
 		return t
 	}
-	templates := webhooks.Templates{
+	templates := resolve.Templates{
 		"b": template("b", "c"), "a": template("a", "c", "d"), "d": template("d", "d"), "e": template("e"),
 	}
 	var names []string

@@ -1,8 +1,9 @@
-// Package multigrescluster is the MultigresCluster controller: it resolves the cluster and
-// the DeploymentTemplates it names (internal/resolve, through the webhooks' own rules) into
-// the global TopoServer, the Cells, the TableGroups and the multiadmin Deployment and
-// Service; keeps the templates' status.consumers and in-use finalizers; and rolls the
-// children's status up into the cluster's.
+// Package multigrescluster is the MultigresCluster controller: it checks and resolves the
+// cluster and the DeploymentTemplates it names (internal/validation, the rules the admission
+// webhooks run, over internal/resolve) into the global TopoServer, the Cells, the
+// TableGroups and the multiadmin Deployment and Service; keeps the templates'
+// status.consumers and in-use finalizers; and rolls the children's status up into the
+// cluster's.
 //
 // It never trusts that the admission webhooks ran: an invalid spec is reported as
 // Ready=False with reason InvalidSpec and the existing children are left untouched.
@@ -28,7 +29,8 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
-	"github.com/multigres/multigres-operator/internal/webhooks"
+	"github.com/multigres/multigres-operator/internal/resolve/inputs"
+	"github.com/multigres/multigres-operator/internal/validation"
 )
 
 // +kubebuilder:rbac:groups=multigres.com,resources=multigresclusters,verbs=patch
@@ -64,7 +66,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if pause.IsPaused(c) {
 		return ctrl.Result{}, r.reportPaused(ctx, c)
 	}
-	templates, err := webhooks.ListTemplates(ctx, r.Client, c.Namespace)
+	templates, err := inputs.ListTemplates(ctx, r.Client, c.Namespace)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -77,7 +79,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	errs := []error{r.syncTemplates(ctx, c, templates)}
 
 	before := c.DeepCopy()
-	res, invalid, _ := webhooks.CheckCluster(c, templates)
+	res, invalid, _ := validation.CheckCluster(c, templates)
 	changed := 0
 	if len(invalid) > 0 {
 		r.reportInvalid(ctx, c, invalid)

@@ -16,13 +16,13 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
-	"github.com/multigres/multigres-operator/internal/webhooks"
+	"github.com/multigres/multigres-operator/internal/resolve/inputs"
 )
 
 // syncTemplates brings status.consumers and the in-use finalizer of every template c
 // references, or is still listed by, up to date. c gets its cleanup finalizer before it
 // is listed anywhere, and loses it once no template can list it any more.
-func (r *Reconciler) syncTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates webhooks.Templates) error {
+func (r *Reconciler) syncTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates resolve.Templates) error {
 	uses := slices.ContainsFunc(resolve.TemplateNames(c), func(n string) bool { return templates[n] != nil })
 	if uses {
 		if err := r.setFinalizer(ctx, c, names.ClusterFinalizer, true); err != nil {
@@ -40,7 +40,7 @@ func (r *Reconciler) syncTemplates(ctx context.Context, c *v1beta1.MultigresClus
 
 // releaseTemplates takes a cluster being deleted off every template's consumers, then lets
 // it go.
-func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates webhooks.Templates) error {
+func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1beta1.MultigresCluster, templates resolve.Templates) error {
 	if !controllerutil.ContainsFinalizer(c, names.ClusterFinalizer) {
 		return nil
 	}
@@ -53,7 +53,7 @@ func (r *Reconciler) releaseTemplates(ctx context.Context, c *v1beta1.MultigresC
 // forget takes a cluster that is gone without releasing its templates (its finalizer
 // removed by hand while the operator was down) off the lists that still name it.
 func (r *Reconciler) forget(ctx context.Context, key types.NamespacedName) error {
-	templates, err := webhooks.ListTemplates(ctx, r.Client, key.Namespace)
+	templates, err := inputs.ListTemplates(ctx, r.Client, key.Namespace)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func (r *Reconciler) forget(ctx context.Context, key types.NamespacedName) error
 }
 
 // affectedTemplates are the existing templates c references or that list c, by name.
-func affectedTemplates(c *v1beta1.MultigresCluster, templates webhooks.Templates) []*v1beta1.DeploymentTemplate {
+func affectedTemplates(c *v1beta1.MultigresCluster, templates resolve.Templates) []*v1beta1.DeploymentTemplate {
 	var out []*v1beta1.DeploymentTemplate
 	for _, name := range resolve.TemplateNames(c) {
 		if t := templates[name]; t != nil {

@@ -1,8 +1,7 @@
-package webhooks
+package validation
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -10,18 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
-
-// requestAffinityErrors checks every affinity of the object in ctx's admission request
-// (AffinityErrors); a request the handler did not come through has none to check.
-func requestAffinityErrors(ctx context.Context) field.ErrorList {
-	req, err := admission.RequestFromContext(ctx)
-	if err != nil {
-		return nil
-	}
-	return AffinityErrors(req.Object.Raw)
-}
 
 // AffinityErrors names each field of an `affinity` in the raw object that a Kubernetes
 // Affinity does not have. The CRDs store affinity without its schema (a full schema in every

@@ -1,4 +1,4 @@
-package resolve
+package validation
 
 import (
 	"encoding/json"
@@ -7,17 +7,20 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation"
+	kvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/ptr"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/resolve/resolvetest"
 )
 
-// FuzzCluster starts from the samples and applies edits chosen by the fuzz input, then
-// checks that resolution never panics, is deterministic, leaves its inputs alone, and that
-// a successful result only has valid names and labels.
-func FuzzCluster(f *testing.F) {
-	sample, sampleTemplates := loadSamples(f)
+// FuzzCheckCluster starts from the samples and applies edits chosen by the fuzz input, then
+// checks that validation (and the resolution in it) never panics, is deterministic, leaves
+// its inputs alone, and that a valid cluster only gives valid names and labels.
+func FuzzCheckCluster(f *testing.F) {
+	sample, sampleTemplates := resolvetest.Samples(f)
 	f.Add([]byte{})
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13})
 	f.Add([]byte{5, 0, 0, 0, 1, 1, 6, 2, 2, 2, 2, 2, 7, 3, 3})
@@ -26,7 +29,7 @@ func FuzzCluster(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g := &gen{data: data}
 		c := sample.DeepCopy()
-		tm := map[string]*v1beta1.DeploymentTemplate{}
+		tm := resolve.Templates{}
 		for n, tmpl := range sampleTemplates {
 			tm[n] = tmpl.DeepCopy()
 		}
@@ -35,9 +38,9 @@ func FuzzCluster(f *testing.F) {
 		}
 		before := snapshot(t, c, tm)
 
-		r1, errs1 := Cluster(c.DeepCopy(), tm)
-		r2, errs2 := Cluster(c, tm)
-		if a, b := snapshot(t, r1, errorStrings(errs1)), snapshot(t, r2, errorStrings(errs2)); a != b {
+		r1, errs1, w1 := CheckCluster(c.DeepCopy(), tm)
+		r2, errs2, w2 := CheckCluster(c, tm)
+		if a, b := snapshot(t, r1, errorStrings(errs1), w1), snapshot(t, r2, errorStrings(errs2), w2); a != b {
 			t.Fatalf("not deterministic:\n%s\n%s", a, b)
 		}
 		if after := snapshot(t, c, tm); after != before {
@@ -68,13 +71,13 @@ func errorStrings(errs field.ErrorList) []string {
 	return s
 }
 
-func checkNames(t *testing.T, r *Result) {
+func checkNames(t *testing.T, r *resolve.Result) {
 	check := func(name string, labels map[string]string) {
-		if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
+		if msgs := kvalidation.IsDNS1123Label(name); len(msgs) > 0 {
 			t.Fatalf("name %q: %v", name, msgs)
 		}
 		for k, v := range labels {
-			if msgs := validation.IsValidLabelValue(v); len(msgs) > 0 {
+			if msgs := kvalidation.IsValidLabelValue(v); len(msgs) > 0 {
 				t.Fatalf("%q: label %s=%q: %v", name, k, v, msgs)
 			}
 		}
@@ -85,13 +88,13 @@ func checkNames(t *testing.T, r *Result) {
 	check(r.MultiAdmin.Name, r.MultiAdmin.Labels)
 	for i := range r.Cells {
 		check(r.Cells[i].Name, r.Cells[i].Labels)
-		if topo := CellTopoServer(&r.Cells[i]); topo != nil {
+		if topo := resolve.CellTopoServer(&r.Cells[i]); topo != nil {
 			check(topo.Name, topo.Labels)
 		}
 	}
 	for i := range r.TableGroups {
 		check(r.TableGroups[i].Name, r.TableGroups[i].Labels)
-		for _, s := range Shards(&r.TableGroups[i]) {
+		for _, s := range resolve.Shards(&r.TableGroups[i]) {
 			check(s.Name, s.Labels)
 		}
 	}
@@ -157,7 +160,7 @@ func (g *gen) edit(c *v1beta1.MultigresCluster, tm map[string]*v1beta1.Deploymen
 		}
 	case 7:
 		if tg := g.tableGroup(s); tg != nil {
-			tg.Partitioning.Shards = oneOf(g, nil, ptrTo(int32(0)), ptrTo(int32(1)), ptrTo(int32(8)), ptrTo(int32(2000)))
+			tg.Partitioning.Shards = oneOf(g, nil, ptr.To(int32(0)), ptr.To(int32(1)), ptr.To(int32(8)), ptr.To(int32(2000)))
 		}
 	case 8:
 		s.GlobalTopoServer = g.globalTopo()
@@ -189,7 +192,7 @@ func (g *gen) edit(c *v1beta1.MultigresCluster, tm map[string]*v1beta1.Deploymen
 			ImagePullPolicy: oneOf[corev1.PullPolicy](g, "", "Always")}
 		s.PostgresCredentialsSecret = oneOf(g, "", "creds")
 	case 12:
-		s.TopologyReconciliation = oneOf(g, nil, &v1beta1.TopologyReconciliation{PruneTablets: ptrTo(false)})
+		s.TopologyReconciliation = oneOf(g, nil, &v1beta1.TopologyReconciliation{PruneTablets: ptr.To(false)})
 	case 13:
 		c.Name = oneOf(g, "example-multigres-cluster", "c", strings.Repeat("n", 63), "")
 	}
@@ -320,7 +323,7 @@ func (g *gen) retention() *v1beta1.VolumeRetentionPolicy {
 }
 
 func (g *gen) replicas() *int32 {
-	return oneOf(g, nil, ptrTo(int32(0)), ptrTo(int32(1)), ptrTo(int32(3)), ptrTo(int32(-1)))
+	return oneOf(g, nil, ptr.To(int32(0)), ptr.To(int32(1)), ptr.To(int32(3)), ptr.To(int32(-1)))
 }
 
 func (g *gen) resources() *corev1.ResourceRequirements {
