@@ -5,12 +5,15 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/cell"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/topo"
@@ -112,4 +115,88 @@ func TestShardFollowsTopology(t *testing.T) {
 	g.Eventually(func() float64 { return reconcileCounts(g)["shard"] }, kubetest.Timeout, kubetest.Poll).Should(BeNumerically(">", reconciles))
 	quiet(g)
 	g.Expect(writes.since(before)).To(BeEmpty(), "writes for a topology change that changes nothing")
+}
+
+// A Cell with pruneTablets removes the records of poolers whose pod is gone for good, and only
+// those; one without leaves every record.
+func TestCellPrunesPoolersGoneForGood(t *testing.T) {
+	g := NewWithT(t)
+	endpoint := kubetest.Etcd(t)
+	etcd, err := topo.Dial([]string{endpoint})
+	g.Expect(err).NotTo(HaveOccurred())
+	t.Cleanup(func() { _ = etcd.Close() })
+	const root = "/multigres/global"
+	ns := kubetest.Namespace(t, k8s, "prune")
+	publish := func(cell, pod, pool, namespace string) {
+		p := topo.Pooler{ID: topo.ID{Cell: cell, Name: pod}, Hostname: pod + "." + pool + "." + namespace + ".svc", Lifecycle: topo.LifecycleShutdown}
+		_, err := etcd.Register(ctx, topo.PoolerKey(root+"/"+cell, p.ID), p.Marshal())
+		g.Expect(err).NotTo(HaveOccurred())
+	}
+	recorded := func(cell string) []string {
+		poolers, _, err := etcd.Poolers(ctx, root+"/"+cell, cell)
+		g.Expect(err).NotTo(HaveOccurred())
+		var ids []string
+		for _, p := range poolers {
+			ids = append(ids, p.ID.Name)
+		}
+		return ids
+	}
+	// A pool of 2: pod 0 runs, pod 1 is being recreated; pod 2 was scaled away; another pool
+	// is gone; a pooler of another namespace is not this cell's to judge.
+	pool := "example-db-tg-0-us-west-2-replica"
+	labels := names.Selector(names.ComponentShardPool, pool)
+	labels[names.LabelManagedBy] = names.ManagedBy
+	labels[v1beta1.LabelCluster], labels[v1beta1.LabelCell] = "example", "us-west-2"
+	g.Expect(k8s.Create(ctx, &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: pool, Labels: labels},
+		Spec: appsv1.StatefulSetSpec{Replicas: ptr.To[int32](2), Selector: &metav1.LabelSelector{MatchLabels: names.Selector(names.ComponentShardPool, pool)},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}}}},
+	})).To(Succeed())
+	pod := func(i int) *corev1.Pod {
+		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("%s-%d", pool, i), Labels: labels},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}}}
+	}
+	g.Expect(k8s.Create(ctx, pod(0))).To(Succeed())
+	for _, cell := range []string{"us-west-2", "us-east-1"} {
+		_, err := etcd.RegisterCell(ctx, root, topo.Cell{Name: cell, ServerAddresses: []string{endpoint}, Root: root + "/" + cell})
+		g.Expect(err).NotTo(HaveOccurred())
+		for i := range 3 {
+			publish(cell, fmt.Sprintf("%s-%d", pool, i), pool, ns)
+		}
+		publish(cell, "gone-pool-0", "gone-pool", ns)
+		publish(cell, pool+"-7", pool, "elsewhere")
+	}
+
+	for _, tc := range []struct {
+		cell  string
+		prune bool
+	}{{"us-east-1", false}, {"us-west-2", true}} {
+		c := exampleCell(ns, tc.cell, "us-west-2", "us-east-1")
+		c.Spec.GlobalTopoServer = v1beta1.GlobalTopoServerRef{RootPath: root, Address: endpoint}
+		c.Spec.TopologyReconciliation = v1beta1.TopologyReconciliation{RegisterCell: ptr.To(false), PruneTablets: ptr.To(tc.prune)}
+		g.Expect(k8s.Create(ctx, c)).To(Succeed())
+	}
+	g.Eventually(func() []string { return recorded("us-west-2") }, kubetest.Timeout, kubetest.Poll).Should(
+		ConsistOf(pool+"-0", pool+"-1", pool+"-7"), "pod 2 (scaled away) and the gone pool are pruned")
+	g.Consistently(func() []string { return recorded("us-east-1") }, "2s", kubetest.Poll).Should(HaveLen(5), "pruneTablets: false")
+
+	// Pod 1 comes back, then the pool is scaled to 1 and the pod deleted: its record goes.
+	g.Expect(k8s.Create(ctx, pod(1))).To(Succeed())
+	sts := kubetest.Get(g, k8s, ns, pool, &appsv1.StatefulSet{})
+	kubetest.Update(g, k8s, sts, func(s *appsv1.StatefulSet) { s.Spec.Replicas = ptr.To[int32](1) })
+	g.Consistently(func() []string { return recorded("us-west-2") }, "1s", kubetest.Poll).Should(ContainElement(pool+"-1"), "its pod still exists")
+	g.Expect(k8s.Delete(ctx, pod(1))).To(Succeed())
+	g.Eventually(func() []string { return recorded("us-west-2") }, kubetest.Timeout, kubetest.Poll).Should(ConsistOf(pool+"-0", pool+"-7"))
+	g.Eventually(func(g Gomega) {
+		events := &eventsv1.EventList{}
+		g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
+		var notes []string
+		for _, e := range events.Items {
+			if e.Reason == cell.ReasonPrunedPooler {
+				notes = append(notes, e.Note)
+			}
+		}
+		g.Expect(notes).To(ContainElement(And(ContainSubstring("gone-pool-0"), ContainSubstring(pool+"-2"))))
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }

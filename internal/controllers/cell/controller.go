@@ -13,6 +13,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
@@ -57,8 +58,10 @@ func Setup(mgr ctrl.Manager, topology *topowatch.Watches) error {
 		Watches(&batchv1.Job{}, owned).
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.CellList{}), pause.Toggled()).
-		// Reconciled again when the cell's poolers change, to prune the ones gone for good.
+		// Reconciled again when the cell's poolers change or a pool pod of the cell is deleted,
+		// to prune the records of poolers gone for good.
 		WatchesRawSource(topology.Source(kind)).
+		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(poolPodCell), builder.WithPredicates(deletedOnly)).
 		Complete(r)
 }
 

@@ -11,15 +11,19 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/topo"
 )
 
-// ReasonPrunedPooler is the reason of the Event recorded for each pooler record removed.
+// ReasonPrunedPooler is the reason of the Event that names the pooler records removed.
 const ReasonPrunedPooler = "PrunedPooler"
 
 // prune removes from the cell's topology the records of poolers whose pod is gone for good,
@@ -40,6 +44,7 @@ func (r *Reconciler) prune(ctx context.Context, c *v1beta1.Cell) error {
 		return nil
 	}
 	var errs []error
+	var pruned []string
 	for _, p := range poolers {
 		pod, statefulSet, namespace, ok := podOf(p.Hostname)
 		if !ok || namespace != c.Namespace {
@@ -55,10 +60,30 @@ func (r *Reconciler) prune(ctx context.Context, c *v1beta1.Cell) error {
 			continue
 		}
 		log.FromContext(ctx).Info("Pruned pooler record", "pooler", p.ID.Name, "pod", pod)
+		pruned = append(pruned, p.ID.Name)
+	}
+	if len(pruned) > 0 {
+		// One Event per pass: events of one reason in a short time are folded into one series.
 		r.Writer.Events.Eventf(c, nil, corev1.EventTypeNormal, ReasonPrunedPooler, ReasonPrunedPooler,
-			"Removed pooler %s from the topology: its pod %s is gone and will not return", p.ID.Name, pod)
+			"Removed from the topology the poolers %s: their pods are gone and will not return", strings.Join(pruned, ", "))
 	}
 	return kerrors.NewAggregate(errs)
+}
+
+// poolPodCell is the Cell of a pool pod (none for other pods).
+func poolPodCell(_ context.Context, pod client.Object) []reconcile.Request {
+	l := pod.GetLabels()
+	if l[names.LabelComponent] != names.ComponentShardPool || l[v1beta1.LabelCluster] == "" || l[v1beta1.LabelCell] == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: pod.GetNamespace(), Name: names.Cell(l[v1beta1.LabelCluster], l[v1beta1.LabelCell])}}}
+}
+
+// deletedOnly passes deletions only: a pod's deletion may leave a pooler record to prune.
+var deletedOnly = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	UpdateFunc:  func(event.UpdateEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
 }
 
 // podOf splits a pooler's hostname, <pod>.<statefulset>.<namespace>.svc[...].
