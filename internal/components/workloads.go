@@ -4,7 +4,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
@@ -79,18 +78,6 @@ func RetentionPolicy(p *v1beta1.VolumeRetentionPolicy) *appsv1.StatefulSetPersis
 		out.WhenScaled = appsv1.DeletePersistentVolumeClaimRetentionPolicyType
 	}
 	return out
-}
-
-// DataClaim is claim, or when a spec slipped through without one, a ReadWriteOnce claim of
-// size: a workload is never built without persistent data.
-func DataClaim(claim *corev1.PersistentVolumeClaimSpec, size resource.Quantity) corev1.PersistentVolumeClaimSpec {
-	if claim != nil {
-		return *claim.DeepCopy()
-	}
-	return corev1.PersistentVolumeClaimSpec{
-		AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-		Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: size}},
-	}
 }
 
 // PodDisruptionBudget lets at most maxUnavailable of the selected pods be evicted at once.

@@ -156,7 +156,7 @@ func (r *resolver) backup() *v1beta1.BackupConfig {
 	if len(claim.AccessModes) == 0 {
 		claim.AccessModes = slices.Clone(DefaultBackupAccessModes)
 	}
-	b.Filesystem.VolumeClaimTemplate = volume(claim, DefaultBackupStorage)
+	b.Filesystem.VolumeClaimTemplate = Volume(claim, DefaultBackupStorage)
 	return b
 }
 

@@ -75,7 +75,7 @@ func (r *resolver) pool(path *field.Path, cfg *v1beta1.PoolConfig) v1beta1.PoolS
 	if spec.Replicas == nil {
 		spec.Replicas = ptr(DefaultPoolReplicas)
 	}
-	spec.DataVolumeClaimTemplate = volume(spec.DataVolumeClaimTemplate, DefaultPoolStorage)
+	spec.DataVolumeClaimTemplate = Volume(spec.DataVolumeClaimTemplate, DefaultPoolStorage)
 	spec.DataVolumeRetentionPolicy = retention(spec.DataVolumeRetentionPolicy)
 	spec.Postgres = container(spec.Postgres, DefaultPostgresResources)
 	spec.MultiPooler = container(spec.MultiPooler, DefaultMultiPoolerResources)
@@ -112,8 +112,9 @@ func resources(res *corev1.ResourceRequirements, def corev1.ResourceRequirements
 	return res
 }
 
-// volume completes a data volume claim: access modes and storage size if unset.
-func volume(v *corev1.PersistentVolumeClaimSpec, size resource.Quantity) *corev1.PersistentVolumeClaimSpec {
+// Volume completes a data volume claim, in place: access modes and storage size if unset. v
+// may be nil. Child builders use it too, for a child stored before the claim was resolved.
+func Volume(v *corev1.PersistentVolumeClaimSpec, size resource.Quantity) *corev1.PersistentVolumeClaimSpec {
 	if v == nil {
 		v = &corev1.PersistentVolumeClaimSpec{}
 	}

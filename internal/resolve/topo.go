@@ -89,7 +89,7 @@ func (r *resolver) managedTopo(path *field.Path, cfg *v1beta1.ManagedTopoServerC
 		spec.Replicas = *m.Replicas
 	}
 	spec.Resources = *resources(m.Resources, DefaultTopoServerResources)
-	spec.DataVolumeClaimTemplate = volume(spec.DataVolumeClaimTemplate, DefaultTopoServerStorage)
+	spec.DataVolumeClaimTemplate = Volume(spec.DataVolumeClaimTemplate, DefaultTopoServerStorage)
 	spec.DataVolumeRetentionPolicy = retention(spec.DataVolumeRetentionPolicy)
 	return spec
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
 )
 
 // Client reads and writes the topology in one etcd cluster.
@@ -21,7 +22,9 @@ const dialTimeout = 5 * time.Second
 
 // Dial connects to the etcd cluster at endpoints (host:port).
 func Dial(endpoints []string) (*Client, error) {
-	c, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: dialTimeout})
+	c, err := clientv3.New(clientv3.Config{Endpoints: endpoints, DialTimeout: dialTimeout,
+		// Failures reach the user through the readers' conditions, not the client's own log.
+		Logger: zap.NewNop()})
 	if err != nil {
 		return nil, fmt.Errorf("connecting to the topo server %s: %w", strings.Join(endpoints, ","), err)
 	}

@@ -5,5 +5,6 @@
 //
 // The handlers gather inputs (the namespace's templates and clusters, the raw request) and
 // report; every rule is internal/validation's, which the cluster controller runs too, so it
-// never trusts that a webhook ran. Defaulting lives here (defaults.go).
+// never trusts that a webhook ran; every default is internal/resolve's (persist.go says which
+// the defaulting webhook writes into the stored object).
 package webhooks

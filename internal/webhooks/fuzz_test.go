@@ -36,11 +36,11 @@ func FuzzValidators(f *testing.F) {
 		}
 		templates := resolve.Templates{}
 		for i := range in.Templates {
-			DefaultTemplate(&in.Templates[i])
+			resolve.DefaultTemplate(&in.Templates[i])
 			_ = validation.CheckTemplate(&in.Templates[i])
 			templates[in.Templates[i].Name] = &in.Templates[i]
 		}
-		DefaultCluster(&in.New)
+		resolve.DefaultCluster(&in.New)
 		oldRes, _, _ := validation.CheckCluster(&in.Old, templates)
 		res, errs, warnings := validation.CheckCluster(&in.New, templates)
 		updateErrs := validation.CheckClusterUpdate(&in.Old, &in.New, oldRes, res)

@@ -36,7 +36,7 @@ type Cluster struct {
 }
 
 func (w *Cluster) Default(_ context.Context, c *v1beta1.MultigresCluster) error {
-	DefaultCluster(c)
+	resolve.DefaultCluster(c)
 	return nil
 }
 
@@ -78,7 +78,7 @@ type Template struct {
 }
 
 func (w *Template) Default(_ context.Context, t *v1beta1.DeploymentTemplate) error {
-	DefaultTemplate(t)
+	resolve.DefaultTemplate(t)
 	return nil
 }
 

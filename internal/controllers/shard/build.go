@@ -71,7 +71,7 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 			Name: name, Namespace: s.Namespace, Labels: labels, Selector: selector, Service: name,
 			Replicas:  ptr.Deref(p.Replicas, resolve.DefaultPoolReplicas),
 			Template:  template,
-			DataClaim: components.DataClaim(p.DataVolumeClaimTemplate, resolve.DefaultPoolStorage),
+			DataClaim: *resolve.Volume(p.DataVolumeClaimTemplate.DeepCopy(), resolve.DefaultPoolStorage),
 			Retention: p.DataVolumeRetentionPolicy,
 		}),
 		service: components.HeadlessService(name, s.Namespace, labels, selector,

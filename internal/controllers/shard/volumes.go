@@ -8,7 +8,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
-	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -18,7 +17,7 @@ import (
 // claim template cannot change, so claims are resized one by one; the storage class must
 // allow volume expansion. Requests are never lowered: volumes do not shrink.
 func (r *Reconciler) growClaims(ctx context.Context, s *v1beta1.Shard, p *observedPool) error {
-	want, ok := components.DataClaim(p.spec.DataVolumeClaimTemplate, resolve.DefaultPoolStorage).Resources.Requests[corev1.ResourceStorage]
+	want, ok := resolve.Volume(p.spec.DataVolumeClaimTemplate.DeepCopy(), resolve.DefaultPoolStorage).Resources.Requests[corev1.ResourceStorage]
 	if !ok {
 		return nil
 	}

@@ -48,7 +48,7 @@ func build(ts *v1beta1.TopoServer, replicas int32) objects {
 		statefulSet: components.BuildStatefulSet(components.StatefulSet{
 			Name: name, Namespace: ts.Namespace, Labels: labels, Selector: selector,
 			Service: peer, Replicas: replicas, Template: pod,
-			DataClaim: components.DataClaim(ts.Spec.DataVolumeClaimTemplate, resolve.DefaultTopoServerStorage),
+			DataClaim: *resolve.Volume(ts.Spec.DataVolumeClaimTemplate.DeepCopy(), resolve.DefaultTopoServerStorage),
 			Retention: ts.Spec.DataVolumeRetentionPolicy,
 		}),
 		clientService: components.Service(names.TopoClientService(name), ts.Namespace, labels, selector,

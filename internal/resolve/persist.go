@@ -1,49 +1,48 @@
-package webhooks
+package resolve
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
-
 	"github.com/multigres/multigres-operator/api/v1beta1"
-	"github.com/multigres/multigres-operator/internal/resolve"
 )
+
+// Which defaults are persisted. The admission webhook calls these, so what a user reads back
+// from the API server is what resolution (below them) would use anyway.
 
 // DefaultCluster writes into the stored spec the defaults a user should see and that must not
 // move under them when the operator is upgraded: shard counts, replica counts of inline
 // components, etcd member counts (static bootstrap), root paths, volume sizes and access
 // modes, pull policy, topology flags. Images and resources stay implicit (resolved at
-// reconcile time from internal/resolve's defaults) so an operator upgrade can move them.
+// reconcile time from defaults.go) so an operator upgrade can move them.
 // Anything a DeploymentTemplate may supply is left alone: filling it would hide the template.
 func DefaultCluster(c *v1beta1.MultigresCluster) {
 	s := &c.Spec
 	if s.Images.ImagePullPolicy == "" {
-		s.Images.ImagePullPolicy = resolve.DefaultImagePullPolicy
+		s.Images.ImagePullPolicy = DefaultImagePullPolicy
 	}
 	if s.TopologyReconciliation == nil {
 		s.TopologyReconciliation = &v1beta1.TopologyReconciliation{}
 	}
-	setDefault(&s.TopologyReconciliation.RegisterCell, resolve.DefaultRegisterCell)
-	setDefault(&s.TopologyReconciliation.PruneTablets, resolve.DefaultPruneTablets)
+	setDefault(&s.TopologyReconciliation.RegisterCell, DefaultRegisterCell)
+	setDefault(&s.TopologyReconciliation.PruneTablets, DefaultPruneTablets)
 
 	if s.GlobalTopoServer == nil {
 		s.GlobalTopoServer = &v1beta1.GlobalTopoServerConfig{
 			Managed: &v1beta1.ManagedTopoServerConfig{Spec: &v1beta1.ManagedTopoServerSpec{}}}
 	}
-	defaultTopo(s.GlobalTopoServer.External, s.GlobalTopoServer.Managed, resolve.DefaultGlobalRootPath)
-	defaultStatelessConfig(s.MultiAdmin, resolve.DefaultMultiAdminReplicas)
+	defaultTopo(s.GlobalTopoServer.External, s.GlobalTopoServer.Managed, DefaultGlobalRootPath)
+	defaultStatelessConfig(s.MultiAdmin, DefaultMultiAdminReplicas)
 
 	for i := range s.Cells {
 		cell := &s.Cells[i]
-		defaultStatelessConfig(cell.Spec.MultiGateway, resolve.DefaultMultiGatewayReplicas)
-		defaultStatelessConfig(cell.Spec.MultiOrch, resolve.DefaultMultiOrchReplicas)
+		defaultStatelessConfig(cell.Spec.MultiGateway, DefaultMultiGatewayReplicas)
+		defaultStatelessConfig(cell.Spec.MultiOrch, DefaultMultiOrchReplicas)
 		if t := cell.Spec.TopoServer; t != nil {
-			defaultTopo(t.External, t.Managed, resolve.DefaultCellRootPath(cell.Name))
+			defaultTopo(t.External, t.Managed, DefaultCellRootPath(cell.Name))
 		}
 	}
 	for i := range s.Databases {
 		for j := range s.Databases[i].Spec.TableGroups {
 			tg := &s.Databases[i].Spec.TableGroups[j]
-			setDefault(&tg.Partitioning.Shards, resolve.DefaultShards)
+			setDefault(&tg.Partitioning.Shards, DefaultShards)
 			for k := range tg.ShardTemplate.Pools {
 				if pool := &tg.ShardTemplate.Pools[k]; pool.DeploymentTemplate == "" && pool.Spec != nil {
 					DefaultShardPool(pool.Spec)
@@ -60,9 +59,9 @@ func DefaultTemplate(t *v1beta1.DeploymentTemplate) {
 	if s.ShardPool != nil {
 		DefaultShardPool(s.ShardPool)
 	}
-	defaultStateless(s.MultiAdmin, resolve.DefaultMultiAdminReplicas)
-	defaultStateless(s.MultiGateway, resolve.DefaultMultiGatewayReplicas)
-	defaultStateless(s.MultiOrch, resolve.DefaultMultiOrchReplicas)
+	defaultStateless(s.MultiAdmin, DefaultMultiAdminReplicas)
+	defaultStateless(s.MultiGateway, DefaultMultiGatewayReplicas)
+	defaultStateless(s.MultiOrch, DefaultMultiOrchReplicas)
 	if s.ManagedTopoServer != nil {
 		defaultManagedTopo(s.ManagedTopoServer)
 	}
@@ -70,8 +69,8 @@ func DefaultTemplate(t *v1beta1.DeploymentTemplate) {
 
 // DefaultShardPool fills a pool's replicas and data volume.
 func DefaultShardPool(p *v1beta1.ShardPoolSpec) {
-	setDefault(&p.Replicas, resolve.DefaultPoolReplicas)
-	p.DataVolumeClaimTemplate = defaultVolume(p.DataVolumeClaimTemplate, resolve.DefaultPoolStorage)
+	setDefault(&p.Replicas, DefaultPoolReplicas)
+	p.DataVolumeClaimTemplate = Volume(p.DataVolumeClaimTemplate, DefaultPoolStorage)
 }
 
 // defaultTopo fills the root path of an external or inline managed topo server (a cell's
@@ -92,8 +91,8 @@ func defaultTopo(external *v1beta1.ExternalTopoServerSpec, managed *v1beta1.Mana
 }
 
 func defaultManagedTopo(m *v1beta1.ManagedTopoServerSpec) {
-	setDefault(&m.Replicas, resolve.DefaultTopoServerReplicas)
-	m.DataVolumeClaimTemplate = defaultVolume(m.DataVolumeClaimTemplate, resolve.DefaultTopoServerStorage)
+	setDefault(&m.Replicas, DefaultTopoServerReplicas)
+	m.DataVolumeClaimTemplate = Volume(m.DataVolumeClaimTemplate, DefaultTopoServerStorage)
 }
 
 func defaultStatelessConfig(c *v1beta1.StatelessComponentConfig, replicas int32) {
@@ -106,22 +105,6 @@ func defaultStateless(s *v1beta1.StatelessSpec, replicas int32) {
 	if s != nil {
 		setDefault(&s.Replicas, replicas)
 	}
-}
-
-func defaultVolume(v *corev1.PersistentVolumeClaimSpec, size resource.Quantity) *corev1.PersistentVolumeClaimSpec {
-	if v == nil {
-		v = &corev1.PersistentVolumeClaimSpec{}
-	}
-	if len(v.AccessModes) == 0 {
-		v.AccessModes = append([]corev1.PersistentVolumeAccessMode(nil), resolve.DefaultAccessModes...)
-	}
-	if _, ok := v.Resources.Requests[corev1.ResourceStorage]; !ok {
-		if v.Resources.Requests == nil {
-			v.Resources.Requests = corev1.ResourceList{}
-		}
-		v.Resources.Requests[corev1.ResourceStorage] = size.DeepCopy()
-	}
-	return v
 }
 
 func setDefault[T any](p **T, v T) {
