@@ -71,9 +71,11 @@ func (r *Reconciler) readTopology(s *v1beta1.Shard, pools []observedPool) *topol
 	}
 	t := &topology{poolers: map[string]topo.Pooler{}}
 	for _, p := range mine {
-		t.poolers[podOf(p)] = p
+		if pod := podOf(p); pod != "" {
+			t.poolers[pod] = p
+		}
 	}
-	if p, ok := topo.Primary(mine, key); ok {
+	if p, ok := topo.Primary(mine, key); ok && podOf(p) != "" {
 		t.primary = podOf(p)
 	}
 	return t
@@ -128,7 +130,10 @@ func setTopologyStatus(s *v1beta1.Shard, pools []observedPool, t *topology) {
 	}
 	for pod := range t.poolers {
 		pool, ok := poolOf(pod, pools)
-		i := slices.IndexFunc(s.Status.Pools, func(ps v1beta1.ShardPoolStatus) bool { return ok && ps.Name == pool.spec.Name })
+		if !ok {
+			continue
+		}
+		i := slices.IndexFunc(s.Status.Pools, func(ps v1beta1.ShardPoolStatus) bool { return ps.Name == pool.spec.Name })
 		if i < 0 {
 			continue
 		}
