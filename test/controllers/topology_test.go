@@ -24,13 +24,10 @@ import (
 // multipoolers write it), labels its pods with their roles, and follows a failover.
 func TestShardFollowsTopology(t *testing.T) {
 	g := NewWithT(t)
-	endpoint := kubetest.Etcd(t)
-	etcd, err := topo.Dial([]string{endpoint})
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = etcd.Close() })
+	endpoint, etcd := topologyServer(t)
 	const root = "/multigres/global"
 	// The west cell is registered as upstream's CLI does: its poolers under <root>/<cell>.
-	_, err = etcd.RegisterCell(ctx, root, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: root + "/us-west-2"})
+	_, err := etcd.RegisterCell(ctx, root, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: root + "/us-west-2"})
 	g.Expect(err).NotTo(HaveOccurred())
 
 	ns := kubetest.Namespace(t, k8s, "topology")
@@ -90,17 +87,8 @@ func TestShardFollowsTopology(t *testing.T) {
 		g.Expect(kubetest.Get(g, k8s, ns, westPool+"-0", &corev1.Pod{}).Labels).NotTo(HaveKey(names.LabelRole),
 			"a stale primary is neither primary nor replica")
 	})
-	g.Eventually(func(g Gomega) {
-		events := &eventsv1.EventList{}
-		g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
-		var notes []string
-		for _, e := range events.Items {
-			if e.Reason == shard.ReasonPrimaryChanged {
-				notes = append(notes, e.Note)
-			}
-		}
-		g.Expect(notes).To(ContainElement(ContainSubstring(westPool + "-1 in cell us-west-2 is primary")))
-	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
+	g.Eventually(func(g Gomega) []string { return eventNotes(g, ns, shard.ReasonPrimaryChanged) }, kubetest.Timeout, kubetest.Poll).Should(
+		ContainElement(ContainSubstring(westPool + "-1 in cell us-west-2 is primary")))
 
 	// The old primary comes back as a replica.
 	publish(pooler(0, topo.RoleReplica, 0))
@@ -121,10 +109,7 @@ func TestShardFollowsTopology(t *testing.T) {
 // those; one without leaves every record.
 func TestCellPrunesPoolersGoneForGood(t *testing.T) {
 	g := NewWithT(t)
-	endpoint := kubetest.Etcd(t)
-	etcd, err := topo.Dial([]string{endpoint})
-	g.Expect(err).NotTo(HaveOccurred())
-	t.Cleanup(func() { _ = etcd.Close() })
+	endpoint, etcd := topologyServer(t)
 	const root = "/multigres/global"
 	ns := kubetest.Namespace(t, k8s, "prune")
 	publish := func(cell, pod, pool, namespace string) {
@@ -188,15 +173,30 @@ func TestCellPrunesPoolersGoneForGood(t *testing.T) {
 	g.Consistently(func() []string { return recorded("us-west-2") }, "1s", kubetest.Poll).Should(ContainElement(pool+"-1"), "its pod still exists")
 	g.Expect(k8s.Delete(ctx, pod(1))).To(Succeed())
 	g.Eventually(func() []string { return recorded("us-west-2") }, kubetest.Timeout, kubetest.Poll).Should(ConsistOf(pool+"-0", pool+"-7"))
-	g.Eventually(func(g Gomega) {
-		events := &eventsv1.EventList{}
-		g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
-		var notes []string
-		for _, e := range events.Items {
-			if e.Reason == cell.ReasonPrunedPooler {
-				notes = append(notes, e.Note)
-			}
+	g.Eventually(func(g Gomega) []string { return eventNotes(g, ns, cell.ReasonPrunedPooler) }, kubetest.Timeout, kubetest.Poll).Should(
+		ContainElement(And(ContainSubstring("gone-pool-0"), ContainSubstring(pool+"-2"))))
+}
+
+// topologyServer runs a real etcd for a test's Multigres topology and connects to it.
+func topologyServer(t *testing.T) (string, *topo.Client) {
+	endpoint := kubetest.Etcd(t)
+	etcd, err := topo.Dial([]string{endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = etcd.Close() })
+	return endpoint, etcd
+}
+
+// eventNotes are the notes of the Events with reason in ns.
+func eventNotes(g Gomega, ns, reason string) []string {
+	events := &eventsv1.EventList{}
+	g.Expect(k8s.List(ctx, events, client.InNamespace(ns))).To(Succeed())
+	var notes []string
+	for _, e := range events.Items {
+		if e.Reason == reason {
+			notes = append(notes, e.Note)
 		}
-		g.Expect(notes).To(ContainElement(And(ContainSubstring("gone-pool-0"), ContainSubstring(pool+"-2"))))
-	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
+	}
+	return notes
 }
