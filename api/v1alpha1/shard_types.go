@@ -79,4 +79,4 @@ type ShardList struct {
 	Items           []Shard `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&Shard{}, &ShardList{}) }
+func init() { register(&Shard{}, &ShardList{}) }
