@@ -38,14 +38,14 @@ func newNamespace(t *testing.T, name string) string {
 	return name
 }
 
-// applySample applies sample into ns as kubectl apply --server-side with strict field
-// validation would send it.
+// applySample applies sample into ns as kubectl apply --server-side would send it. A field the
+// schema does not declare fails server-side apply whatever the field validation.
 func applySample(t *testing.T, ns string, sample *unstructured.Unstructured) {
 	t.Helper()
 	obj := sample.DeepCopy()
 	obj.SetNamespace(ns)
-	if err := k8s.Patch(context.Background(), obj, client.Apply, client.FieldOwner("kubectl"), client.ForceOwnership,
-		client.FieldValidation(metav1.FieldValidationStrict)); err != nil {
+	if err := k8s.Apply(context.Background(), client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("kubectl"),
+		client.ForceOwnership); err != nil {
 		t.Fatalf("applying %s %s %s: %v", sample.GetAPIVersion(), sample.GetKind(), sample.GetName(), err)
 	}
 }
