@@ -125,4 +125,4 @@ type CellList struct {
 	Items           []Cell `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&Cell{}, &CellList{}) }
+func init() { register(&Cell{}, &CellList{}) }

@@ -68,4 +68,4 @@ type DeploymentTemplateList struct {
 	Items           []DeploymentTemplate `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&DeploymentTemplate{}, &DeploymentTemplateList{}) }
+func init() { register(&DeploymentTemplate{}, &DeploymentTemplateList{}) }

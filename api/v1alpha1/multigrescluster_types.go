@@ -281,4 +281,4 @@ type MultigresClusterList struct {
 	Items           []MultigresCluster `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&MultigresCluster{}, &MultigresClusterList{}) }
+func init() { register(&MultigresCluster{}, &MultigresClusterList{}) }

@@ -96,4 +96,4 @@ type ShardList struct {
 	Items           []Shard `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&Shard{}, &ShardList{}) }
+func init() { register(&Shard{}, &ShardList{}) }

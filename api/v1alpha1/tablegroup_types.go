@@ -115,4 +115,4 @@ type TableGroupList struct {
 	Items           []TableGroup `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&TableGroup{}, &TableGroupList{}) }
+func init() { register(&TableGroup{}, &TableGroupList{}) }

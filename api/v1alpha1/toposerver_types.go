@@ -98,4 +98,4 @@ type TopoServerList struct {
 	Items           []TopoServer `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&TopoServer{}, &TopoServerList{}) }
+func init() { register(&TopoServer{}, &TopoServerList{}) }

@@ -43,6 +43,7 @@ type CellTopoServerSpec struct {
 type CellSpec struct {
 	// Name is the logical cell name, as in the cluster's spec.cells.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	Name string `json:"name"`
 	// +optional
 	Images CellImages `json:"images,omitempty"`
@@ -51,6 +52,7 @@ type CellSpec struct {
 	// +optional
 	MultiOrch StatelessSpec `json:"multiorch,omitempty"`
 	// GlobalTopoServer is always set by the cluster controller.
+	// +required
 	GlobalTopoServer GlobalTopoServerRef `json:"globalTopoServer"`
 	// TopoServer is where the cell's own topology lives; omitted, it is `global: {}`.
 	// +optional
@@ -124,9 +126,11 @@ type CellStatus struct {
 // +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Cell struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// +optional
 	Spec CellSpec `json:"spec,omitempty"`
 	// +optional
 	Status CellStatus `json:"status,omitempty"`
@@ -141,4 +145,4 @@ type CellList struct {
 	Items           []Cell `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&Cell{}, &CellList{}) }
+func init() { register(&Cell{}, &CellList{}) }

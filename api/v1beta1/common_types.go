@@ -252,6 +252,7 @@ type ManagedTopoServerSpec struct {
 type ExternalTopoServerSpec struct {
 	// Address is the etcd client address, host:port; a comma-separated list for several.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	Address string `json:"address"`
 	// RootPath is the topology root in that etcd. Default /multigres/global for the global
 	// topo server, /multigres/<cell> for a cell's.

@@ -31,10 +31,13 @@ type PoolConfig struct {
 	// are named <type>-<cell> (lowercased), with -2, -3, ... for repeats.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
-	Name string   `json:"name"`
+	// +required
+	Name string `json:"name"`
+	// +required
 	Type PoolType `json:"type"`
 	// Cell is the name of one of spec.cells.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	Cell string `json:"cell"`
 	// DeploymentTemplate names a DeploymentTemplate whose shardPool section is used.
 	// +optional

@@ -36,8 +36,10 @@ type DeploymentTemplateStatus struct {
 // ConsumerRef names a cluster that references a template.
 type ConsumerRef struct {
 	// Name is the MultigresCluster's name.
+	// +required
 	Name string `json:"name"`
 	// Namespace is the MultigresCluster's namespace, the template's own.
+	// +required
 	Namespace string `json:"namespace"`
 }
 
@@ -51,10 +53,12 @@ type ConsumerRef struct {
 // +kubebuilder:printcolumn:name="Consumers",type=string,JSONPath=`.status.consumers[*].name`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type DeploymentTemplate struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// +kubebuilder:validation:XValidation:rule="has(self.shardPool) || has(self.multiorch) || has(self.multigateway) || has(self.multiadmin) || has(self.managedTopoServer)",message="a DeploymentTemplate needs at least one of shardPool, multiorch, multigateway, multiadmin or managedTopoServer"
+	// +required
 	Spec DeploymentTemplateSpec `json:"spec"`
 	// +optional
 	Status DeploymentTemplateStatus `json:"status,omitempty"`
@@ -69,4 +73,4 @@ type DeploymentTemplateList struct {
 	Items           []DeploymentTemplate `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&DeploymentTemplate{}, &DeploymentTemplateList{}) }
+func init() { register(&DeploymentTemplate{}, &DeploymentTemplateList{}) }

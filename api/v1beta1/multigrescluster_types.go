@@ -61,6 +61,7 @@ type CellConfig struct {
 	// must be a valid label value and cannot be "global", in any case.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
+	// +required
 	Name string `json:"name"`
 	// +optional
 	// +kubebuilder:default={}
@@ -97,6 +98,7 @@ type DatabaseConfig struct {
 	// Name is the Postgres database name; "_" becomes "-" in Kubernetes object names.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
+	// +required
 	Name string `json:"name"`
 	// +optional
 	Spec DatabaseConfigSpec `json:"spec,omitempty"`
@@ -122,6 +124,7 @@ type TableGroupConfig struct {
 	// <cluster>-<database>-<tablegroup>.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
+	// +required
 	Name string `json:"name"`
 	// +optional
 	Partitioning Partitioning `json:"partitioning,omitempty"`
@@ -234,9 +237,11 @@ type MultiAdminStatus struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].reason`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type MultigresCluster struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// +optional
 	Spec MultigresClusterSpec `json:"spec,omitempty"`
 	// +optional
 	Status MultigresClusterStatus `json:"status,omitempty"`
@@ -251,4 +256,4 @@ type MultigresClusterList struct {
 	Items           []MultigresCluster `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&MultigresCluster{}, &MultigresClusterList{}) }
+func init() { register(&MultigresCluster{}, &MultigresClusterList{}) }

@@ -9,20 +9,25 @@ type ShardSpec struct {
 	// DatabaseName is the logical database the shard belongs to, as in the cluster's
 	// spec.databases.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	DatabaseName string `json:"databaseName"`
 	// TableGroupName is the logical table group the shard belongs to.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	TableGroupName string `json:"tableGroupName"`
 	// ShardName is the shard's name in the topology: the key range it owns, "0-inf" for the
 	// only shard of a table group, "0-80" and "80-inf" for two, ...
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	ShardName string `json:"shardName"`
 	// +optional
 	Images ShardImages `json:"images,omitempty"`
 	// PostgresCredentialsSecret names the Secret (keys "username", "password") Postgres uses.
 	// +kubebuilder:validation:MinLength=1
-	PostgresCredentialsSecret string              `json:"postgresCredentialsSecret"`
-	GlobalTopoServer          GlobalTopoServerRef `json:"globalTopoServer"`
+	// +required
+	PostgresCredentialsSecret string `json:"postgresCredentialsSecret"`
+	// +required
+	GlobalTopoServer GlobalTopoServerRef `json:"globalTopoServer"`
 	// Pools are the shard's pools, keyed by name, fully resolved.
 	// +optional
 	// +listType=map
@@ -91,9 +96,11 @@ type ShardPoolStatus struct {
 // +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Shard struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// +optional
 	Spec ShardSpec `json:"spec,omitempty"`
 	// +optional
 	Status ShardStatus `json:"status,omitempty"`
@@ -108,4 +115,4 @@ type ShardList struct {
 	Items           []Shard `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&Shard{}, &ShardList{}) }
+func init() { register(&Shard{}, &ShardList{}) }

@@ -31,10 +31,13 @@ type PoolSpec struct {
 	// Name is the pool's name in the cluster's spec (PoolConfig.name).
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
-	Name string   `json:"name"`
+	// +required
+	Name string `json:"name"`
+	// +required
 	Type PoolType `json:"type"`
 	// Cell is the cell the pool's pods belong to, one of the cluster's spec.cells.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	Cell string `json:"cell"`
 	// The resolved pool settings; replicas and dataVolumeClaimTemplate are always set.
 	ShardPoolSpec `json:",inline"`
@@ -53,16 +56,20 @@ type ShardTemplate struct {
 type TableGroupSpec struct {
 	// DatabaseName and TableGroupName are the logical names the shards register under.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	DatabaseName string `json:"databaseName"`
 	// TableGroupName is the table group's name in the cluster's spec.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	TableGroupName string `json:"tableGroupName"`
 	// +optional
 	Images ShardImages `json:"images,omitempty"`
 	// PostgresCredentialsSecret names the Secret (keys "username", "password") Postgres uses.
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	PostgresCredentialsSecret string `json:"postgresCredentialsSecret"`
 	// GlobalTopoServer is where the shards' poolers register.
+	// +required
 	GlobalTopoServer GlobalTopoServerRef `json:"globalTopoServer"`
 	// +optional
 	Partitioning Partitioning `json:"partitioning,omitempty"`
@@ -106,9 +113,11 @@ type TableGroupStatus struct {
 // +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type TableGroup struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// +optional
 	Spec TableGroupSpec `json:"spec,omitempty"`
 	// +optional
 	Status TableGroupStatus `json:"status,omitempty"`
@@ -123,4 +132,4 @@ type TableGroupList struct {
 	Items           []TableGroup `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&TableGroup{}, &TableGroupList{}) }
+func init() { register(&TableGroup{}, &TableGroupList{}) }

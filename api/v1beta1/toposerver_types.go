@@ -13,6 +13,7 @@ type TopoServerSpec struct {
 	RootPath string `json:"rootPath,omitempty"`
 	// Image is the etcd image (default quay.io/coreos/etcd:v3.5.17).
 	// +kubebuilder:validation:MinLength=1
+	// +required
 	Image string `json:"image"`
 	// +optional
 	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
@@ -24,6 +25,7 @@ type TopoServerSpec struct {
 	// Replicas is the etcd member count (default 3). Members are bootstrapped statically: once
 	// the etcd cluster exists, a change is ignored and the Progressing condition says so.
 	// +kubebuilder:validation:Minimum=1
+	// +required
 	Replicas int32 `json:"replicas"`
 	// +optional
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
@@ -82,9 +84,11 @@ type TopoServerStatus struct {
 // +kubebuilder:printcolumn:name="Root",type=string,JSONPath=`.spec.rootPath`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type TopoServer struct {
-	metav1.TypeMeta   `json:",inline"`
+	metav1.TypeMeta `json:",inline"`
+	// +optional
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// +optional
 	Spec TopoServerSpec `json:"spec,omitempty"`
 	// +optional
 	Status TopoServerStatus `json:"status,omitempty"`
@@ -99,4 +103,4 @@ type TopoServerList struct {
 	Items           []TopoServer `json:"items"`
 }
 
-func init() { SchemeBuilder.Register(&TopoServer{}, &TopoServerList{}) }
+func init() { register(&TopoServer{}, &TopoServerList{}) }

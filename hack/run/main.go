@@ -136,7 +136,7 @@ func applySamples(ctx context.Context, c client.Client) error {
 	objs = append(objs, serving...)
 	for _, obj := range objs {
 		obj.SetNamespace(namespace)
-		if err := c.Patch(ctx, obj, client.Apply, client.FieldOwner("make-run"), client.ForceOwnership); err != nil {
+		if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("make-run"), client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying %s %s: %w", obj.GetKind(), obj.GetName(), err)
 		}
 	}

@@ -181,7 +181,10 @@ func (c *Cluster) start(name string, args ...string) error {
 func (c *Cluster) Failed() error {
 	for _, p := range c.procs {
 		if done, err := p.exited(); done {
-			return fmt.Errorf("%s exited (%v); see %s", p.name, err, c.path(p.name+".log"))
+			if err == nil {
+				return fmt.Errorf("%s exited (status 0); see %s", p.name, c.path(p.name+".log"))
+			}
+			return fmt.Errorf("%s exited (%w); see %s", p.name, err, c.path(p.name+".log"))
 		}
 	}
 	return nil

@@ -45,7 +45,7 @@ func (c *Cluster) InstallOperator(ctx context.Context) error {
 				}
 			}
 		}
-		if err := c.Client.Patch(ctx, obj, client.Apply, client.FieldOwner("localcluster"), client.ForceOwnership); err != nil {
+		if err := c.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("localcluster"), client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying %s %s: %w", obj.GetKind(), obj.GetName(), err)
 		}
 	}

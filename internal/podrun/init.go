@@ -115,7 +115,9 @@ func initContainer(path string) error {
 	os.Clearenv()
 	for _, kv := range s.Env {
 		k, v, _ := strings.Cut(kv, "=")
-		os.Setenv(k, v)
+		if err := os.Setenv(k, v); err != nil {
+			return fmt.Errorf("setting the environment variable %q: %w", k, err)
+		}
 	}
 	argv0, err := exec.LookPath(s.Argv[0])
 	if err != nil {

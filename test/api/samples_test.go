@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -29,14 +28,14 @@ func samples(t *testing.T, version string) []*unstructured.Unstructured {
 	return append(objs, serving...)
 }
 
-// applySample applies sample into ns as kubectl apply --server-side with strict field
-// validation would send it.
+// applySample applies sample into ns as kubectl apply --server-side would send it. A field the
+// schema does not declare fails server-side apply whatever the field validation.
 func applySample(t *testing.T, ns string, sample *unstructured.Unstructured) {
 	t.Helper()
 	obj := sample.DeepCopy()
 	obj.SetNamespace(ns)
-	if err := k8s.Patch(context.Background(), obj, client.Apply, client.FieldOwner("kubectl"), client.ForceOwnership,
-		client.FieldValidation(metav1.FieldValidationStrict)); err != nil {
+	if err := k8s.Apply(context.Background(), client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("kubectl"),
+		client.ForceOwnership); err != nil {
 		t.Fatalf("applying %s %s %s: %v", sample.GetAPIVersion(), sample.GetKind(), sample.GetName(), err)
 	}
 }

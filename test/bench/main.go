@@ -42,8 +42,9 @@ func main() {
 	)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, *clusters, *shards, *stalled, *editIn, *idle, *timeout, *dir, *binary, *keep); err != nil {
+	err := run(ctx, *clusters, *shards, *stalled, *editIn, *idle, *timeout, *dir, *binary, *keep)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -264,7 +264,7 @@ func apply(ctx context.Context, c client.Client, namespaces []string, templates,
 	}
 	for _, objs := range [][]*unstructured.Unstructured{templates, clusters} {
 		if err := parallel(objs, func(obj *unstructured.Unstructured) error {
-			if err := c.Patch(ctx, obj, client.Apply, client.FieldOwner("bench"), client.ForceOwnership); err != nil {
+			if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("bench"), client.ForceOwnership); err != nil {
 				return fmt.Errorf("applying %s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
 			}
 			return nil

@@ -40,7 +40,7 @@ func applySamples(t *testing.T, ns string) {
 	g.Expect(err).NotTo(HaveOccurred())
 	for _, obj := range objs {
 		obj.SetNamespace(ns)
-		g.Expect(k8s.Patch(context.Background(), obj, client.Apply, client.FieldOwner("e2e"), client.ForceOwnership)).To(Succeed())
+		g.Expect(k8s.Apply(context.Background(), client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("e2e"), client.ForceOwnership)).To(Succeed())
 	}
 }
 

@@ -157,7 +157,7 @@ func applyAndConverge(t *testing.T) tree {
 	}
 	obj := samples[0]
 	obj.SetNamespace(namespace)
-	if err := k8s.Patch(ctx, obj, client.Apply, client.FieldOwner("test-multigres"), client.ForceOwnership); err != nil {
+	if err := k8s.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("test-multigres"), client.ForceOwnership); err != nil {
 		t.Fatalf("applying config/samples/serving: %v", err)
 	}
 	var why error

@@ -101,8 +101,8 @@ func TestUpgradeFromV1alpha1(t *testing.T) {
 	for _, sample := range created {
 		obj := sample.DeepCopy()
 		obj.SetNamespace(ns)
-		g.Expect(k8s.Patch(ctx, obj, client.Apply, client.FieldOwner("kubectl"), client.ForceOwnership,
-			client.FieldValidation(metav1.FieldValidationStrict))).To(Succeed(), "%s %s", sample.GetKind(), sample.GetName())
+		g.Expect(k8s.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj), client.FieldOwner("kubectl"),
+			client.ForceOwnership)).To(Succeed(), "%s %s", sample.GetKind(), sample.GetName())
 	}
 
 	// The tree the earlier release's operator built from them, as recorded from it. This
