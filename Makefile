@@ -6,6 +6,7 @@ CONTROLLER_GEN := go tool controller-gen
 # golangci-lint with kube-api-linter built in, at the versions hack/tools/go.mod pins (a module of
 # its own, so that the linters' dependencies never move the operator's): go builds it from the
 # module proxy on first use and keeps it in its build cache. .golangci.yml configures it.
+# --allow-serial-runners: a run waits for another one (another work tree's) instead of failing.
 GOLANGCI_LINT := go tool -modfile=hack/tools/go.mod golangci-lint-kube-api-linter
 # The control-plane binaries envtest and `make run` use, built from Go modules and cached in bin/.
 CONTROLPLANE_BINS ?= kube-apiserver etcd kubectl
@@ -38,7 +39,7 @@ vet: ## go vet.
 lint: vet ## go vet, gofmt reporting any file it would change, and golangci-lint (.golangci.yml, kube-api-linter on the API).
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GOLANGCI_LINT) run ./...
+	$(GOLANGCI_LINT) run --allow-serial-runners ./...
 
 .PHONY: verify
 verify: generate manifests ## Fail when generated files are not up to date.

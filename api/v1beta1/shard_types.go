@@ -73,6 +73,8 @@ type ShardStatus struct {
 // ShardPoolStatus is what the topology says about one pool's poolers.
 type ShardPoolStatus struct {
 	// Name is the pool's name, as in spec.pools.
+	// +required
+	// +kubebuilder:validation:MinLength=1
 	Name string `json:"name"`
 	// Primaries is how many of the pool's poolers serve as the shard's primary (0 or 1).
 	// +optional
