@@ -38,7 +38,7 @@ func TestCommandLines(t *testing.T) {
 			"multigateway --http-port=15100 --grpc-port=15170 --pg-port=5432 --cell=us-east-1" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
 		{"multiorch", MultiOrch(Stateless{Image: img, Topo: topo}, "us-west-2", []string{"postgres/default", "db/tg"}),
-			"multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2 --watch-targets=postgres/default,db/tg" +
+			"multiorch --http-port=15300 --grpc-port=15370 --cell=us-west-2 --watch-targets=postgres/default,db/tg --service-id=$(POD_NAME)" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
 		{"multiadmin", MultiAdmin(Stateless{Image: img, Topo: topo}),
 			"multiadmin --http-port=15000 --grpc-port=15070 --service-map=grpc-multiadmin" +

@@ -60,10 +60,15 @@ func MultiGateway(s Stateless, cell string) corev1.Container {
 		containerPort(names.PortPostgres, names.PostgresPort))
 }
 
-// MultiOrch is the per-cell orchestrator; it elects primaries and repairs replication.
+// MultiOrch is the per-cell orchestrator; it elects primaries and repairs replication. Its
+// name in the topology is its pod's, so it survives a restart of the container: multiorch
+// claims a new shard's initialization under its name (ShardInitClaim, never removed), and a
+// random name per start would leave a claim no later process honours.
 func MultiOrch(s Stateless, cell string, watchTargets []string) corev1.Container {
-	return statelessContainer(ContainerMultiOrch, s, names.MultiOrchHTTPPort, names.MultiOrchGRPCPort,
-		[]string{flag("cell", cell), flag("watch-targets", strings.Join(watchTargets, ","))})
+	c := statelessContainer(ContainerMultiOrch, s, names.MultiOrchHTTPPort, names.MultiOrchGRPCPort,
+		[]string{flag("cell", cell), flag("watch-targets", strings.Join(watchTargets, ",")), flag("service-id", "$("+EnvPodName+")")})
+	c.Env = append(c.Env, podNameEnv())
+	return c
 }
 
 // MultiAdmin is the per-cluster admin service; it belongs to no cell.
