@@ -1,6 +1,7 @@
 // Package cell runs a Cell: its multigateway Deployment and Service, its multiorch
 // Deployment, its managed local TopoServer if it has one, and, for one cell of the cluster,
-// the Job that registers the cells in the global topology.
+// the Job that registers the cells in the global topology. It also removes from the cell's
+// topology the records of poolers gone for good (prune.go).
 package cell
 
 import (

@@ -1,7 +1,8 @@
 // Package shard runs a Shard's pools: per pool a StatefulSet of pods with two containers
 // (postgres run by pgctld, and multipooler), a headless Service that names the pods and a
 // PodDisruptionBudget. Data volumes come from the StatefulSet's claim template; they grow
-// with the spec and are never shrunk or deleted by this controller.
+// with the spec and are never shrunk or deleted by this controller. Which pod is primary it
+// reads from the Multigres topology (topology.go): status, pod role labels, an Event.
 //
 // A shard or pool the Multigres images cannot serve (internal/limits) gets no pods: its
 // StatefulSet is not created or, when it exists from before, is scaled to 0 with its claims
