@@ -43,6 +43,9 @@ type Options struct {
 	NodesPerZone int
 	// Audit logs the operator user's API requests to Dir/audit.log (see AuditLog).
 	Audit bool
+	// OperatorEnv is the operator process's environment besides this process's and
+	// KUBECONFIG (such as HTTPS_PROXY, to reach simulated pods).
+	OperatorEnv []string
 }
 
 // Cluster is a running local cluster.

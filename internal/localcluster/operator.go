@@ -111,7 +111,8 @@ const LiftLimits = "--multigres-limits=none"
 
 // Start starts the operator process and waits for its readiness endpoint.
 func (o *Operator) Start(ctx context.Context) error {
-	p, err := startProcess(o.cluster.opts.Dir, "operator", o.binary, o.args, "KUBECONFIG="+o.cluster.OperatorKubeconfig)
+	p, err := startProcess(o.cluster.opts.Dir, "operator", o.binary, o.args,
+		append([]string{"KUBECONFIG=" + o.cluster.OperatorKubeconfig}, o.cluster.opts.OperatorEnv...)...)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -119,6 +120,22 @@ func (r *Runner) SetDNS(pods []corev1.Pod, services []corev1.Service) error {
 		}
 	}
 	return os.WriteFile(r.hosts, []byte(hostsFile(pods, services, r.opts.ClusterDomain)), 0o644)
+}
+
+// Resolve is the address host has in the hosts file the containers see (SetDNS), as a
+// container would resolve it.
+func (r *Runner) Resolve(host string) (string, bool) {
+	b, err := os.ReadFile(r.hosts)
+	if err != nil {
+		return "", false
+	}
+	for line := range strings.Lines(string(b)) {
+		fields := strings.Fields(line)
+		if len(fields) > 1 && slices.Contains(fields[1:], host) {
+			return fields[0], true
+		}
+	}
+	return "", false
 }
 
 // Start runs pod; Pod tells how it goes. Pods are named uniquely per runner.

@@ -247,6 +247,9 @@ func newRunner(t *testing.T, name string) *podrun.Runner {
 	if err := r.SetDNS(pods.Items, services.Items); err != nil {
 		t.Fatal(err)
 	}
+	// The operator reaches this runner's pods until the test ends, then the ones before.
+	before := proxy.runner.Swap(r)
+	t.Cleanup(func() { proxy.runner.CompareAndSwap(r, before) })
 	return r
 }
 

@@ -12,8 +12,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/podrun"
@@ -68,6 +70,7 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 		primary, err = replication(ctx, r, pool, user, password)
 		return err
 	})
+	reportsPrimary(t, r, of(pool), primary)
 	eventually(t, "multiadmin's API to list the cells", time.Minute, r, of(admins), func() error {
 		var cells struct{ Names []string }
 		url := "http://" + podAddress(admins[0].Status.PodIP, names.MultiAdminHTTPPort) + "/api/v1/cells"
@@ -133,10 +136,12 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 	if err != nil || !strings.Contains(string(pgLog), "database system is shut down") {
 		t.Errorf("Postgres in %s did not stop cleanly when its pod was deleted (%v); its log ends:\n%s", primary, err, tail(pgLog, 2000))
 	}
-	eventually(t, "another primary after "+primary+" went, with the other standby streaming", 3*time.Minute, r, all(), func() error {
-		_, err := replication(ctx, r, rest, user, password)
+	var elected string
+	eventually(t, "another primary after "+primary+" went, with the other standby streaming", 3*time.Minute, r, all(), func() (err error) {
+		elected, err = replication(ctx, r, rest, user, password)
 		return err
 	})
+	reportsPrimary(t, r, all(), elected)
 	eventually(t, "a write through the gateway to the new primary, with the earlier one kept", 2*time.Minute, r, all(), func() error {
 		return writeAndRead(ctx, r, gateway, user, password, 2)
 	})
@@ -149,6 +154,35 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 			return fmt.Errorf("%s is primary again", primary)
 		}
 		return err
+	})
+}
+
+// reportsPrimary checks that the operator, reading the Multigres topology, shows primary as
+// the shard's primary: in its status and condition, and as the pod's role label.
+func reportsPrimary(t *testing.T, r *podrun.Runner, pods []*podrun.Pod, primary string) {
+	t.Helper()
+	eventually(t, "the Shard to report "+primary+" as its primary", time.Minute, r, pods, func() error {
+		shards := &v1beta1.ShardList{}
+		if err := k8s.List(context.Background(), shards, client.InNamespace(namespace)); err != nil {
+			return err
+		}
+		var serving []string
+		for _, s := range shards.Items {
+			if meta.IsStatusConditionTrue(s.Status.Conditions, v1beta1.ConditionServingWrites) {
+				serving = append(serving, s.Status.Primary)
+			}
+		}
+		if len(serving) != 1 || serving[0] != primary {
+			return fmt.Errorf("shards serving writes with primaries %v, want one with %s", serving, primary)
+		}
+		pod := &corev1.Pod{}
+		if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: primary}, pod); err != nil {
+			return err
+		}
+		if role := pod.Labels[names.LabelRole]; role != names.RolePrimary {
+			return fmt.Errorf("pod %s has role %q", primary, role)
+		}
+		return nil
 	})
 }
 

@@ -38,6 +38,8 @@ var (
 	logDir string
 	// skipAll says why nothing here can run.
 	skipAll string
+	// proxy is how the operator reaches the pods of the runner a test sets on it.
+	proxy *podProxy
 )
 
 func TestMain(m *testing.M) {
@@ -59,7 +61,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	logDir = filepath.Join(dir, "pods")
-	c, operator, err := localcluster.StartWithOperator(context.Background(), localcluster.Options{BinDir: os.Getenv("KUBEBUILDER_ASSETS"), Dir: filepath.Join(dir, "cluster")})
+	if proxy, err = startPodProxy(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	c, operator, err := localcluster.StartWithOperator(context.Background(), localcluster.Options{BinDir: os.Getenv("KUBEBUILDER_ASSETS"),
+		Dir: filepath.Join(dir, "cluster"), OperatorEnv: []string{"HTTPS_PROXY=" + proxy.URL()}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err, "; logs in", dir)
 		return 1
