@@ -1,6 +1,9 @@
 package names
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Addresses stop at ".svc": every pod's DNS search path completes them with the cluster's
 // domain, whatever that domain is. A Service's host is fully qualified up to there so that
@@ -12,6 +15,16 @@ func ServiceHost(service, namespace string) string { return service + "." + name
 // PodHost is the DNS name of a pod through the headless Service that governs it.
 func PodHost(pod, service, namespace string) string {
 	return pod + "." + ServiceHost(service, namespace)
+}
+
+// SplitPodHost reads a PodHost back: the pod, Service and namespace of host, which may go on
+// past ".svc" with the cluster's domain.
+func SplitPodHost(host string) (pod, service, namespace string, ok bool) {
+	parts := strings.Split(host, ".")
+	if len(parts) < 4 || parts[3] != "svc" {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
 }
 
 // ServiceAddress is host:port of a Service as pods reach it.

@@ -1,6 +1,9 @@
 package names
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // GlobalTopoServer is the name of a cluster's managed global TopoServer.
 func GlobalTopoServer(cluster string) string { return BuildMax(MaxTopoServer, cluster, "global") }
@@ -55,6 +58,16 @@ func RegistrationJob(owner, hash string) string { return Build(owner, "register"
 // StatefulSetPod is the name the StatefulSet controller gives the pod ordinal of set.
 func StatefulSetPod(set string, ordinal int32) string {
 	return set + "-" + strconv.Itoa(int(ordinal))
+}
+
+// PodOrdinal reads a StatefulSetPod back: pod's ordinal in set, if pod is one of set's pods.
+func PodOrdinal(set, pod string) (int32, bool) {
+	n, ok := strings.CutPrefix(pod, set+"-")
+	if !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+		return 0, false
+	}
+	ordinal, err := strconv.ParseInt(n, 10, 32)
+	return int32(ordinal), err == nil
 }
 
 // TopoClientService is the etcd client Service of the TopoServer named topo.

@@ -3,6 +3,7 @@ package names
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,6 +105,29 @@ func TestAddresses(t *testing.T) {
 	for _, tt := range tests {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+// SplitPodHost and PodOrdinal read back what PodHost and StatefulSetPod write, and nothing else.
+func TestReadBack(t *testing.T) {
+	for host, want := range map[string][]string{
+		PodHost("p-0", "p", "ns"):    {"p-0", "p", "ns"},
+		"p-0.p.ns.svc.cluster.local": {"p-0", "p", "ns"},
+		"p-0.p.ns":                   nil,
+		"p-0.p.ns.cluster.local":     nil,
+		"p-0":                        nil,
+		"":                           nil,
+	} {
+		pod, service, namespace, ok := SplitPodHost(host)
+		if got := []string{pod, service, namespace}; ok != (want != nil) || (ok && !slices.Equal(got, want)) {
+			t.Errorf("SplitPodHost(%q) = %v, %v; want %v", host, got, ok, want)
+		}
+	}
+	for pod, want := range map[string]int32{StatefulSetPod("a", 12): 12, "a-0": 0, "a-b-1": -1, "a-": -1, "a-x": -1, "a-+1": -1, "a--1": -1, "b-1": -1, "a-99999999999": -1} {
+		ordinal, ok := PodOrdinal("a", pod)
+		if ok != (want >= 0) || (ok && ordinal != want) {
+			t.Errorf("PodOrdinal(a, %q) = %d, %v; want %d", pod, ordinal, ok, want)
 		}
 	}
 }

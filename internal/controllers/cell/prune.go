@@ -2,7 +2,6 @@ package cell
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -46,7 +45,7 @@ func (r *Reconciler) prune(ctx context.Context, c *v1beta1.Cell) error {
 	var errs []error
 	var pruned []string
 	for _, p := range poolers {
-		pod, statefulSet, namespace, ok := podOf(p.Hostname)
+		pod, statefulSet, namespace, ok := names.SplitPodHost(p.Hostname)
 		if !ok || namespace != c.Namespace {
 			continue
 		}
@@ -86,15 +85,6 @@ var deletedOnly = predicate.Funcs{
 	GenericFunc: func(event.GenericEvent) bool { return false },
 }
 
-// podOf splits a pooler's hostname, <pod>.<statefulset>.<namespace>.svc[...].
-func podOf(hostname string) (pod, statefulSet, namespace string, ok bool) {
-	parts := strings.Split(hostname, ".")
-	if len(parts) < 4 || parts[3] != "svc" {
-		return "", "", "", false
-	}
-	return parts[0], parts[1], parts[2], true
-}
-
 // goneForGood: the pod does not exist and its StatefulSet will not make it again (it is gone,
 // or scaled below the pod's ordinal). Read from the API server, not the cache: a record
 // deleted for a pod the cache has not seen yet would be lost (a pooler rewrites its record
@@ -104,8 +94,8 @@ func (r *Reconciler) goneForGood(ctx context.Context, namespace, pod, statefulSe
 	if !apierrors.IsNotFound(err) {
 		return false, err
 	}
-	ordinal, err := strconv.Atoi(strings.TrimPrefix(pod, statefulSet+"-"))
-	if err != nil || !strings.HasPrefix(pod, statefulSet+"-") {
+	ordinal, ok := names.PodOrdinal(statefulSet, pod)
+	if !ok {
 		return false, nil // not a pod of that StatefulSet: not ours to judge
 	}
 	sts := &appsv1.StatefulSet{}
@@ -116,5 +106,5 @@ func (r *Reconciler) goneForGood(ctx context.Context, namespace, pod, statefulSe
 	case err != nil:
 		return false, err
 	}
-	return int32(ordinal) >= ptr.Deref(sts.Spec.Replicas, 1), nil
+	return ordinal >= ptr.Deref(sts.Spec.Replicas, 1), nil
 }

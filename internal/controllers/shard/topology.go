@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -81,9 +80,10 @@ func (r *Reconciler) readTopology(s *v1beta1.Shard, pools []observedPool) *topol
 	return t
 }
 
-// podOf is the pod a pooler runs in: its hostname is <pod>.<pool>.<namespace>.svc.
+// podOf is the pod a pooler runs in, from its hostname (names.PodHost); "" when that is not
+// a pod's.
 func podOf(p topo.Pooler) string {
-	pod, _, _ := strings.Cut(p.Hostname, ".")
+	pod, _, _, _ := names.SplitPodHost(p.Hostname)
 	return pod
 }
 
@@ -99,10 +99,10 @@ func (t *topology) role(pod string) string {
 	return ""
 }
 
-// poolOf is the pool a pod of the shard belongs to: <pool>-<ordinal>.
+// poolOf is the pool a pod of the shard belongs to: the StatefulSet that names it.
 func poolOf(pod string, pools []observedPool) (*observedPool, bool) {
 	for i := range pools {
-		if ordinal, ok := strings.CutPrefix(pod, pools[i].name+"-"); ok && ordinal != "" && strings.Trim(ordinal, "0123456789") == "" {
+		if _, ok := names.PodOrdinal(pools[i].name, pod); ok {
 			return &pools[i], true
 		}
 	}
