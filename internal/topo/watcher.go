@@ -121,16 +121,7 @@ func (w *Watcher) watch(ctx context.Context, t Target, cw *cellWatch) {
 // DeletePooler removes the record of pooler id from t's cell, wherever the cell's record says
 // its topology is.
 func (w *Watcher) DeletePooler(ctx context.Context, t Target, id ID) error {
-	global, err := Dial(strings.Split(t.GlobalAddresses, ","))
-	if err != nil {
-		return err
-	}
-	defer global.Close()
-	cell, ok, err := global.Cell(ctx, t.GlobalRoot, t.Cell)
-	if err != nil || !ok {
-		return fmt.Errorf("reading cell %s's record: %w", t.Cell, cmp.Or(err, errors.New("not registered")))
-	}
-	local, err := Dial(cell.ServerAddresses)
+	local, cell, err := openCell(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -138,27 +129,37 @@ func (w *Watcher) DeletePooler(ctx context.Context, t Target, id ID) error {
 	return local.DeletePooler(ctx, cell.Root, id)
 }
 
-// follow reads t's cell record and watches its poolers until that fails; it reports whether
-// it got as far as the poolers.
-func (w *Watcher) follow(ctx context.Context, t Target, cw *cellWatch) bool {
-	global, err := Dial(strings.Split(t.GlobalAddresses, ","))
+// openCell connects to t's cell's topology, as the cell's record in the global topology
+// names it (the global etcd itself, or the cell's own), and returns that record too.
+func openCell(ctx context.Context, t Target) (*Client, Cell, error) {
+	globalAddresses := strings.Split(t.GlobalAddresses, ",")
+	global, err := Dial(globalAddresses)
 	if err != nil {
-		return false
+		return nil, Cell{}, err
 	}
-	defer global.Close()
 	readCtx, cancel := context.WithTimeout(ctx, dialTimeout)
 	cell, ok, err := global.Cell(readCtx, t.GlobalRoot, t.Cell)
 	cancel()
-	if err != nil || !ok {
+	switch {
+	case err != nil || !ok:
+		_ = global.Close()
+		return nil, Cell{}, fmt.Errorf("reading cell %s's record: %w", t.Cell, cmp.Or(err, errors.New("not registered")))
+	case slices.Equal(cell.ServerAddresses, globalAddresses):
+		return global, cell, nil
+	}
+	_ = global.Close()
+	local, err := Dial(cell.ServerAddresses)
+	return local, cell, err
+}
+
+// follow reads t's cell record and watches its poolers until that fails; it reports whether
+// it got as far as the poolers.
+func (w *Watcher) follow(ctx context.Context, t Target, cw *cellWatch) bool {
+	local, cell, err := openCell(ctx, t)
+	if err != nil {
 		return false
 	}
-	local := global
-	if !slices.Equal(cell.ServerAddresses, strings.Split(t.GlobalAddresses, ",")) {
-		if local, err = Dial(cell.ServerAddresses); err != nil {
-			return false
-		}
-		defer local.Close()
-	}
+	defer local.Close()
 	return local.watchPoolers(ctx, cell.Root, t.Cell, func(poolers []Pooler) {
 		w.mu.Lock()
 		changed := !cw.known || !slices.Equal(cw.poolers, poolers)
