@@ -70,22 +70,22 @@ func (c *Client) RegisterDatabase(ctx context.Context, globalRoot string, db Dat
 }
 
 // Cell reads cell's record under the global root; ok is false when there is none.
-func (c *Client) Cell(ctx context.Context, globalRoot, cell string) (rec Cell, ok bool, err error) {
-	resp, err := c.etcd.Get(ctx, CellKey(globalRoot, cell))
-	if err != nil || len(resp.Kvs) == 0 {
-		return Cell{}, false, err
-	}
-	rec, err = UnmarshalCell(resp.Kvs[0].Value)
-	return rec, err == nil, err
+func (c *Client) Cell(ctx context.Context, globalRoot, cell string) (Cell, bool, error) {
+	return read(ctx, c, CellKey(globalRoot, cell), UnmarshalCell)
 }
 
 // Database reads database's record under the global root; ok is false when there is none.
-func (c *Client) Database(ctx context.Context, globalRoot, database string) (rec Database, ok bool, err error) {
-	resp, err := c.etcd.Get(ctx, DatabaseKey(globalRoot, database))
+func (c *Client) Database(ctx context.Context, globalRoot, database string) (Database, bool, error) {
+	return read(ctx, c, DatabaseKey(globalRoot, database), UnmarshalDatabase)
+}
+
+// read gets the record at key and decodes it; ok is false when there is none.
+func read[T any](ctx context.Context, c *Client, key string, decode func([]byte) (T, error)) (rec T, ok bool, err error) {
+	resp, err := c.etcd.Get(ctx, key)
 	if err != nil || len(resp.Kvs) == 0 {
-		return Database{}, false, err
+		return rec, false, err
 	}
-	rec, err = UnmarshalDatabase(resp.Kvs[0].Value)
+	rec, err = decode(resp.Kvs[0].Value)
 	return rec, err == nil, err
 }
 
