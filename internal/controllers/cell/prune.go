@@ -86,20 +86,23 @@ var deletedOnly = predicate.Funcs{
 }
 
 // goneForGood: the pod does not exist and its StatefulSet will not make it again (it is gone,
-// or scaled below the pod's ordinal). Read from the API server, not the cache: a record
-// deleted for a pod the cache has not seen yet would be lost (a pooler rewrites its record
-// only when it changes).
+// or scaled below the pod's ordinal). A pod in the cache exists; its absence there is
+// confirmed by the API server, as is the StatefulSet: a record deleted for a pod the cache has
+// not seen yet would be lost (a pooler rewrites its record only when it changes).
 func (r *Reconciler) goneForGood(ctx context.Context, namespace, pod, statefulSet string) (bool, error) {
-	err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: namespace, Name: pod}, &corev1.Pod{})
-	if !apierrors.IsNotFound(err) {
-		return false, err
-	}
 	ordinal, ok := names.PodOrdinal(statefulSet, pod)
 	if !ok {
 		return false, nil // not a pod of that StatefulSet: not ours to judge
 	}
+	key := client.ObjectKey{Namespace: namespace, Name: pod}
+	if r.Get(ctx, key, &corev1.Pod{}) == nil {
+		return false, nil // the usual case, answered without a request
+	}
+	if err := r.APIReader.Get(ctx, key, &corev1.Pod{}); !apierrors.IsNotFound(err) {
+		return false, err
+	}
 	sts := &appsv1.StatefulSet{}
-	err = r.APIReader.Get(ctx, client.ObjectKey{Namespace: namespace, Name: statefulSet}, sts)
+	err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: namespace, Name: statefulSet}, sts)
 	switch {
 	case apierrors.IsNotFound(err):
 		return true, nil
