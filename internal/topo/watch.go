@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -73,7 +72,7 @@ func (c *Client) watchPoolers(ctx context.Context, cellRoot, cell string, change
 }
 
 func sorted(records map[string]Pooler) []Pooler {
-	keys := slices.SortedFunc(maps.Keys(records), strings.Compare)
+	keys := slices.Sorted(maps.Keys(records))
 	out := make([]Pooler, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, records[k])
