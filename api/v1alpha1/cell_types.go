@@ -74,8 +74,8 @@ type CellStatus struct {
 	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-	// Conditions are Available (multigateway, multiorch and a local topo server are ready),
-	// Progressing and, on the cell that registers the cluster's cells, TopologyRegistered.
+	// Conditions are Available (multigateway, multiorch and a local topo server are ready) and
+	// Progressing.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -68,7 +68,8 @@ type CellSpec struct {
 	// +optional
 	// +listType=atomic
 	WatchTargets []string `json:"watchTargets,omitempty"`
-	// DurabilityPolicy is what the registering cell registers the database with.
+	// DurabilityPolicy is unused and no longer set: the MultigresCluster controller registers
+	// each database with its own policy. Kept so that stored Cells stay valid.
 	// +optional
 	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
 	// +optional
@@ -90,8 +91,8 @@ type CellStatus struct {
 	// ObservedGeneration is the metadata.generation this status was computed for.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-	// Conditions are Available (multigateway, multiorch and a local topo server are ready),
-	// Progressing and, on the cell that registers the cluster's cells, TopologyRegistered.
+	// Conditions are Available (multigateway, multiorch and a local topo server are ready) and
+	// Progressing.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -160,7 +160,9 @@ type MultigresClusterStatus struct {
 	// +optional
 	GlobalTopoServer *GlobalTopoServerStatus `json:"globalTopoServer,omitempty"`
 	// Conditions are Available, Progressing, Ready (both of those), Supported (whether the images
-	// serve the whole spec) and Paused (while the multigres.com/paused annotation is set).
+	// serve the whole spec), TopologyRegistered (whether the global topology holds the cells and
+	// databases; unless registerCell is false) and Paused (while the multigres.com/paused
+	// annotation is set).
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -53,9 +53,6 @@ func TestCommandLines(t *testing.T) {
 				" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432" +
 				" --socket-file=/var/lib/pooler/pg_sockets/.s.PGSQL.5432" +
 				" --hostname=$(POD_NAME).tg-0-us-east-1-replica.ns.svc"},
-		{"createclustermetadata", CreateClusterMetadata(Registration{Image: img, Topo: topo, Cells: []string{"us-east-1", "us-west-2"}, DurabilityPolicy: "AT_LEAST_2"}),
-			"multigres createclustermetadata --global-topo-address=c-global-client.ns.svc:2379 --global-topo-root=/multigres/global" +
-				" --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"},
 		{"etcd", Etcd(etcd), "etcd"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,14 +166,12 @@ func TestPortsAndProbes(t *testing.T) {
 // Every pod the package builds is admitted where the restricted standard is enforced.
 func TestPodsAreRestricted(t *testing.T) {
 	stateless := Stateless{Image: img, Topo: topo}
-	reg := RegistrationJob("c-us-east-1", "ns", nil, Registration{Image: img, Topo: topo, Cells: []string{"a"}})
 	for name, tmpl := range map[string]corev1.PodTemplateSpec{
 		"etcd":         PodTemplate(Pod{User: EtcdUser, Containers: []corev1.Container{Etcd(etcd)}}),
 		"pool":         PodTemplate(Pod{User: PostgresUser, InitContainers: []corev1.Container{Postgres(pool)}, Containers: []corev1.Container{MultiPooler(pool)}, Volumes: PoolVolumes(pool)}),
 		"multigateway": PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiGateway(stateless, "a")}}),
 		"multiorch":    PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiOrch(stateless, "a", []string{"postgres/default"})}}),
 		"multiadmin":   PodTemplate(Pod{User: MultigresUser, Containers: []corev1.Container{MultiAdmin(stateless)}}),
-		"registration": reg.Spec.Template,
 	} {
 		if v := pss.Violations(&tmpl); len(v) > 0 {
 			t.Errorf("%s pod violates the restricted standard: %v", name, v)
@@ -186,22 +181,6 @@ func TestPodsAreRestricted(t *testing.T) {
 	bare := corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "x", Image: "x"}}}}
 	if len(pss.Violations(&bare)) == 0 {
 		t.Error("a pod without security contexts passed the restricted check")
-	}
-}
-
-// A registration Job's name follows its inputs: same inputs, same Job; new cells, new Job.
-func TestRegistrationJobName(t *testing.T) {
-	r := Registration{Image: img, Topo: topo, Cells: []string{"a", "b"}}
-	a, b := RegistrationJob("c-a", "ns", nil, r), RegistrationJob("c-a", "ns", nil, r)
-	if a.Name != b.Name {
-		t.Errorf("same inputs, names %s and %s", a.Name, b.Name)
-	}
-	r.Cells = append(r.Cells, "c")
-	if c := RegistrationJob("c-a", "ns", nil, r); c.Name == a.Name {
-		t.Errorf("a new cell kept the Job name %s", a.Name)
-	}
-	if !strings.HasPrefix(a.Name, "c-a-register-") || len(a.Name) != len("c-a-register-")+8 {
-		t.Errorf("name %s, want c-a-register-<8 hex>", a.Name)
 	}
 }
 
@@ -219,14 +198,6 @@ func TestRetentionPolicyDefaultsToRetain(t *testing.T) {
 		if string(got.WhenDeleted) != tc.whenDeleted || string(got.WhenScaled) != tc.scaled {
 			t.Errorf("%+v: got %+v", tc.in, got)
 		}
-	}
-}
-
-// The CLI takes one topo address: of an external etcd given as a list, the first.
-func TestRegistrationTakesOneAddress(t *testing.T) {
-	c := CreateClusterMetadata(Registration{Topo: GlobalTopo{Address: "etcd-0:2379,etcd-1:2379", Root: "/r"}, Cells: []string{"a"}})
-	if got := commandLine(c); !strings.Contains(got, " --global-topo-address=etcd-0:2379 ") {
-		t.Errorf("command line %s", got)
 	}
 }
 

@@ -13,8 +13,8 @@ const (
 	EtcdDataDir = "/var/lib/etcd"
 	// CredentialsDir holds the Postgres password file, mounted from the credentials Secret.
 	CredentialsDir = "/etc/multigres/postgres"
-	// BackupDir is where the shard's backup repository is mounted: the path the database is
-	// registered with (RegistrationBackupLocation).
+	// BackupDir is where the shard's backup repository is mounted: the filesystem backup
+	// location the database is registered with.
 	BackupDir = "/backups"
 	// PgctldConfigDir holds pgctld's pg_hba template (PgHbaTemplateKey of the shard's ConfigMap).
 	PgctldConfigDir = "/etc/pgctld"

@@ -1,6 +1,8 @@
 package components
 
 import (
+	"path"
+
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 )
@@ -29,4 +31,19 @@ func TopoFrom(ref v1beta1.GlobalTopoServerRef, namespace string) GlobalTopo {
 		addr = names.TopoClientAddress(ref.ClientServiceName, namespace)
 	}
 	return GlobalTopo{Address: addr, Root: ref.RootPath}
+}
+
+// CellTopology is where cell c's programs register, which its record in the global topology
+// says: its own topo server (managed or external), else the global one under
+// <global root>/<cell>, where upstream's registration CLI put it (so a cluster it registered
+// keeps its poolers' records). own is false for the global one.
+func CellTopology(c *v1beta1.Cell) (address, root string, own bool) {
+	switch t := c.Spec.TopoServer; {
+	case t != nil && t.Managed != nil:
+		return names.TopoClientAddress(names.TopoClientService(c.Name), c.Namespace), t.Managed.RootPath, true
+	case t != nil && t.External != nil:
+		return t.External.Address, t.External.RootPath, true
+	}
+	global := TopoFrom(c.Spec.GlobalTopoServer, c.Namespace)
+	return global.Address, path.Join(global.Root, c.Spec.Name), false
 }

@@ -43,8 +43,8 @@ type Limits struct {
 
 var (
 	// V01 is the Multigres v0.1 line. Its multipooler refuses any table group but "default"
-	// and any shard but "0-inf"; `multigres createclustermetadata` registers only the
-	// database "postgres"; poolers are PRIMARY or REPLICA, chosen by consensus, with no
+	// and any shard but "0-inf"; its multigateway assumes the database "postgres";
+	// poolers are PRIMARY or REPLICA, chosen by consensus, with no
 	// read-only type and no way to exclude a pooler from election.
 	V01 = Limits{Name: "v0.1", OnlyDatabase: "postgres", OnlyTableGroup: "default", OnlyShard: "0-inf", NoReadOnlyPoolers: true}
 	// None lifts every limit: the whole API shape runs. For simulated clusters (make test,

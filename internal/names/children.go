@@ -51,10 +51,6 @@ func Pool(shard, cell, poolType string) string {
 func PgctldConfig(shard string) string { return Build(shard, "pgctld") }
 func BackupClaim(shard string) string  { return Build(shard, "backups") }
 
-// RegistrationJob names the registration Job of the object named owner; hash stands for
-// everything the Job runs, so changed inputs are a new Job (its pod template is immutable).
-func RegistrationJob(owner, hash string) string { return Build(owner, "register", hash) }
-
 // StatefulSetPod is the name the StatefulSet controller gives the pod ordinal of set.
 func StatefulSetPod(set string, ordinal int32) string {
 	return set + "-" + strconv.Itoa(int(ordinal))

@@ -27,8 +27,6 @@ const (
 	ComponentMultiGateway = "multigateway"
 	ComponentMultiOrch    = "multiorch"
 	ComponentShardPool    = "shard-pool"
-	// ComponentTopoRegistration labels a cell's registration Job and its pods.
-	ComponentTopoRegistration = "topo-registration"
 	// ComponentPostgresCredentials labels the Postgres credentials Secret the operator
 	// generates.
 	ComponentPostgresCredentials = "postgres-credentials"

@@ -84,7 +84,6 @@ func TestChildren(t *testing.T) {
 		{TopoPeerService(GlobalTopoServer(c)), c + "-global-peer"},
 		{PostgresCredentials(c), c + "-postgres-credentials"},
 		{CellGatewayService(Cell(c, "us-east-1")), c + "-us-east-1-gateway"},
-		{RegistrationJob(Cell(c, "us-east-1"), "0123abcd"), c + "-us-east-1-register-0123abcd"},
 		{StatefulSetPod(GlobalTopoServer(c), 2), c + "-global-2"},
 	}
 	for _, tt := range tests {

@@ -58,7 +58,7 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		return err
 	}
 	for _, setup := range []func(ctrl.Manager) error{
-		withLimits(multigrescluster.Setup),
+		func(mgr ctrl.Manager) error { return multigrescluster.Setup(mgr, lim, topology) },
 		toposerver.Setup,
 		func(mgr ctrl.Manager) error { return cell.Setup(mgr, topology) },
 		withLimits(tablegroup.Setup),

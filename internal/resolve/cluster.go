@@ -26,6 +26,9 @@ type Result struct {
 	TableGroups []v1beta1.TableGroup
 	// Backup is spec.backup resolved; every TableGroup carries a copy of it.
 	Backup *v1beta1.BackupConfig
+	// TopologyReconciliation is spec.topologyReconciliation with its defaults; every Cell
+	// carries a copy of it.
+	TopologyReconciliation v1beta1.TopologyReconciliation
 	// DesiredInstances is, per database, the sum of pool replicas over all its shards.
 	DesiredInstances map[string]int32
 }
@@ -51,6 +54,7 @@ func Cluster(c *v1beta1.MultigresCluster, templates Templates) (res *Result, err
 	r := &resolver{c: c, templates: templates}
 	res = &Result{DesiredInstances: map[string]int32{}}
 	res.GlobalTopoServer, res.GlobalTopo = r.globalTopo()
+	res.TopologyReconciliation = r.topologyReconciliation()
 	res.MultiAdmin = MultiAdmin{
 		Name:             names.MultiAdmin(c.Name),
 		Namespace:        c.Namespace,
@@ -61,7 +65,7 @@ func Cluster(c *v1beta1.MultigresCluster, templates Templates) (res *Result, err
 		ImagePullSecrets: r.pullSecrets(),
 	}
 	for i := range c.Spec.Cells {
-		res.Cells = append(res.Cells, r.cell(i, res.GlobalTopo))
+		res.Cells = append(res.Cells, r.cell(i, res.GlobalTopo, res.TopologyReconciliation))
 	}
 	res.Backup = r.backup()
 	for i, db := range c.Spec.Databases {
@@ -75,7 +79,6 @@ func Cluster(c *v1beta1.MultigresCluster, templates Templates) (res *Result, err
 	}
 	for i := range res.Cells {
 		res.Cells[i].Spec.WatchTargets = WatchTargets(res.Cells[i].Spec.Name, res.TableGroups)
-		res.Cells[i].Spec.DurabilityPolicy = DurabilityPolicy(c, RegisteredDatabase)
 	}
 	return res, r.errs
 }
@@ -102,7 +105,7 @@ func WatchTargets(cell string, tableGroups []v1beta1.TableGroup) []string {
 }
 
 // cell resolves spec.cells[i].
-func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef) v1beta1.Cell {
+func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef, tr v1beta1.TopologyReconciliation) v1beta1.Cell {
 	cfg := r.c.Spec.Cells[i]
 	path := field.NewPath("spec", "cells").Index(i).Child("spec")
 	all := make([]string, 0, len(r.c.Spec.Cells))
@@ -110,10 +113,6 @@ func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef) v1beta1.Cell 
 		all = append(all, c.Name)
 	}
 	slices.Sort(all) // a set: reordering spec.cells must not rewrite every Cell
-	tr := r.c.Spec.TopologyReconciliation
-	if tr == nil {
-		tr = &v1beta1.TopologyReconciliation{}
-	}
 	return v1beta1.Cell{
 		TypeMeta: typeMeta("Cell"),
 		ObjectMeta: objectMeta(r.c.Namespace, names.Cell(r.c.Name, cfg.Name),
@@ -126,16 +125,25 @@ func (r *resolver) cell(i int, global v1beta1.GlobalTopoServerRef) v1beta1.Cell 
 				MultiGateway:     cmp.Or(r.c.Spec.Images.MultiGateway, DefaultMultigresImage),
 				MultiOrch:        cmp.Or(r.c.Spec.Images.MultiOrch, DefaultMultigresImage),
 			},
-			MultiGateway:     r.stateless(path.Child("multigateway"), cfg.Spec.MultiGateway, multiGatewayDefaults),
-			MultiOrch:        r.stateless(path.Child("multiorch"), cfg.Spec.MultiOrch, multiOrchDefaults),
-			GlobalTopoServer: global,
-			TopoServer:       r.cellTopo(path.Child("topoServer"), cfg.Name, cfg.Spec.TopoServer),
-			AllCells:         all,
-			TopologyReconciliation: v1beta1.TopologyReconciliation{
-				RegisterCell: ptr(boolOr(tr.RegisterCell, DefaultRegisterCell)),
-				PruneTablets: ptr(boolOr(tr.PruneTablets, DefaultPruneTablets)),
-			},
+			MultiGateway:           r.stateless(path.Child("multigateway"), cfg.Spec.MultiGateway, multiGatewayDefaults),
+			MultiOrch:              r.stateless(path.Child("multiorch"), cfg.Spec.MultiOrch, multiOrchDefaults),
+			GlobalTopoServer:       global,
+			TopoServer:             r.cellTopo(path.Child("topoServer"), cfg.Name, cfg.Spec.TopoServer),
+			AllCells:               all,
+			TopologyReconciliation: *tr.DeepCopy(),
 		},
+	}
+}
+
+// topologyReconciliation resolves spec.topologyReconciliation: unset flags are true.
+func (r *resolver) topologyReconciliation() v1beta1.TopologyReconciliation {
+	tr := r.c.Spec.TopologyReconciliation
+	if tr == nil {
+		tr = &v1beta1.TopologyReconciliation{}
+	}
+	return v1beta1.TopologyReconciliation{
+		RegisterCell: ptr(boolOr(tr.RegisterCell, DefaultRegisterCell)),
+		PruneTablets: ptr(boolOr(tr.PruneTablets, DefaultPruneTablets)),
 	}
 }
 

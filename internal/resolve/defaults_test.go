@@ -54,7 +54,6 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 		TopoServer:       &v1beta1.CellTopoServerSpec{Global: &v1beta1.UseGlobalTopoServer{}},
 		AllCells:         []string{"z"},
 		WatchTargets:     []string{"d/g"},
-		DurabilityPolicy: v1beta1.DurabilityAtLeast2,
 		TopologyReconciliation: v1beta1.TopologyReconciliation{
 			RegisterCell: ptrTo(true), PruneTablets: ptrTo(true),
 		},

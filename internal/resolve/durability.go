@@ -4,10 +4,6 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
-// RegisteredDatabase is the one database the registration Job writes into the topology
-// (upstream's CLI knows no other); the Cell carries its durability policy.
-const RegisteredDatabase = "postgres"
-
 // DurabilityPolicy is database's: its own, else the cluster's, else the default.
 func DurabilityPolicy(c *v1beta1.MultigresCluster, database string) v1beta1.DurabilityPolicy {
 	for _, db := range c.Spec.Databases {

@@ -114,7 +114,6 @@ globalTopoServer:
 topoServer: {global: {}}
 allCells: [us-east-1, us-west-2]
 watchTargets: [production_db/analytics_tg, production_db/default, production_db/orders_tg]
-durabilityPolicy: AT_LEAST_2
 topologyReconciliation: {registerCell: true, pruneTablets: true}
 `, &wantEast)
 	expectEqual(t, "us-east-1 spec", east.Spec, wantEast)

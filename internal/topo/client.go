@@ -69,6 +69,32 @@ func (c *Client) RegisterDatabase(ctx context.Context, globalRoot string, db Dat
 	return c.Register(ctx, DatabaseKey(globalRoot, db.Name), db.Marshal())
 }
 
+// CellNames lists the cells registered under the global root.
+func (c *Client) CellNames(ctx context.Context, globalRoot string) ([]string, error) {
+	prefix := CellsPrefix(globalRoot)
+	resp, err := c.etcd.Get(ctx, prefix, clientv3.WithPrefix(), clientv3.WithKeysOnly())
+	if err != nil {
+		return nil, fmt.Errorf("listing cells under %s: %w", globalRoot, err)
+	}
+	var cells []string
+	for _, kv := range resp.Kvs {
+		if cell, ok := strings.CutSuffix(strings.TrimPrefix(string(kv.Key), prefix), "/Cell"); ok && !strings.Contains(cell, "/") {
+			cells = append(cells, cell)
+		}
+	}
+	return cells, nil
+}
+
+// DeleteCell removes cell's record from the global root; what the cell's own topology holds
+// stays.
+func (c *Client) DeleteCell(ctx context.Context, globalRoot, cell string) error {
+	key := CellKey(globalRoot, cell)
+	if _, err := c.etcd.Delete(ctx, key); err != nil {
+		return fmt.Errorf("deleting %s: %w", key, err)
+	}
+	return nil
+}
+
 // Cell reads cell's record under the global root; ok is false when there is none.
 func (c *Client) Cell(ctx context.Context, globalRoot, cell string) (Cell, bool, error) {
 	return read(ctx, c, CellKey(globalRoot, cell), UnmarshalCell)

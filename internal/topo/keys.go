@@ -5,6 +5,9 @@ import "path"
 // Keys, as upstream builds them: path.Join(root, relative path), so a trailing slash on a
 // root changes nothing.
 
+// CellsPrefix is the prefix of every cell record under the global root.
+func CellsPrefix(globalRoot string) string { return path.Join(globalRoot, "cells") + "/" }
+
 // CellKey is where cell's record lives under the global root.
 func CellKey(globalRoot, cell string) string { return path.Join(globalRoot, "cells", cell, "Cell") }
 

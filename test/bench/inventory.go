@@ -120,9 +120,6 @@ func takePodCensus(ctx context.Context, c client.Client) (podCensus, error) {
 		return pc, err
 	}
 	for _, p := range pods.Items {
-		if p.Status.Phase == corev1.PodSucceeded {
-			continue // a finished registration Job
-		}
 		pool := p.Labels[names.LabelComponent] == names.ComponentShardPool
 		unschedulable := false
 		for _, cond := range p.Status.Conditions {

@@ -48,15 +48,15 @@ func (w workload) slug() string {
 }
 
 // Node sizing. localcluster's kwok nodes each offer 64 CPUs, 512Gi and 110 pods. One copy of
-// the samples runs 27 pods (plus a finished registration Job pod) requesting 51.7 CPUs
+// the samples runs 27 pods requesting 51.7 CPUs
 // (results.json reports it as podCPU) and about 80Gi, so CPU decides; a sharded cluster's pods are small (sharded below), so the pod
 // count does. A quarter of headroom keeps the scheduler's spreading from stranding a pod.
 const (
 	nodeCPU, nodePods  = 64.0, 110.0
 	sampleCPU          = 51.7
-	samplePods         = 28.0
+	samplePods         = 27.0
 	shardPods          = 3.0
-	shardFixedPods     = 8.0 // global etcd (3), multiadmin, gateways (2), multiorch, registration
+	shardFixedPods     = 7.0 // global etcd (3), multiadmin, gateways (2), multiorch
 	headroom           = 1.25
 	zones, minPerZone  = 3, 2
 	sampleTemplateEdit = "orders-read-only"

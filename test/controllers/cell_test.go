@@ -5,7 +5,6 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -78,12 +77,6 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 	g.Expect(ports).To(Equal(map[string]int32{"postgres": 5432, "http": 15100, "grpc": 15170}))
 	g.Expect(svc.Spec.Selector).To(Equal(gw.Spec.Selector.MatchLabels))
 
-	// Only the first cell by name registers the topology; this is the second.
-	g.Consistently(func() ([]batchv1.Job, error) {
-		jobs := &batchv1.JobList{}
-		return jobs.Items, k8s.List(ctx, jobs, client.InNamespace(ns))
-	}, "300ms", kubetest.Poll).Should(BeEmpty())
-
 	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionAvailable, metav1.ConditionFalse, cell.ReasonComponentsNotReady)
 	kubetest.MarkReady(g, k8s, ns, gw.Name, &appsv1.Deployment{})
 	kubetest.MarkReady(g, k8s, ns, orch.Name, &appsv1.Deployment{})
@@ -114,73 +107,4 @@ func TestCellWithManagedLocalTopoServer(t *testing.T) {
 		_ = k8s.Get(ctx, client.ObjectKeyFromObject(c), c)
 		return c.Status.TopoServer
 	}, kubetest.Timeout, kubetest.Poll).Should(BeNil())
-}
-
-func TestCellRegistersTheTopology(t *testing.T) {
-	g := NewWithT(t)
-	ns := kubetest.Namespace(t, k8s, "register")
-	c := exampleCell(ns, "us-east-1", "us-west-2", "us-east-1")
-	g.Expect(k8s.Create(ctx, c)).To(Succeed())
-
-	job := registrationJob(g, ns)
-	kubetest.ControlledBy(g, &job, c)
-	mg := container(job.Spec.Template.Spec, "multigres")
-	g.Expect(mg.Image).To(Equal("multigres/multigres:orch"))
-	g.Expect(commandLine(mg)).To(Equal("multigres createclustermetadata --global-topo-address=example-global-client.register.svc:2379" +
-		" --global-topo-root=/multigres/global --cells=us-east-1,us-west-2 --durability-policy=AT_LEAST_2 --backup-location=/backups"))
-	kubetest.HaveCondition(g, k8s, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
-	// Rolled out but not registered yet: still progressing, so the cluster is not Ready.
-	kubetest.MarkReady(g, k8s, ns, "example-us-east-1-multigateway", &appsv1.Deployment{})
-	kubetest.MarkReady(g, k8s, ns, "example-us-east-1-multiorch", &appsv1.Deployment{})
-	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionProgressing, metav1.ConditionTrue, cell.ReasonRegistering)
-
-	completeJob(g, &job)
-	kubetest.HaveCondition(g, k8s, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
-	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionProgressing, metav1.ConditionFalse, cell.ReasonRolloutComplete)
-
-	// A new cell: a new Job registers the new set; the old one goes. (A cell that sorted
-	// first would take the registration over.)
-	g.Eventually(func() error {
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(c), c); err != nil {
-			return err
-		}
-		c.Spec.AllCells = append(c.Spec.AllCells, "us-west-1")
-		return k8s.Update(ctx, c)
-	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
-	var next batchv1.Job
-	g.Eventually(func(g Gomega) {
-		next = registrationJob(g, ns)
-		g.Expect(next.Name).NotTo(Equal(job.Name))
-	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
-	g.Expect(commandLine(container(next.Spec.Template.Spec, "multigres"))).To(ContainSubstring("--cells=us-east-1,us-west-1,us-west-2"))
-	kubetest.HaveCondition(g, k8s, c, cell.ConditionTopologyRegistered, metav1.ConditionFalse, cell.ReasonRegistering)
-}
-
-// registrationJob waits until exactly one registration Job is left (not being deleted).
-func registrationJob(g Gomega, ns string) batchv1.Job {
-	var job batchv1.Job
-	g.Eventually(func(g Gomega) {
-		jobs := &batchv1.JobList{}
-		g.Expect(k8s.List(ctx, jobs, client.InNamespace(ns))).To(Succeed())
-		var live []batchv1.Job
-		for _, j := range jobs.Items {
-			if j.DeletionTimestamp == nil {
-				live = append(live, j)
-			}
-		}
-		g.Expect(live).To(HaveLen(1))
-		job = live[0]
-	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
-	return job
-}
-
-// completeJob plays the Job controller for a Job whose pod succeeded.
-func completeJob(g Gomega, job *batchv1.Job) {
-	g.Eventually(func() error {
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(job), job); err != nil {
-			return err
-		}
-		kubetest.SetReady(job)
-		return k8s.Status().Update(ctx, job)
-	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }

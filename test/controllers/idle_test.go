@@ -75,10 +75,8 @@ func TestIdleClusterMakesNoWrites(t *testing.T) {
 	for _, name := range []string{"example-us-east-1-multigateway", "example-us-east-1-multiorch"} {
 		kubetest.MarkReady(g, k8s, ns, name, &appsv1.Deployment{})
 	}
-	completeJob(g, ptrTo(registrationJob(g, ns)))
 	kubetest.HaveCondition(g, k8s, ts, v1beta1.ConditionAvailable, metav1.ConditionTrue, "QuorumReady")
 	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionAvailable, metav1.ConditionTrue, cell.ReasonComponentsReady)
-	kubetest.HaveCondition(g, k8s, c, cell.ConditionTopologyRegistered, metav1.ConditionTrue, cell.ReasonRegistered)
 	kubetest.HaveCondition(g, k8s, tg, v1beta1.ConditionAvailable, metav1.ConditionTrue, "ShardsReady")
 	quiet(g)
 
@@ -105,8 +103,6 @@ func TestIdleClusterMakesNoWrites(t *testing.T) {
 	quiet(g)
 	g.Expect(writes.since(before)).To(BeEmpty(), "writes of an idle operator")
 }
-
-func ptrTo[T any](v T) *T { return &v }
 
 // quiet waits until the operator has written nothing for a second.
 func quiet(g Gomega) {

@@ -7,13 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -67,9 +65,6 @@ func converged(ctx context.Context, ns string) error {
 		return err
 	}
 	for _, p := range pods.Items {
-		if p.Status.Phase == corev1.PodSucceeded {
-			continue // a finished registration Job
-		}
 		if p.Status.Phase != corev1.PodRunning || !podReady(&p) {
 			return fmt.Errorf("pod %s is %s, not Running and Ready", p.Name, p.Status.Phase)
 		}
@@ -97,7 +92,7 @@ func namespacedLists() []client.ObjectList {
 		&v1beta1.TopoServerList{}, &v1beta1.CellList{}, &v1beta1.TableGroupList{}, &v1beta1.ShardList{},
 		&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}, &corev1.SecretList{},
 		&corev1.ConfigMapList{}, &corev1.PersistentVolumeClaimList{}, &policyv1.PodDisruptionBudgetList{},
-		&batchv1.JobList{}, &corev1.PodList{},
+		&corev1.PodList{},
 	}
 }
 
@@ -107,8 +102,8 @@ type object struct {
 	SpecHash string
 }
 
-// objectSet lists the objects the operator owns in ns (by kind/name), excluding pods, claims
-// and jobs' pods whose names are random or whose existence depends on timing.
+// objectSet lists the objects the operator owns in ns (by kind/name), excluding pods, whose
+// existence depends on timing.
 func objectSet(t *testing.T, ns string) map[string]object {
 	t.Helper()
 	g := NewWithT(t)
@@ -127,12 +122,7 @@ func objectSet(t *testing.T, ns string) map[string]object {
 			if owner == nil && !isClaim(obj) {
 				continue // not the operator's
 			}
-			name := obj.GetName()
-			if _, ok := obj.(*batchv1.Job); ok {
-				// A registration Job's name ends in a hash of its inputs, which name the namespace.
-				name = name[:strings.LastIndex(name, "-")]
-			}
-			key := fmt.Sprintf("%T/%s", obj, name)
+			key := fmt.Sprintf("%T/%s", obj, obj.GetName())
 			if _, dup := set[key]; dup {
 				t.Fatalf("duplicate object %s", key)
 			}
@@ -159,9 +149,6 @@ func specHash(t *testing.T, obj runtime.Object) string {
 	}
 	if claim, ok := obj.(*corev1.PersistentVolumeClaim); ok {
 		spec = claim.Spec.Resources // the volume name differs by design
-	}
-	if job, ok := obj.(*batchv1.Job); ok {
-		spec = job.Spec.Template.Spec // the selector carries the Job's own UID
 	}
 	if svc, ok := obj.(*corev1.Service); ok {
 		spec = svc.Spec.Ports // cluster IPs differ by design

@@ -13,10 +13,12 @@ import (
 	"github.com/jackc/pgx/v5"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/podrun"
 )
@@ -31,20 +33,12 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 		}
 		return out
 	}
-	registration := of(tr.component(names.ComponentTopoRegistration))
 	pool := tr.component(names.ComponentShardPool)
 	gateways := tr.component(names.ComponentMultiGateway)
 	admins := tr.component(names.ComponentMultiAdmin)
 	user, password := credentials(t, pool[0])
 
-	eventually(t, "the registration Job to exit 0", 2*time.Minute, r, registration, func() error {
-		for _, p := range registration {
-			if p.Phase() != corev1.PodSucceeded {
-				return fmt.Errorf("pod %s is %s", p.Name(), p.Phase())
-			}
-		}
-		return nil
-	})
+	registered(t, r, of(tr.component(names.ComponentTopoServer)))
 	eventually(t, "every pool pod to be Ready", 4*time.Minute, r, of(pool), func() error {
 		for _, p := range of(pool) {
 			if !p.Ready() {
@@ -154,6 +148,24 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 			return fmt.Errorf("%s is primary again", primary)
 		}
 		return err
+	})
+}
+
+// registered waits until the operator has written the cluster's cells and databases into
+// the global topology the pods run.
+func registered(t *testing.T, r *podrun.Runner, etcd []*podrun.Pod) {
+	t.Helper()
+	eventually(t, "the operator to register the topology", 2*time.Minute, r, etcd, func() error {
+		clusters := &v1beta1.MultigresClusterList{}
+		if err := k8s.List(context.Background(), clusters, client.InNamespace(namespace)); err != nil {
+			return err
+		}
+		for _, c := range clusters.Items {
+			if cond := meta.FindStatusCondition(c.Status.Conditions, multigrescluster.ConditionTopologyRegistered); cond == nil || cond.Status != metav1.ConditionTrue {
+				return fmt.Errorf("cluster %s: TopologyRegistered %+v", c.Name, cond)
+			}
+		}
+		return nil
 	})
 }
 

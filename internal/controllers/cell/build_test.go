@@ -20,23 +20,6 @@ func cellNamed(name string, labels map[string]string, register bool, all ...stri
 	}
 }
 
-func TestRegisters(t *testing.T) {
-	for _, tc := range []struct {
-		cell *v1beta1.Cell
-		want bool
-	}{
-		{cellNamed("a", nil, true, "b", "a"), true},
-		{cellNamed("b", nil, true, "b", "a"), false},
-		{cellNamed("a", nil, false, "a"), false},
-		{cellNamed("a", nil, true), true}, // a cell that knows no others registers itself
-	} {
-		if got := Registers(tc.cell); got != tc.want {
-			t.Errorf("Registers(%s of %v, registerCell %v) = %v", tc.cell.Spec.Name, tc.cell.Spec.AllCells,
-				*tc.cell.Spec.TopologyReconciliation.RegisterCell, got)
-		}
-	}
-}
-
 func TestGatewayServiceName(t *testing.T) {
 	if got := GatewayServiceName(cellNamed("us-east-1", map[string]string{v1beta1.LabelCluster: "example"}, false)); got != "example-us-east-1-gateway" {
 		t.Errorf("with the cluster label: %s", got)
@@ -51,7 +34,6 @@ func TestBuildIsRestricted(t *testing.T) {
 	for name, tmpl := range map[string]corev1.PodTemplateSpec{
 		"multigateway": obj.gateway.Spec.Template,
 		"multiorch":    obj.orch.Spec.Template,
-		"registration": obj.registration.Spec.Template,
 	} {
 		if v := pss.Violations(&tmpl); len(v) > 0 {
 			t.Errorf("%s pod violates the restricted standard: %v", name, v)

@@ -1,6 +1,6 @@
 // Package cell runs a Cell: its multigateway Deployment and Service, its multiorch
-// Deployment, its managed local TopoServer if it has one, and, for one cell of the cluster,
-// the Job that registers the cells in the global topology. It also removes from the cell's
+// Deployment and its managed local TopoServer if it has one. (The MultigresCluster
+// controller registers the cell in the global topology.) It also removes from the cell's
 // topology the records of poolers gone for good (prune.go).
 package cell
 
@@ -8,7 +8,6 @@ import (
 	"context"
 
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -29,7 +28,6 @@ import (
 // +kubebuilder:rbac:groups=multigres.com,resources=toposervers,verbs=create;patch;delete
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=core,resources=services,verbs=get;list;watch;create;patch
-// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=apps,resources=statefulsets,verbs=get
 // +kubebuilder:rbac:groups=core,resources=pods,verbs=get;list;watch
 
@@ -56,7 +54,6 @@ func Setup(mgr ctrl.Manager, topology *topowatch.Watches) error {
 		Watches(&appsv1.Deployment{}, owned).
 		Watches(&corev1.Service{}, owned).
 		Watches(&v1beta1.TopoServer{}, owned).
-		Watches(&batchv1.Job{}, owned).
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.CellList{}), pause.Toggled()).
 		// Reconciled again when the cell's poolers change or a pool pod of the cell is deleted,
@@ -70,7 +67,6 @@ func Setup(mgr ctrl.Manager, topology *topowatch.Watches) error {
 type observed struct {
 	gateway, orch *appsv1.Deployment
 	topoServer    *v1beta1.TopoServer
-	registration  *batchv1.Job
 }
 
 // Reconcile brings the cell's components to its spec and reports them in its status.
@@ -95,17 +91,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 }
 
 // ensure writes the cell's children and deletes the ones it no longer has: the local topo
-// server when the cell stops managing one (its volumes follow its retention policy), and
-// registration Jobs of earlier cell sets.
+// server when the cell stops managing one (its volumes follow its retention policy).
 func (r *Reconciler) ensure(ctx context.Context, c *v1beta1.Cell, obj objects) error {
 	desired := []client.Object{obj.gatewayService, obj.gateway, obj.orch}
 	if obj.topoServer != nil {
 		desired = append(desired, obj.topoServer)
 	}
-	if obj.registration != nil {
-		desired = append(desired, obj.registration)
-	}
-	_, err := r.Writer.Sync(ctx, c, desired, &v1beta1.TopoServerList{}, &batchv1.JobList{})
+	_, err := r.Writer.Sync(ctx, c, desired, &v1beta1.TopoServerList{})
 	return err
 }
 
@@ -119,10 +111,6 @@ func (r *Reconciler) observe(ctx context.Context, c *v1beta1.Cell, obj objects) 
 	if obj.topoServer != nil {
 		o.topoServer = &v1beta1.TopoServer{}
 		errs = append(errs, get(obj.topoServer.Name, o.topoServer))
-	}
-	if obj.registration != nil {
-		o.registration = &batchv1.Job{}
-		errs = append(errs, get(obj.registration.Name, o.registration))
 	}
 	return o, kerrors.NewAggregate(errs)
 }

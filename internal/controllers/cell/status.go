@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -15,9 +12,9 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 )
 
-// ConditionTopologyRegistered says whether the registration Job wrote the cluster's cells
-// into the global topology. Only the registering cell (Registers) carries it.
-const ConditionTopologyRegistered = "TopologyRegistered"
+// conditionTopologyRegistered was the registration Job's outcome on one cell of a cluster,
+// before the MultigresCluster controller registered the cells itself; it is removed.
+const conditionTopologyRegistered = "TopologyRegistered"
 
 // Condition reasons.
 const (
@@ -25,9 +22,6 @@ const (
 	ReasonComponentsNotReady = "ComponentsNotReady"
 	ReasonRollingOut         = "RollingOut"
 	ReasonRolloutComplete    = "RolloutComplete"
-	ReasonRegistered         = "Registered"
-	ReasonRegistering        = "Registering"
-	ReasonRegistrationFailed = "RegistrationFailed"
 )
 
 // setStatus rebuilds the cell's status from its children.
@@ -59,45 +53,10 @@ func setStatus(c *v1beta1.Cell, obj objects, seen observed) {
 	}
 	conditions.Set(c, available)
 
-	// The cell is still coming up while its registration Job runs: until then clients cannot
-	// find it in the topology, so the cluster is not Ready yet.
-	var registration *metav1.Condition
-	if seen.registration != nil {
-		registration = ptr.To(registered(seen.registration, obj.registration.Name))
-	}
 	progressing := metav1.Condition{Type: v1beta1.ConditionProgressing, Status: metav1.ConditionTrue, Reason: ReasonRollingOut, Message: available.Message}
-	switch {
-	case !gateway.Done || !orch.Done || seen.gateway.Generation == 0 || seen.orch.Generation == 0:
-		// still rolling out
-	case registration != nil && registration.Reason == ReasonRegistering:
-		progressing.Reason, progressing.Message = ReasonRegistering, registration.Message
-	default:
+	if gateway.Done && orch.Done && seen.gateway.Generation > 0 && seen.orch.Generation > 0 {
 		progressing.Status, progressing.Reason = metav1.ConditionFalse, ReasonRolloutComplete
 	}
 	conditions.Set(c, progressing)
-
-	switch {
-	case registration != nil:
-		conditions.Set(c, *registration)
-	case conditions.Has(c, ConditionTopologyRegistered):
-		conditions.Delete(c, ConditionTopologyRegistered)
-	}
-}
-
-// registered reads the registration Job's outcome.
-func registered(job *batchv1.Job, name string) metav1.Condition {
-	cond := metav1.Condition{Type: ConditionTopologyRegistered, Status: metav1.ConditionFalse, Reason: ReasonRegistering,
-		Message: "waiting for Job " + name}
-	for _, jc := range job.Status.Conditions {
-		if jc.Status != corev1.ConditionTrue {
-			continue
-		}
-		switch jc.Type {
-		case batchv1.JobComplete:
-			cond.Status, cond.Reason, cond.Message = metav1.ConditionTrue, ReasonRegistered, "Job "+name+" registered the cells"
-		case batchv1.JobFailed:
-			cond.Reason, cond.Message = ReasonRegistrationFailed, fmt.Sprintf("Job %s failed: %s; delete it to retry", name, jc.Message)
-		}
-	}
-	return cond
+	conditions.Delete(c, conditionTopologyRegistered)
 }

@@ -5,10 +5,8 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -22,27 +20,19 @@ func localTopo(available metav1.ConditionStatus, reported int64) *v1beta1.TopoSe
 		Conditions: []metav1.Condition{{Type: v1beta1.ConditionAvailable, Status: available, ObservedGeneration: reported}}}}
 }
 
-// job is the registration Job as observed with conditions (none: it runs).
-func job(conditions ...batchv1.JobCondition) *batchv1.Job {
-	return &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: "c-a-register-1"}, Status: batchv1.JobStatus{Conditions: conditions}}
-}
-
 var (
 	managed  = &v1beta1.CellTopoServerSpec{Managed: &v1beta1.TopoServerSpec{RootPath: "/multigres/a", Image: "etcd", Replicas: 1}}
 	external = &v1beta1.CellTopoServerSpec{External: &v1beta1.ExternalTopoServerSpec{Address: "etcd:2379", RootPath: "/a"}}
 )
 
 // cellAndObjects is the cell "a" with topology topo, and the objects built for it: a local
-// TopoServer when topo is managed, a registration Job when registers.
-func cellAndObjects(topo *v1beta1.CellTopoServerSpec, registers bool) (*v1beta1.Cell, objects) {
+// TopoServer when topo is managed.
+func cellAndObjects(topo *v1beta1.CellTopoServerSpec) (*v1beta1.Cell, objects) {
 	c := &v1beta1.Cell{ObjectMeta: metav1.ObjectMeta{Name: "c-a", Namespace: "ns", Generation: 4},
 		Spec: v1beta1.CellSpec{Name: "a", TopoServer: topo}}
 	obj := objects{gatewayService: &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "c-a-gateway"}}}
 	if topo != nil && topo.Managed != nil {
 		obj.topoServer = &v1beta1.TopoServer{ObjectMeta: metav1.ObjectMeta{Name: "c-a"}}
-	}
-	if registers {
-		obj.registration = job()
 	}
 	return c, obj
 }
@@ -50,40 +40,34 @@ func cellAndObjects(topo *v1beta1.CellTopoServerSpec, registers bool) (*v1beta1.
 func TestSetStatus(t *testing.T) {
 	const nothingReady = "multigateway 0 of 1 ready; multiorch 0 of 1 ready"
 	var (
-		deployment  = statustest.Deployment
-		none        = &appsv1.Deployment{}
-		notReady    = func(msg string) statustest.Condition { return statustest.False(ReasonComponentsNotReady, msg) }
-		ready       = statustest.True(ReasonComponentsReady, "multigateway 2 of 2 ready")
-		complete    = statustest.False(ReasonRolloutComplete, "multigateway 2 of 2 ready")
-		rollingOut  = statustest.True(ReasonRollingOut, "multigateway 2 of 2 ready")
-		registering = statustest.False(ReasonRegistering, "waiting for Job c-a-register-1")
-		topoDown    = "local topo server c-a not available"
+		deployment = statustest.Deployment
+		none       = &appsv1.Deployment{}
+		notReady   = func(msg string) statustest.Condition { return statustest.False(ReasonComponentsNotReady, msg) }
+		ready      = statustest.True(ReasonComponentsReady, "multigateway 2 of 2 ready")
+		complete   = statustest.False(ReasonRolloutComplete, "multigateway 2 of 2 ready")
+		rollingOut = statustest.True(ReasonRollingOut, "multigateway 2 of 2 ready")
+		topoDown   = "local topo server c-a not available"
 	)
 	localStatus := &v1beta1.CellTopoServerStatus{RootPath: "/multigres/a", Address: "c-a-client.ns.svc:2379"}
 	for _, tc := range []struct {
 		name string
-		// topoSpec is the cell's topology (nil: the global one); registers, whether it runs the
-		// registration Job.
-		topoSpec  *v1beta1.CellTopoServerSpec
-		registers bool
+		// topoSpec is the cell's topology (nil: the global one).
+		topoSpec *v1beta1.CellTopoServerSpec
 		// What observe found; an object not found yet is empty, as observe leaves it.
 		gateway, orch          *appsv1.Deployment
 		topo                   *v1beta1.TopoServer
-		job                    *batchv1.Job
 		orchAvailable          bool
 		topoStatus             *v1beta1.CellTopoServerStatus
 		available, progressing statustest.Condition
-		registered             *statustest.Condition // nil: no TopologyRegistered condition
 	}{
 		{name: "nothing created yet", gateway: none, orch: none,
 			available:   notReady(nothingReady),
 			progressing: statustest.True(ReasonRollingOut, nothingReady)},
-		{name: "nothing created yet, with a local topo server and registration", topoSpec: managed, registers: true,
-			gateway: none, orch: none, topo: &v1beta1.TopoServer{}, job: &batchv1.Job{},
+		{name: "nothing created yet, with a local topo server", topoSpec: managed,
+			gateway: none, orch: none, topo: &v1beta1.TopoServer{},
 			topoStatus:  localStatus,
 			available:   notReady(nothingReady + "; " + topoDown),
-			progressing: statustest.True(ReasonRollingOut, nothingReady+"; "+topoDown),
-			registered:  &registering},
+			progressing: statustest.True(ReasonRollingOut, nothingReady+"; "+topoDown)},
 		{name: "gateways partly ready", gateway: deployment(3, 2), orch: deployment(1, 1), orchAvailable: true,
 			available:   notReady("multigateway 2 of 3 ready"),
 			progressing: statustest.True(ReasonRollingOut, "multigateway 2 of 3 ready")},
@@ -112,31 +96,11 @@ func TestSetStatus(t *testing.T) {
 			topoStatus: localStatus, available: ready, progressing: complete},
 		{name: "external topo server", topoSpec: external, gateway: deployment(2, 2), orch: deployment(1, 1), orchAvailable: true,
 			topoStatus: &v1beta1.CellTopoServerStatus{RootPath: "/a", Address: "etcd:2379"}, available: ready, progressing: complete},
-		{name: "registration running", registers: true, gateway: deployment(2, 2), orch: deployment(1, 1), job: job(), orchAvailable: true,
-			available:   ready,
-			progressing: statustest.True(ReasonRegistering, "waiting for Job c-a-register-1"),
-			registered:  &registering},
-		{name: "registration running while rolling out", registers: true, gateway: deployment(2, 2), orch: statustest.Updated(deployment(1, 1), 0),
-			job: job(), orchAvailable: true, available: ready, progressing: rollingOut, registered: &registering},
-		{name: "registered", registers: true, gateway: deployment(2, 2), orch: deployment(1, 1), orchAvailable: true,
-			job:       job(batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}),
-			available: ready, progressing: complete,
-			registered: ptr.To(statustest.True(ReasonRegistered, "Job c-a-register-1 registered the cells"))},
-		{name: "registration failed", registers: true, gateway: deployment(2, 2), orch: deployment(1, 1), orchAvailable: true,
-			job: job(batchv1.JobCondition{Type: batchv1.JobFailed, Status: corev1.ConditionTrue,
-				Message: "Job has reached the specified backoff limit"}),
-			available: ready, progressing: complete,
-			registered: ptr.To(statustest.False(ReasonRegistrationFailed,
-				"Job c-a-register-1 failed: Job has reached the specified backoff limit; delete it to retry"))},
-		{name: "a Job condition that does not hold", registers: true, gateway: deployment(2, 2), orch: deployment(1, 1), orchAvailable: true,
-			job:       job(batchv1.JobCondition{Type: batchv1.JobFailed, Status: corev1.ConditionFalse}),
-			available: ready, progressing: statustest.True(ReasonRegistering, "waiting for Job c-a-register-1"),
-			registered: &registering},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewWithT(t)
-			c, obj := cellAndObjects(tc.topoSpec, tc.registers)
-			setStatus(c, obj, observed{gateway: tc.gateway, orch: tc.orch, topoServer: tc.topo, registration: tc.job})
+			c, obj := cellAndObjects(tc.topoSpec)
+			setStatus(c, obj, observed{gateway: tc.gateway, orch: tc.orch, topoServer: tc.topo})
 
 			g.Expect(c.Status.ObservedGeneration).To(Equal(int64(4)))
 			g.Expect(c.Status.GatewayReplicas).To(Equal(tc.gateway.Status.Replicas))
@@ -146,29 +110,18 @@ func TestSetStatus(t *testing.T) {
 			g.Expect(c.Status.TopoServer).To(Equal(tc.topoStatus))
 			statustest.Expect(g, c, v1beta1.ConditionAvailable, tc.available)
 			statustest.Expect(g, c, v1beta1.ConditionProgressing, tc.progressing)
-			if tc.registered == nil {
-				g.Expect(conditions.Has(c, ConditionTopologyRegistered)).To(BeFalse())
-				g.Expect(c.Status.Conditions).To(HaveLen(2))
-			} else {
-				statustest.Expect(g, c, ConditionTopologyRegistered, *tc.registered)
-				g.Expect(c.Status.Conditions).To(HaveLen(3))
-			}
+			g.Expect(c.Status.Conditions).To(HaveLen(2))
 		})
 	}
 }
 
-// A cell that stops registering (another cell, first by name, now does) drops the condition.
+// The condition an earlier operator's registration Job left on a cell is removed.
 func TestSetStatusDropsTopologyRegistered(t *testing.T) {
 	g := NewWithT(t)
-	c, obj := cellAndObjects(nil, true)
-	seen := observed{gateway: statustest.Deployment(1, 1), orch: statustest.Deployment(1, 1),
-		registration: job(batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue})}
-	setStatus(c, obj, seen)
-	g.Expect(conditions.IsTrue(c, ConditionTopologyRegistered)).To(BeTrue())
-
-	obj.registration, seen.registration = nil, nil
-	setStatus(c, obj, seen)
-	g.Expect(conditions.Has(c, ConditionTopologyRegistered)).To(BeFalse())
+	c, obj := cellAndObjects(nil)
+	conditions.Set(c, metav1.Condition{Type: conditionTopologyRegistered, Status: metav1.ConditionTrue, Reason: "Registered"})
+	setStatus(c, obj, observed{gateway: statustest.Deployment(1, 1), orch: statustest.Deployment(1, 1)})
+	g.Expect(conditions.Has(c, conditionTopologyRegistered)).To(BeFalse())
 	g.Expect(c.Status.Conditions).To(HaveLen(2))
 }
 
@@ -176,15 +129,15 @@ func TestSetStatusDropsTopologyRegistered(t *testing.T) {
 // a new one.
 func TestSetStatusKeepsTransitionTime(t *testing.T) {
 	g := NewWithT(t)
-	c, obj := cellAndObjects(nil, true)
-	setStatus(c, obj, observed{gateway: statustest.Deployment(2, 1), orch: statustest.Deployment(1, 1), registration: job()})
+	c, obj := cellAndObjects(managed)
+	seen := observed{gateway: statustest.Deployment(2, 2), orch: statustest.Deployment(1, 1), topoServer: localTopo(metav1.ConditionFalse, 2)}
+	setStatus(c, obj, seen)
 	then := statustest.Age(c.Status.Conditions)
 
-	// Gateways ready: Available flips; Progressing stays True (now Registering), and so does
-	// TopologyRegistered's False.
-	setStatus(c, obj, observed{gateway: statustest.Deployment(2, 2), orch: statustest.Deployment(1, 1), registration: job()})
+	// The local topo server becomes available: Available flips; Progressing stays False.
+	seen.topoServer = localTopo(metav1.ConditionTrue, 2)
+	setStatus(c, obj, seen)
 	g.Expect(conditions.Get(c, v1beta1.ConditionAvailable).LastTransitionTime.After(then.Time)).To(BeTrue())
-	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing)).To(And(HaveField("Reason", ReasonRegistering),
+	g.Expect(conditions.Get(c, v1beta1.ConditionProgressing)).To(And(HaveField("Reason", ReasonRolloutComplete),
 		HaveField("LastTransitionTime", then)))
-	g.Expect(conditions.Get(c, ConditionTopologyRegistered).LastTransitionTime).To(Equal(then))
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve/inputs"
 	"github.com/multigres/multigres-operator/internal/validation"
@@ -51,7 +52,12 @@ type Reconciler struct {
 	Writer    *children.Writer
 	// Limits are what the Multigres images serve.
 	Limits limits.Limits
+	// Topology writes the cluster's cells and databases into its global topology.
+	Topology *topowatch.Watches
 }
+
+// kind names MultigresClusters to the topology registrar.
+const kind = "MultigresCluster"
 
 // Reconcile brings the cluster's children to its resolved spec, keeps the templates'
 // consumers, and rebuilds the cluster's status from what the children report.
@@ -59,9 +65,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	c := &v1beta1.MultigresCluster{}
 	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
 		if apierrors.IsNotFound(err) {
+			r.Topology.Registrar.Forget(topowatch.User(kind, req.NamespacedName))
 			return ctrl.Result{}, r.forget(ctx, req.NamespacedName)
 		}
 		return ctrl.Result{}, err
+	}
+	if pause.IsPaused(c) || !c.DeletionTimestamp.IsZero() {
+		// What was registered stays; a resumed cluster registers again.
+		r.Topology.Registrar.Forget(topowatch.User(kind, req.NamespacedName))
 	}
 	if pause.IsPaused(c) {
 		return ctrl.Result{}, r.reportPaused(ctx, c)
@@ -85,7 +96,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		r.reportInvalid(ctx, c, invalid)
 	} else {
 		changed, err = r.reconcileChildren(ctx, c, res)
-		errs = append(errs, err)
+		errs = append(errs, err, r.register(c, res))
 	}
 	obs, err := r.observe(ctx, c)
 	if err != nil {

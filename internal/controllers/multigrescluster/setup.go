@@ -17,6 +17,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
 )
@@ -26,12 +27,12 @@ import (
 const IndexTemplateNames = ".spec.templateNames"
 
 // Setup registers the MultigresCluster controller and its field index with the manager.
-func Setup(mgr ctrl.Manager, lim limits.Limits) error {
+func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) error {
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &v1beta1.MultigresCluster{}, IndexTemplateNames,
 		func(obj client.Object) []string { return resolve.TemplateNames(obj.(*v1beta1.MultigresCluster)) }); err != nil {
 		return err
 	}
-	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr), Limits: lim}
+	r := &Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topology}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.MultigresCluster{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("multigrescluster").
@@ -48,6 +49,8 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		Watches(&v1beta1.TopoServer{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
 		Watches(&v1beta1.Shard{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(clusterOfLabel))).
 		Watches(&v1beta1.DeploymentTemplate{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate))).
+		// Reconciled again when writing its registration into the topology succeeds or fails.
+		WatchesRawSource(topology.Source(kind)).
 		Complete(r)
 }
 

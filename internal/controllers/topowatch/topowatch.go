@@ -1,6 +1,7 @@
 // Package topowatch shares one topo.Watcher among the controllers that read the Multigres
-// topology, so each cell is watched once, and turns its notifications into reconcile
-// requests for the objects (of any kind) that read the changed cell.
+// topology, so each cell is watched once, and one topo.Registrar among those that write it;
+// it turns their notifications into reconcile requests for the objects (of any kind) that
+// read a changed cell or wrote a registration.
 package topowatch
 
 import (
@@ -17,9 +18,11 @@ import (
 	"github.com/multigres/multigres-operator/internal/topo"
 )
 
-// Watches is the operator's topology watcher, with one event channel per kind that reads it.
+// Watches is the operator's topology watcher and registrar, with one event channel per kind
+// that uses them.
 type Watches struct {
 	*topo.Watcher
+	Registrar *topo.Registrar
 
 	mu       sync.Mutex
 	channels map[string]chan event.GenericEvent
@@ -28,14 +31,17 @@ type Watches struct {
 // New is a Watches run by mgr (on the leader, like the controllers that read it).
 func New(mgr manager.Manager) (*Watches, error) {
 	w := &Watches{channels: map[string]chan event.GenericEvent{}}
-	w.Watcher = topo.NewWatcher(w.dispatch)
+	w.Watcher, w.Registrar = topo.NewWatcher(w.dispatch), topo.NewRegistrar(w.dispatch)
+	if err := mgr.Add(w.Registrar); err != nil {
+		return nil, err
+	}
 	return w, mgr.Add(w.Watcher)
 }
 
 // User is how the object of kind at key names itself to the watcher.
 func User(kind string, key client.ObjectKey) string { return kind + "/" + key.String() }
 
-// Source reconciles the objects of kind whose cells changed. Call it once per kind.
+// Source reconciles the objects of kind whose cells or registrations changed. Call it once per kind.
 func (w *Watches) Source(kind string) source.Source {
 	ch := make(chan event.GenericEvent, 64)
 	w.mu.Lock()

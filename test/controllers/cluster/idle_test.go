@@ -24,6 +24,8 @@ func TestIdleClusterMakesNoWrites(t *testing.T) {
 	converge(g, ns)
 	markWorkloadsReady(g, ns)
 	kubetest.HaveCondition(g, k8s, c, v1beta1.ConditionReady, metav1.ConditionTrue, multigrescluster.ReasonReady)
+	// The samples' topo servers run nowhere here: registering fails, once reported.
+	kubetest.HaveCondition(g, k8s, c, multigrescluster.ConditionTopologyRegistered, metav1.ConditionFalse, multigrescluster.ReasonRegistrationFailed)
 	converge(g, ns)
 
 	for i := range 3 {
