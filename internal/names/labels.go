@@ -40,7 +40,7 @@ const (
 
 // Labels the operator adds to the workloads it builds and their pods.
 const (
-	// LabelWorkload names the StatefulSet, Deployment or Job a pod belongs to. With the
+	// LabelWorkload names the StatefulSet or Deployment a pod belongs to. With the
 	// component it is a workload's selector: unique in the namespace and never changed.
 	LabelWorkload = "multigres.com/workload"
 	// LabelPoolType is a pool pod's pool type, replica or readOnly.

@@ -2,6 +2,7 @@ package multigres
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,6 +32,9 @@ import (
 )
 
 const namespace = "serving"
+
+// clusterName is config/samples/serving's cluster.
+const clusterName = "serving"
 
 // tree is what the operator wrote for the serving sample, read back from the API server:
 // the pods its StatefulSets, Deployments and Job made, and the Services that name them.
@@ -73,8 +77,13 @@ func TestPodsRunForReal(t *testing.T) {
 
 	r := newRunner(t, "cluster")
 	etcd := tr.component(names.ComponentTopoServer)
-	if len(etcd) != 3 {
-		t.Fatalf("want 3 etcd pods, the operator made %d", len(etcd))
+	servers := map[string][]corev1.Pod{} // by TopoServer
+	for _, p := range etcd {
+		servers[p.Labels[names.LabelWorkload]] = append(servers[p.Labels[names.LabelWorkload]], p)
+	}
+	global, zoneB := servers[names.GlobalTopoServer(namespace)], servers[names.CellTopoServer(namespace, "zone-b")]
+	if len(servers) != 2 || len(global) != 3 || len(zoneB) != 1 {
+		t.Fatalf("want the global topo server's 3 etcd pods and zone-b's 1, the operator made %v", servers)
 	}
 
 	t.Run("the readOnly pool gets no pods: Multigres v0.1 could elect them primary", func(t *testing.T) {
@@ -95,16 +104,18 @@ func TestPodsRunForReal(t *testing.T) {
 
 	t.Run("etcd forms one cluster from the TopoServer's static bootstrap", func(t *testing.T) {
 		pods := start(t, r, etcd)
-		eventually(t, "the etcd members to form one cluster", 2*time.Minute, r, pods, func() error {
-			return etcdCluster(r, etcd)
-		})
+		for _, members := range servers {
+			eventually(t, "the etcd members of "+members[0].Labels[names.LabelWorkload]+" to form one cluster", 2*time.Minute, r, pods, func() error {
+				return etcdCluster(r, members)
+			})
+		}
 	})
 
 	t.Run("a broken static bootstrap is caught", func(t *testing.T) {
 		// Each member told the cluster is only itself makes three one-member clusters, all
 		// healthy: only a check of the membership catches it.
-		broken := make([]corev1.Pod, len(etcd))
-		for i, p := range etcd {
+		broken := make([]corev1.Pod, len(global))
+		for i, p := range global {
 			broken[i] = *p.DeepCopy()
 			env := broken[i].Spec.Containers[0].Env
 			for j := range env {
@@ -321,6 +332,22 @@ func etcdCluster(r *podrun.Runner, pods []corev1.Pod) error {
 		return fmt.Errorf("the etcd pods form %d clusters: %v", len(clusters), clusters)
 	}
 	return nil
+}
+
+// etcdKeys counts the keys under prefix in the etcd of pod.
+func etcdKeys(r *podrun.Runner, pod corev1.Pod, prefix string) (int, error) {
+	end := []byte(prefix)
+	end[len(end)-1]++
+	body, err := json.Marshal(map[string]any{"key": []byte(prefix), "range_end": end, "count_only": true})
+	if err != nil {
+		return 0, err
+	}
+	var resp struct{ Count string }
+	url := "http://" + podAddress(pod.Status.PodIP, names.EtcdClientPort) + "/v3/kv/range"
+	if err := getJSON(r, http.MethodPost, url, body, &resp); err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(cmp.Or(resp.Count, "0"))
 }
 
 func getJSON(r *podrun.Runner, method, url string, body []byte, into any) error {

@@ -55,6 +55,7 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 			})
 		})
 	}
+	cellHasItsOwnTopology(t, r, tr, running)
 	gateway := gateways[0].Status.PodIP
 	eventually(t, "a table written and read back through "+gateways[0].Name, time.Minute, r, of(append(gateways, pool...)), func() error {
 		return writeAndRead(ctx, r, gateway, user, password, 1)
@@ -149,6 +150,31 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 		}
 		return err
 	})
+}
+
+// cellHasItsOwnTopology checks that zone-b's programs register in zone-b's own etcd, where
+// the operator registered the cell, and not in the global one.
+func cellHasItsOwnTopology(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podrun.Pod) {
+	t.Helper()
+	var own, global corev1.Pod
+	for _, p := range tr.component(names.ComponentTopoServer) {
+		switch p.Labels[names.LabelWorkload] {
+		case names.CellTopoServer(clusterName, "zone-b"):
+			own = p
+		case names.GlobalTopoServer(clusterName):
+			global = p
+		}
+	}
+	eventually(t, "zone-b's multigateway to register in zone-b's own etcd", time.Minute, r, []*podrun.Pod{running[own.Name]}, func() error {
+		n, err := etcdKeys(r, own, "/multigres/zone-b/gateways/")
+		if err != nil || n != 1 {
+			return fmt.Errorf("zone-b's etcd holds %d gateway records, want 1: %v", n, err)
+		}
+		return nil
+	})
+	if n, err := etcdKeys(r, global, "/multigres/global/zone-b/"); err != nil || n != 0 {
+		t.Errorf("the global etcd holds %d records under zone-b's default root (%v): the cell's programs did not use its own topology", n, err)
+	}
 }
 
 // registered waits until the operator has written the cluster's cells and databases into
