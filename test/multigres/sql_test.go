@@ -165,10 +165,16 @@ func cellHasItsOwnTopology(t *testing.T, r *podrun.Runner, tr tree, running map[
 			global = p
 		}
 	}
-	eventually(t, "zone-b's multigateway to register in zone-b's own etcd", time.Minute, r, []*podrun.Pod{running[own.Name]}, func() error {
+	gateways := 0
+	for _, p := range tr.component(names.ComponentMultiGateway) {
+		if p.Labels[names.LabelWorkload] == names.MultiGateway(names.Cell(clusterName, "zone-b")) {
+			gateways++
+		}
+	}
+	eventually(t, "zone-b's multigateways to register in zone-b's own etcd", time.Minute, r, []*podrun.Pod{running[own.Name]}, func() error {
 		n, err := etcdKeys(r, own, "/multigres/zone-b/gateways/")
-		if err != nil || n != 1 {
-			return fmt.Errorf("zone-b's etcd holds %d gateway records, want 1: %v", n, err)
+		if err != nil || n != gateways || n == 0 {
+			return fmt.Errorf("zone-b's etcd holds %d gateway records, want %d (one per zone-b gateway pod): %v", n, gateways, err)
 		}
 		return nil
 	})
