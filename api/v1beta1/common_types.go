@@ -33,6 +33,10 @@ const (
 	// ConditionServingWrites (Shard) is True while the topology shows a live primary that
 	// serves.
 	ConditionServingWrites = "ServingWrites"
+	// ConditionRollingUpdate (Shard) is True while the operator replaces pool pods to run a new
+	// template, or moves the primary off a pod a scale-down removes; its message names the pod
+	// it acts on or waits for.
+	ConditionRollingUpdate = "RollingUpdate"
 )
 
 // PoolType is the role of a shard pool. Primaries are elected by multiorch among replica

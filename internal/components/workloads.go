@@ -42,12 +42,19 @@ type StatefulSet struct {
 	Template  corev1.PodTemplateSpec
 	DataClaim corev1.PersistentVolumeClaimSpec
 	Retention *v1beta1.VolumeRetentionPolicy
+	// OnDelete leaves replacing pods for a new template to the operator (a pool's primary goes
+	// last); otherwise the StatefulSet rolls them itself.
+	OnDelete bool
 }
 
 // BuildStatefulSet starts all pods at once (Parallel): etcd members must find each other to
 // bootstrap, and a pool's pods wait for multiorch, not for each other. The data claim
 // template carries the labels, so the claims are in the operator's cache.
 func BuildStatefulSet(s StatefulSet) *appsv1.StatefulSet {
+	var strategy appsv1.StatefulSetUpdateStrategy
+	if s.OnDelete {
+		strategy.Type = appsv1.OnDeleteStatefulSetStrategyType
+	}
 	return &appsv1.StatefulSet{
 		ObjectMeta: objectMeta(s.Name, s.Namespace, s.Labels),
 		Spec: appsv1.StatefulSetSpec{
@@ -55,6 +62,7 @@ func BuildStatefulSet(s StatefulSet) *appsv1.StatefulSet {
 			Selector:            &metav1.LabelSelector{MatchLabels: s.Selector},
 			ServiceName:         s.Service,
 			PodManagementPolicy: appsv1.ParallelPodManagement,
+			UpdateStrategy:      strategy,
 			Template:            s.Template,
 			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{
 				ObjectMeta: metav1.ObjectMeta{Name: DataVolume, Labels: s.Labels},

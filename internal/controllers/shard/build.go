@@ -73,6 +73,7 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 			Template:  template,
 			DataClaim: *resolve.Volume(p.DataVolumeClaimTemplate.DeepCopy(), resolve.DefaultPoolStorage),
 			Retention: p.DataVolumeRetentionPolicy,
+			OnDelete:  true, // the Shard controller rolls the pods, the primary last (rollout.go)
 		}),
 		service: components.HeadlessService(name, s.Namespace, labels, selector,
 			components.ServicePort(names.PortPostgres, names.PostgresPort),

@@ -12,11 +12,13 @@ package shard
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -55,11 +57,16 @@ type Reconciler struct {
 	Limits limits.Limits
 	// Topology follows the poolers of the shards' cells in the Multigres topology.
 	Topology *topowatch.Watches
+
+	mu sync.Mutex
+	// switches are the switchovers asked for, by shard, until a new primary shows.
+	switches map[types.NamespacedName]switchover
 }
 
 // Setup registers the Shard controller with the manager.
 func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) error {
-	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topology}
+	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topology,
+		switches: map[types.NamespacedName]switchover{}}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
@@ -101,21 +108,33 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.observe(ctx, s, pools); err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.sync(ctx, s, pools, len(unserved) == 0); err != nil {
-		errs = append(errs, err)
-	}
 	t := r.readTopology(s, pools)
-	if err := r.labelRoles(ctx, s, pools, t); err != nil {
+	pods, err := r.listPods(ctx, s, pools)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	var primary string
+	if t != nil {
+		primary = t.primary
+	}
+	next := plan(shardMembers(pools, pods, t), primary, r.switching(req.NamespacedName, primary))
+	if err := r.sync(ctx, s, pools, t, len(unserved) == 0); err != nil {
 		errs = append(errs, err)
 	}
+	if err := r.labelRoles(ctx, pools, pods, t); err != nil {
+		errs = append(errs, err)
+	}
+	requeue, err := r.act(ctx, s, pods, next)
+	errs = append(errs, err)
 	setStatus(s, pools, duplicates, unserved)
 	setTopologyStatus(s, pools, t)
+	setRollingUpdate(s, next)
 	if err := status.Patch(ctx, r.Client, before, s); err != nil {
 		errs = append(errs, err)
 	} else {
 		r.reportPrimaryChange(s, before.Status.Primary)
 	}
-	return ctrl.Result{}, kerrors.NewAggregate(errs)
+	return ctrl.Result{RequeueAfter: requeue}, kerrors.NewAggregate(errs)
 }
 
 // pools are the shard's pools by name. Two pools with the same cell and type would be one
@@ -154,9 +173,10 @@ func (r *Reconciler) observe(ctx context.Context, s *v1beta1.Shard, pools []obse
 
 // sync writes the shard's objects with children.Writer.Sync (pools no longer in the spec are
 // deleted once the rest is in place; their StatefulSet's retention policy decides what happens
-// to their volumes, by default they stay), then grows the served pools' claims. served says
+// to their volumes, by default they stay; a scale-down waits while it would remove the
+// primary, as t shows it), then grows the served pools' claims. served says
 // whether the shard runs pods at all: only then does it get what its pods share.
-func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observedPool, served bool) error {
+func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observedPool, t *topology, served bool) error {
 	var desired []client.Object
 	if served {
 		if err := r.ensureBackupClaim(ctx, s); err != nil {
@@ -174,6 +194,7 @@ func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observe
 		}
 		switch {
 		case p.unserved == "":
+			keepPrimary(obj.statefulSet, p, t)
 		case exists:
 			scaleDown(obj.statefulSet)
 		default:

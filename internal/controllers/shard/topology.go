@@ -99,6 +99,11 @@ func (t *topology) role(pod string) string {
 	return ""
 }
 
+// serving reports whether pod's pooler serves, as primary or as a live replica.
+func (t *topology) serving(pod string) bool {
+	return t.poolers[pod].Serving && t.role(pod) != ""
+}
+
 // poolOf is the pool a pod of the shard belongs to: the StatefulSet that names it.
 func poolOf(pod string, pools []observedPool) (*observedPool, bool) {
 	for i := range pools {
@@ -162,31 +167,24 @@ func setTopologyStatus(s *v1beta1.Shard, pools []observedPool, t *topology) {
 // labelRoles puts each served pool pod's role on it (LabelRole), so that
 // `kubectl get pods -L multigres.com/role` shows the primary. Only a pod whose role changed is
 // written; nothing is written while the topology cannot be read.
-func (r *Reconciler) labelRoles(ctx context.Context, s *v1beta1.Shard, pools []observedPool, t *topology) error {
+func (r *Reconciler) labelRoles(ctx context.Context, pools []observedPool, pods map[string][]corev1.Pod, t *topology) error {
 	if t == nil {
 		return nil
 	}
 	for _, p := range pools {
-		if p.unserved != "" {
-			continue
-		}
-		pods := &corev1.PodList{}
-		if err := r.List(ctx, pods, client.InNamespace(s.Namespace), client.MatchingLabels(names.Selector(names.ComponentShardPool, p.name))); err != nil {
-			return err
-		}
-		for i := range pods.Items {
-			pod := &pods.Items[i]
+		for i := range pods[p.name] {
+			pod := &pods[p.name][i]
 			role := t.role(pod.Name)
 			if pod.Labels[names.LabelRole] == role {
 				continue
 			}
-			base := pod.DeepCopy()
+			patch := client.MergeFrom(pod.DeepCopy())
 			if role == "" {
 				delete(pod.Labels, names.LabelRole)
 			} else {
 				pod.Labels[names.LabelRole] = role
 			}
-			if err := r.Patch(ctx, pod, client.MergeFrom(base), client.FieldOwner(children.FieldOwner)); client.IgnoreNotFound(err) != nil {
+			if err := r.Patch(ctx, pod, patch, client.FieldOwner(children.FieldOwner)); client.IgnoreNotFound(err) != nil {
 				return err
 			}
 			log.FromContext(ctx).Info("Labelled pod", "pod", pod.Name, "role", role)

@@ -1,0 +1,294 @@
+package shard
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/cluster-api/util/conditions"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/multiadmin"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/topo"
+)
+
+// A pool's StatefulSet replaces no pod by itself (OnDelete): the Shard controller does, one
+// pod of the shard at a time, so that the primary goes last, after a planned switchover, and a
+// scale-down never removes the primary. plan decides the next move from what the pods and the
+// topology show; rollout.go's Reconciler side carries it out.
+
+// member is one pod of the shard's served pools.
+type member struct {
+	pod     string
+	pool    int // index in the shard's pools: the order pools are rolled in
+	ordinal int32
+	// outdated: the pod runs an older template than its StatefulSet's.
+	outdated bool
+	// healthy: Ready, not being deleted and, when the topology is known, its pooler serves as
+	// primary or replica (a replica that serves is streaming from the primary).
+	healthy bool
+	// leaving: a scale-down removes it (ordinal at or above the pool's new replica count).
+	leaving bool
+}
+
+// action is what plan asks for.
+type action int
+
+const (
+	// upToDate: every pod runs its pool's template and no scale-down waits on the primary.
+	upToDate action = iota
+	// wait for pod to become healthy (or for the primary to move) before the next move.
+	wait
+	// replace pod: delete it, its StatefulSet recreates it from the current template.
+	replace
+	// switchPrimary moves the primary role off pod, through multiadmin.
+	switchPrimary
+)
+
+// step is plan's answer: what to do, to which pod, and why (the RollingUpdate message).
+type step struct {
+	action  action
+	pod     string
+	message string
+}
+
+// plan is the next move of the shard's rollout. primary is the primary's pod ("" when the
+// topology is unknown or shows none); switching is true while a switchover asked for earlier
+// has not shown a new primary yet.
+//
+// Pods that stay are replaced one at a time, each only while every other pod is healthy:
+// outdated replicas first (an unhealthy outdated one before the rest: replacing it costs no
+// availability, and the new template may be its fix), highest ordinal first; the primary
+// last, after switching the primary role to a healthy replica. A pod a scale-down removes is
+// not replaced; if it is the primary, the role moves first and the scale-down waits.
+func plan(members []member, primary string, switching bool) step {
+	var standby bool // a healthy replica that could take the primary role
+	for _, m := range members {
+		standby = standby || (m.healthy && m.pod != primary && !m.leaving)
+	}
+	primaryMember := slices.IndexFunc(members, func(m member) bool { return m.pod == primary })
+	moveRole := func(why string) step {
+		switch {
+		case switching:
+			return step{wait, primary, "waiting for multiorch to elect a primary other than " + primary + " (" + why + ")"}
+		case !standby:
+			return step{wait, primary, "waiting for a healthy replica to take the primary role from " + primary + " (" + why + ")"}
+		}
+		return step{switchPrimary, primary, "switching the primary role away from " + primary + " (" + why + ")"}
+	}
+	if primaryMember >= 0 && members[primaryMember].leaving {
+		return moveRole("the scale-down removes it")
+	}
+
+	var candidates []member
+	for _, m := range members {
+		if m.outdated && !m.leaving {
+			candidates = append(candidates, m)
+		}
+	}
+	if len(candidates) == 0 {
+		return step{upToDate, "", "every pod runs its pool's current template"}
+	}
+	// Unhealthy first, then the primary last; then by pool, highest ordinal first.
+	slices.SortFunc(candidates, func(a, b member) int {
+		return cmp.Or(compareBool(!a.healthy, !b.healthy), compareBool(a.pod != primary, b.pod != primary),
+			cmp.Compare(a.pool, b.pool), cmp.Compare(b.ordinal, a.ordinal))
+	})
+	next := candidates[0]
+	for _, m := range members {
+		if !m.healthy && m.pod != next.pod && !m.leaving {
+			return step{wait, m.pod, fmt.Sprintf("waiting for %s to be ready and serving before replacing %s", m.pod, next.pod)}
+		}
+	}
+	if next.pod == primary && len(members) > 1 {
+		return moveRole("it runs an older template")
+	}
+	if next.pod == primary {
+		return step{replace, next.pod, "replacing " + next.pod + ", the primary and the shard's only pod, to run its pool's current template"}
+	}
+	return step{replace, next.pod, "replacing " + next.pod + " to run its pool's current template"}
+}
+
+// compareBool orders true before false.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
+}
+
+// Reasons of the RollingUpdate condition; ReasonReplacingPod and ReasonSwitchingPrimary are
+// also the reasons of the Events recorded when the operator acts.
+const (
+	ReasonUpToDate         = "UpToDate"
+	ReasonWaiting          = "Waiting"
+	ReasonReplacingPod     = "ReplacingPod"
+	ReasonSwitchingPrimary = "SwitchingPrimary"
+)
+
+// recheck is how soon a rollout that waits looks again, besides the watches that wake it.
+const recheck = 5 * time.Second
+
+// switchGrace is how long a switchover asked for is waited on before it may be asked again.
+const switchGrace = 2 * time.Minute
+
+// switchover is a switchover asked of multiorch (through multiadmin) that has not shown a new
+// primary yet.
+type switchover struct {
+	from string
+	at   time.Time
+}
+
+// members are the pods of the shard's served pools, as plan sees them; a pod its StatefulSet
+// should run but does not yet (deleted, being recreated) is an unhealthy member.
+func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topology) []member {
+	var out []member
+	for i, p := range pools {
+		sts := p.statefulSet
+		if p.unserved != "" || sts.Generation == 0 {
+			continue
+		}
+		// Only a StatefulSet whose controller saw its spec says which revision is current.
+		revision := ""
+		if sts.Status.ObservedGeneration >= sts.Generation {
+			revision = sts.Status.UpdateRevision
+		}
+		keep := ptr.Deref(p.spec.Replicas, resolve.DefaultPoolReplicas)
+		seen := map[int32]bool{}
+		for _, pod := range pods[p.name] {
+			ordinal, ok := names.PodOrdinal(p.name, pod.Name)
+			if !ok {
+				continue
+			}
+			seen[ordinal] = true
+			out = append(out, member{pod: pod.Name, pool: i, ordinal: ordinal,
+				outdated: revision != "" && pod.Labels[appsv1.ControllerRevisionHashLabelKey] != revision,
+				healthy:  pod.DeletionTimestamp == nil && podReady(&pod) && (t == nil || t.serving(pod.Name)),
+				leaving:  ordinal >= keep})
+		}
+		for ordinal := range ptr.Deref(sts.Spec.Replicas, 0) {
+			if !seen[ordinal] {
+				out = append(out, member{pod: names.StatefulSetPod(p.name, ordinal), pool: i, ordinal: ordinal, leaving: ordinal >= keep})
+			}
+		}
+	}
+	return out
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// listPods reads the pods of each served pool from the cache, by pool name.
+func (r *Reconciler) listPods(ctx context.Context, s *v1beta1.Shard, pools []observedPool) (map[string][]corev1.Pod, error) {
+	out := map[string][]corev1.Pod{}
+	for _, p := range pools {
+		if p.unserved != "" {
+			continue
+		}
+		list := &corev1.PodList{}
+		if err := r.List(ctx, list, client.InNamespace(s.Namespace), client.MatchingLabels(names.Selector(names.ComponentShardPool, p.name))); err != nil {
+			return nil, err
+		}
+		out[p.name] = list.Items
+	}
+	return out, nil
+}
+
+// keepPrimary holds a pool's scale-down at the StatefulSet's current replica count while the
+// primary runs in one of the pods it would remove (plan moves the role first). Without the
+// topology the primary is not known, and the scale-down goes ahead.
+func keepPrimary(want *appsv1.StatefulSet, p observedPool, t *topology) {
+	if t == nil || p.statefulSet.Generation == 0 {
+		return
+	}
+	current := ptr.Deref(p.statefulSet.Spec.Replicas, 0)
+	if ordinal, ok := names.PodOrdinal(p.name, t.primary); ok && ordinal >= ptr.Deref(want.Spec.Replicas, 0) && ordinal < current {
+		want.Spec.Replicas = ptr.To(current)
+	}
+}
+
+// switching reports whether a switchover away from primary was asked for recently and
+// shows no new primary yet; it forgets one that is done or too old.
+func (r *Reconciler) switching(key types.NamespacedName, primary string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sw, ok := r.switches[key]
+	if ok && (sw.from != primary || time.Since(sw.at) > switchGrace) {
+		delete(r.switches, key)
+		return false
+	}
+	return ok
+}
+
+// act carries out st: deletes the pod to replace, or asks multiadmin for a switchover, and
+// records an Event for each; it says how soon to look again.
+func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string][]corev1.Pod, st step) (time.Duration, error) {
+	switch st.action {
+	case upToDate:
+		return 0, nil
+	case replace:
+		for _, list := range pods {
+			for i := range list {
+				pod := &list[i]
+				if pod.Name != st.pod {
+					continue
+				}
+				if err := r.Delete(ctx, pod, client.Preconditions{UID: &pod.UID}); client.IgnoreNotFound(err) != nil {
+					return 0, err
+				}
+				r.Writer.Events.Eventf(s, pod, corev1.EventTypeNormal, ReasonReplacingPod, "Delete", "%s", st.message)
+			}
+		}
+	case switchPrimary:
+		cluster := s.Labels[v1beta1.LabelCluster]
+		if cluster == "" {
+			return 0, fmt.Errorf("cannot switch the primary of a shard without the %s label: its multiadmin is unknown", v1beta1.LabelCluster)
+		}
+		key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
+		address := names.ServiceAddress(names.MultiAdmin(cluster), s.Namespace, names.MultiAdminHTTPPort)
+		if err := multiadmin.SwitchPrimary(ctx, address, key, st.message); err != nil {
+			r.Writer.Events.Eventf(s, nil, corev1.EventTypeWarning, ReasonSwitchingPrimary, "SwitchPrimary", "%s: %v", st.message, err)
+			return 0, err
+		}
+		r.mu.Lock()
+		r.switches[client.ObjectKeyFromObject(s)] = switchover{from: st.pod, at: time.Now()}
+		r.mu.Unlock()
+		r.Writer.Events.Eventf(s, nil, corev1.EventTypeNormal, ReasonSwitchingPrimary, "SwitchPrimary", "%s", st.message)
+	}
+	return recheck, nil
+}
+
+// setRollingUpdate reports st in the RollingUpdate condition.
+func setRollingUpdate(s *v1beta1.Shard, st step) {
+	cond := metav1.Condition{Type: v1beta1.ConditionRollingUpdate, Status: metav1.ConditionTrue, Message: st.message}
+	switch st.action {
+	case upToDate:
+		cond.Status, cond.Reason = metav1.ConditionFalse, ReasonUpToDate
+	case wait:
+		cond.Reason = ReasonWaiting
+	case replace:
+		cond.Reason = ReasonReplacingPod
+	case switchPrimary:
+		cond.Reason = ReasonSwitchingPrimary
+	}
+	conditions.Set(s, cond)
+}
