@@ -3,6 +3,7 @@ package multigres
 import (
 	"context"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -11,9 +12,10 @@ import (
 )
 
 // podProxy lets the operator, a process on this host, reach the pods' Services by name as it
-// would from a cluster's pod network: it is the operator's HTTPS_PROXY (gRPC and Go's HTTP
-// clients honour it, and leave loopback addresses such as the API server's alone), and it
-// connects each CONNECT to the address the current runner's pods resolve the host to.
+// would from a cluster's pod network: it is the operator's HTTPS_PROXY and HTTP_PROXY (gRPC and
+// Go's HTTP clients honour them, and leave loopback addresses such as the API server's alone),
+// and it connects each CONNECT, and forwards each plain HTTP request, to the address the
+// current runner's pods resolve the host to.
 type podProxy struct {
 	runner   atomic.Pointer[podrun.Runner]
 	listener net.Listener
@@ -30,14 +32,14 @@ func startPodProxy() (*podProxy, error) {
 	return p, nil
 }
 
-// URL is the proxy's address, for HTTPS_PROXY.
+// URL is the proxy's address, for HTTPS_PROXY and HTTP_PROXY.
 func (p *podProxy) URL() string { return "http://" + p.listener.Addr().String() }
 
 func (p *podProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r := p.runner.Load()
 	host, port, err := net.SplitHostPort(req.Host)
-	if req.Method != http.MethodConnect || r == nil || err != nil {
-		http.Error(w, "only CONNECT to a pod's or Service's name, while pods run", http.StatusBadRequest)
+	if r == nil || err != nil {
+		http.Error(w, "only to a pod's or Service's name and port, while pods run", http.StatusBadRequest)
 		return
 	}
 	ip, ok := r.Resolve(host)
@@ -45,7 +47,12 @@ func (p *podProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, host+" does not resolve in the pods' network", http.StatusBadGateway)
 		return
 	}
-	upstream, err := r.Dial(req.Context(), "tcp", net.JoinHostPort(ip, port))
+	address := net.JoinHostPort(ip, port)
+	if req.Method != http.MethodConnect {
+		forward(w, req, r, address)
+		return
+	}
+	upstream, err := r.Dial(req.Context(), "tcp", address)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
@@ -62,4 +69,24 @@ func (p *podProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	<-ctx.Done()
 	conn.Close()
 	upstream.Close()
+}
+
+// forward sends a plain HTTP request (as HTTP_PROXY hands it over) to address in the pods'
+// network and copies the answer back.
+func forward(w http.ResponseWriter, req *http.Request, r *podrun.Runner, address string) {
+	transport := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return r.Dial(ctx, network, address)
+	}}
+	defer transport.CloseIdleConnections()
+	out := req.Clone(req.Context())
+	out.RequestURI = ""
+	resp, err := transport.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	maps.Copy(w.Header(), resp.Header)
+	w.WriteHeader(resp.StatusCode)
+	_, _ = io.Copy(w, resp.Body)
 }

@@ -78,6 +78,22 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 		return nil
 	})
 	survivesLosingThePrimary(t, r, pool, gateway, primary, user, password)
+
+	kctx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	k := runKubelet(kctx, t, r)
+	rollsPrimaryLast(t, r, k, gateway, user, password)
+	scalesDownKeepingThePrimary(t, r, k, topoServerPod(tr, names.GlobalTopoServer(clusterName)), gateway, user, password)
+}
+
+// topoServerPod is the first etcd pod of the TopoServer named name.
+func topoServerPod(tr tree, name string) corev1.Pod {
+	for _, p := range tr.component(names.ComponentTopoServer) {
+		if p.Labels[names.LabelWorkload] == name {
+			return p
+		}
+	}
+	return corev1.Pod{}
 }
 
 // survivesLosingThePrimary deletes the primary's pod, as a node failure or an eviction
@@ -95,18 +111,11 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 			rest = append(rest, p)
 		}
 	}
-	all := func() []*podrun.Pod {
-		var out []*podrun.Pod
-		for _, p := range r.Pods() {
-			out = append(out, p)
-		}
-		return out
-	}
 	// Multigres elects a new primary only from a quorum of the shard's consensus: a standby
 	// that streams but has not joined the synchronous quorum yet (just after bootstrap) does
 	// not count, and the shard stays stuck without a primary. A user's failure is no likelier
 	// in that second than any other; wait for the shard to settle first.
-	eventually(t, "every standby in "+primary+"'s synchronous quorum", 2*time.Minute, r, all(), func() error {
+	eventually(t, "every standby in "+primary+"'s synchronous quorum", 2*time.Minute, r, running(r), func() error {
 		return query(ctx, r, lost.Status.PodIP, user, password, func(c *pgx.Conn) error {
 			var n int
 			if err := c.QueryRow(ctx, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')").Scan(&n); err != nil {
@@ -132,18 +141,18 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 		t.Errorf("Postgres in %s did not stop cleanly when its pod was deleted (%v); its log ends:\n%s", primary, err, tail(pgLog, 2000))
 	}
 	var elected string
-	eventually(t, "another primary after "+primary+" went, with the other standby streaming", 3*time.Minute, r, all(), func() (err error) {
+	eventually(t, "another primary after "+primary+" went, with the other standby streaming", 3*time.Minute, r, running(r), func() (err error) {
 		elected, err = replication(ctx, r, rest, user, password)
 		return err
 	})
-	reportsPrimary(t, r, all(), elected)
-	eventually(t, "a write through the gateway to the new primary, with the earlier one kept", 2*time.Minute, r, all(), func() error {
+	reportsPrimary(t, r, running(r), elected)
+	eventually(t, "a write through the gateway to the new primary, with the earlier one kept", 2*time.Minute, r, running(r), func() error {
 		return writeAndRead(ctx, r, gateway, user, password, 2)
 	})
 	if _, err := r.Start(ctx, &lost); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, primary+" back, streaming as a standby", 3*time.Minute, r, all(), func() error {
+	eventually(t, primary+" back, streaming as a standby", 3*time.Minute, r, running(r), func() error {
 		now, err := replication(ctx, r, pool, user, password)
 		if err == nil && now == primary {
 			return fmt.Errorf("%s is primary again", primary)
@@ -156,15 +165,7 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 // the operator registered the cell, and not in the global one.
 func cellHasItsOwnTopology(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podrun.Pod) {
 	t.Helper()
-	var own, global corev1.Pod
-	for _, p := range tr.component(names.ComponentTopoServer) {
-		switch p.Labels[names.LabelWorkload] {
-		case names.CellTopoServer(clusterName, "zone-b"):
-			own = p
-		case names.GlobalTopoServer(clusterName):
-			global = p
-		}
-	}
+	own, global := topoServerPod(tr, names.CellTopoServer(clusterName, "zone-b")), topoServerPod(tr, names.GlobalTopoServer(clusterName))
 	gateways := 0
 	for _, p := range tr.component(names.ComponentMultiGateway) {
 		if p.Labels[names.LabelWorkload] == names.MultiGateway(names.Cell(clusterName, "zone-b")) {
@@ -174,7 +175,7 @@ func cellHasItsOwnTopology(t *testing.T, r *podrun.Runner, tr tree, running map[
 	eventually(t, "zone-b's multigateways to register in zone-b's own etcd", time.Minute, r, []*podrun.Pod{running[own.Name]}, func() error {
 		n, err := etcdKeys(r, own, "/multigres/zone-b/gateways/")
 		if err != nil || n != gateways || n == 0 {
-			return fmt.Errorf("zone-b's etcd holds %d gateway records, want %d (one per zone-b gateway pod): %v", n, gateways, err)
+			return fmt.Errorf("zone-b's etcd holds %d gateway records, want %d (one per zone-b gateway pod): %w", n, gateways, err)
 		}
 		return nil
 	})

@@ -66,7 +66,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	c, operator, err := localcluster.StartWithOperator(context.Background(), localcluster.Options{BinDir: os.Getenv("KUBEBUILDER_ASSETS"),
-		Dir: filepath.Join(dir, "cluster"), OperatorEnv: []string{"HTTPS_PROXY=" + proxy.URL()}})
+		Dir: filepath.Join(dir, "cluster"), OperatorEnv: []string{"HTTPS_PROXY=" + proxy.URL(), "HTTP_PROXY=" + proxy.URL()}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err, "; logs in", dir)
 		return 1

@@ -1,0 +1,349 @@
+package multigres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/shard"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/podrun"
+)
+
+// terminating holds a deleted pool pod in the API until kubelet stopped its containers, as a
+// real kubelet's graceful termination does; kwok alone would drop the pod at once, and the
+// StatefulSet would start its successor while the old processes still run.
+const terminating = "test.multigres.com/terminating"
+
+// kubelet does for the pool pods what a node's kubelet would, until ctx ends: each pod the API
+// server has runs (on its current spec, so a recreated pod runs the new template), and a
+// deleted pod's processes stop before the pod goes. It records, in order, each pod it stopped
+// for a deletion and the shard's primary as the operator reported it then.
+type kubelet struct {
+	r       *podrun.Runner
+	mu      sync.Mutex
+	running map[string]types.UID
+	stopped []stoppedPod
+}
+
+type stoppedPod struct{ pod, primary string }
+
+func runKubelet(ctx context.Context, t *testing.T, r *podrun.Runner) *kubelet {
+	k := &kubelet{r: r, running: map[string]types.UID{}}
+	for name := range r.Pods() {
+		pod := &corev1.Pod{}
+		if err := k8s.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, pod); err == nil && isPool(pod) {
+			k.running[name] = pod.UID
+			k.hold(ctx, t, pod)
+		}
+	}
+	go func() {
+		for ctx.Err() == nil {
+			k.sync(ctx, t)
+			time.Sleep(200 * time.Millisecond)
+		}
+	}()
+	return k
+}
+
+func isPool(p *corev1.Pod) bool { return p.Labels[names.LabelComponent] == names.ComponentShardPool }
+
+// hold puts the terminating finalizer on pod.
+func (k *kubelet) hold(ctx context.Context, t *testing.T, pod *corev1.Pod) {
+	patch := client.MergeFrom(pod.DeepCopy())
+	if controllerutil.AddFinalizer(pod, terminating) {
+		if err := k8s.Patch(ctx, pod, patch); err != nil {
+			t.Logf("kubelet: %v", err)
+		}
+	}
+}
+
+func (k *kubelet) sync(ctx context.Context, t *testing.T) {
+	pods := &corev1.PodList{}
+	services := &corev1.ServiceList{}
+	if k8s.List(ctx, pods, client.InNamespace(namespace)) != nil || k8s.List(ctx, services, client.InNamespace(namespace)) != nil {
+		return
+	}
+	if err := k.r.SetDNS(pods.Items, services.Items); err != nil {
+		t.Logf("kubelet: %v", err)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for i := range pods.Items {
+		pod := &pods.Items[i]
+		if !isPool(pod) {
+			continue
+		}
+		uid, runs := k.running[pod.Name]
+		switch {
+		case pod.DeletionTimestamp != nil:
+			if runs && uid == pod.UID {
+				_ = k.r.Delete(pod.Name)
+				delete(k.running, pod.Name)
+				k.stopped = append(k.stopped, stoppedPod{pod.Name, shardPrimary(ctx)})
+			}
+			patch := client.MergeFrom(pod.DeepCopy())
+			if controllerutil.RemoveFinalizer(pod, terminating) {
+				_ = k8s.Patch(ctx, pod, patch)
+			}
+		case !runs && pod.Status.PodIP != "":
+			k.hold(ctx, t, pod)
+			if _, err := k.r.Start(ctx, pod); err != nil {
+				t.Logf("kubelet: %v", err)
+				continue
+			}
+			k.running[pod.Name] = pod.UID
+		}
+	}
+}
+
+// stops are the pods stopped for a deletion so far.
+func (k *kubelet) stops() []stoppedPod {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return slices.Clone(k.stopped)
+}
+
+// shardPrimary is the primary the operator reports for the (one) shard.
+func shardPrimary(ctx context.Context) string {
+	shards := &v1beta1.ShardList{}
+	if err := k8s.List(ctx, shards, client.InNamespace(namespace)); err != nil || len(shards.Items) != 1 {
+		return ""
+	}
+	return shards.Items[0].Status.Primary
+}
+
+// poolPods are the pool's pods the API server has now (their IPs change when recreated).
+func poolPods(ctx context.Context) ([]corev1.Pod, error) {
+	pods := &corev1.PodList{}
+	if err := k8s.List(ctx, pods, client.InNamespace(namespace), client.MatchingLabels{names.LabelComponent: names.ComponentShardPool}); err != nil {
+		return nil, err
+	}
+	var out []corev1.Pod
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp == nil {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// writer writes rows through a gateway, one at a time, until stopped, and remembers the ones
+// Postgres acknowledged.
+type writer struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex
+	acked  []int
+	failed int
+}
+
+func startWriter(r *podrun.Runner, gateway, user, password string) *writer {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &writer{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for id := 1; ctx.Err() == nil; id++ {
+			err := query(ctx, r, gateway, user, password, func(c *pgx.Conn) error {
+				if _, err := c.Exec(ctx, "CREATE TABLE IF NOT EXISTS rollout_writes (id int PRIMARY KEY)"); err != nil {
+					return err
+				}
+				_, err := c.Exec(ctx, "INSERT INTO rollout_writes VALUES ($1)", id)
+				return err
+			})
+			w.mu.Lock()
+			if err == nil {
+				w.acked = append(w.acked, id)
+			} else {
+				w.failed++
+			}
+			w.mu.Unlock()
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	return w
+}
+
+// stop ends the writes and returns the acknowledged ones and how many failed.
+func (w *writer) stop() ([]int, int) {
+	w.cancel()
+	<-w.done
+	return w.acked, w.failed
+}
+
+// rollsPrimaryLast edits the pool's template and checks that the operator replaces the three
+// pods one at a time with the primary last, after a switchover (the primary it replaces no
+// longer is one), while a client writing through the gateway loses no acknowledged write.
+func rollsPrimaryLast(t *testing.T, r *podrun.Runner, k *kubelet, gateway, user, password string) {
+	ctx := context.Background()
+	pods, err := poolPods(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var primary string
+	eventually(t, "the pool replicating before the edit", 2*time.Minute, r, running(r), func() (err error) {
+		primary, err = replication(ctx, r, pods, user, password)
+		return err
+	})
+	w := startWriter(r, gateway, user, password)
+	before := len(k.stops())
+	editCluster(t, func(c *v1beta1.MultigresCluster) {
+		pool := &c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0]
+		pool.Spec.MultiPooler = &v1beta1.ContainerSpec{Resources: &corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("123m")}}}
+	})
+	eventually(t, "every pool pod replaced and the shard up to date", 6*time.Minute, r, running(r), func() error {
+		if n := len(k.stops()) - before; n < len(pods) {
+			return fmt.Errorf("%d of %d pods replaced", n, len(pods))
+		}
+		return rolledOut(ctx)
+	})
+	var now []corev1.Pod
+	eventually(t, "the pool replicating after the rollout", 3*time.Minute, r, running(r), func() (err error) {
+		if now, err = poolPods(ctx); err != nil {
+			return err
+		}
+		_, err = replication(ctx, r, now, user, password)
+		return err
+	})
+	acked, failed := w.stop()
+	stops := k.stops()[before:]
+	t.Logf("replaced in order %v; %d writes acknowledged, %d refused during the rollout", stops, len(acked), failed)
+	if len(stops) != len(pods) {
+		t.Errorf("replaced %v, want each of the %d pods once", stops, len(pods))
+	}
+	if last := stops[len(stops)-1]; last.pod != primary || last.primary == primary {
+		t.Errorf("the primary %s was not replaced last, after the primary role left it: %v", primary, stops)
+	}
+	// Every acknowledged write is there, read on the new primary through the gateway.
+	eventually(t, "every acknowledged write kept", time.Minute, r, running(r), func() error {
+		return query(ctx, r, gateway, user, password, func(c *pgx.Conn) error {
+			rows, err := c.Query(ctx, "SELECT id FROM rollout_writes")
+			if err != nil {
+				return err
+			}
+			kept, err := pgx.CollectRows(rows, pgx.RowTo[int])
+			if err != nil {
+				return err
+			}
+			for _, id := range acked {
+				if !slices.Contains(kept, id) {
+					return fmt.Errorf("acknowledged write %d is lost (%d of %d kept)", id, len(kept), len(acked))
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// rolledOut says why the shard is not done rolling, or nil.
+func rolledOut(ctx context.Context) error {
+	shards := &v1beta1.ShardList{}
+	if err := k8s.List(ctx, shards, client.InNamespace(namespace)); err != nil {
+		return err
+	}
+	s := shards.Items[0]
+	c := meta.FindStatusCondition(s.Status.Conditions, v1beta1.ConditionRollingUpdate)
+	if s.Status.ObservedGeneration != s.Generation || c == nil || c.Reason != shard.ReasonUpToDate {
+		return fmt.Errorf("RollingUpdate: %+v", c)
+	}
+	if !meta.IsStatusConditionTrue(s.Status.Conditions, v1beta1.ConditionServingWrites) {
+		return fmt.Errorf("the shard does not serve writes: %v", s.Status.Conditions)
+	}
+	return nil
+}
+
+// scalesDownKeepingThePrimary scales the pool from 3 to 2 and checks the primary stays (moved
+// first when it ran in the pod removed), and that the removed pooler's record stays in the
+// topology with pruneTablets off and goes once it is on.
+func scalesDownKeepingThePrimary(t *testing.T, r *podrun.Runner, k *kubelet, globalEtcd corev1.Pod, gateway, user, password string) {
+	ctx := context.Background()
+	poolers := func() (int, error) { return etcdKeys(r, globalEtcd, "/multigres/global/zone-a/poolers/") }
+	if n, err := poolers(); err != nil || n != 3 {
+		t.Fatalf("zone-a has %d pooler records (%v), want 3", n, err)
+	}
+	pods, err := poolPods(ctx)
+	if err != nil || len(pods) != 3 {
+		t.Fatalf("want 3 pool pods: %v %v", len(pods), err)
+	}
+	removed := names.StatefulSetPod(pods[0].Labels[names.LabelWorkload], 2)
+	primary := shardPrimary(ctx)
+	editCluster(t, func(c *v1beta1.MultigresCluster) {
+		c.Spec.TopologyReconciliation = &v1beta1.TopologyReconciliation{PruneTablets: ptr.To(false)}
+		c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0].Spec.Replicas = ptr.To[int32](2)
+	})
+	eventually(t, removed+" gone, the shard serving with a primary it kept", 3*time.Minute, r, running(r), func() error {
+		pods, err := poolPods(ctx)
+		if err != nil {
+			return err
+		}
+		if len(pods) != 2 {
+			return fmt.Errorf("%d pool pods", len(pods))
+		}
+		if err := rolledOut(ctx); err != nil {
+			return err
+		}
+		if now := shardPrimary(ctx); now == removed || now == "" {
+			return fmt.Errorf("primary %q", now)
+		}
+		return nil
+	})
+	if primary == removed && !slices.ContainsFunc(k.stops(), func(s stoppedPod) bool { return s.pod == removed && s.primary != removed }) {
+		t.Errorf("the primary %s was removed before the primary role left it: %v", removed, k.stops())
+	}
+	eventually(t, "a write through the gateway after the scale-down", time.Minute, r, running(r), func() error {
+		return writeAndRead(ctx, r, gateway, user, password, 3)
+	})
+	time.Sleep(5 * time.Second) // time enough for a wrong prune
+	if n, err := poolers(); err != nil || n != 3 {
+		t.Errorf("with pruneTablets off, zone-a has %d pooler records (%v), want 3: the removed pooler's kept", n, err)
+	}
+	editCluster(t, func(c *v1beta1.MultigresCluster) { c.Spec.TopologyReconciliation = nil })
+	eventually(t, "the removed pooler's record pruned", time.Minute, r, running(r), func() error {
+		if n, err := poolers(); err != nil || n != 2 {
+			return fmt.Errorf("zone-a has %d pooler records (%w), want 2", n, err)
+		}
+		return nil
+	})
+}
+
+// editCluster changes the (one) cluster with edit, retrying on conflicts.
+func editCluster(t *testing.T, edit func(*v1beta1.MultigresCluster)) {
+	t.Helper()
+	for range 10 {
+		c := &v1beta1.MultigresCluster{}
+		if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: namespace, Name: clusterName}, c); err != nil {
+			t.Fatal(err)
+		}
+		edit(c)
+		if err := k8s.Update(context.Background(), c); err == nil {
+			return
+		} else if !apierrors.IsConflict(err) {
+			t.Fatal(err)
+		}
+	}
+	t.Fatal("the cluster kept changing")
+}
+
+// running are the pods the runner runs now.
+func running(r *podrun.Runner) []*podrun.Pod {
+	var out []*podrun.Pod
+	for _, p := range r.Pods() {
+		out = append(out, p)
+	}
+	return out
+}
