@@ -10,7 +10,6 @@ import (
 
 	"github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -105,7 +104,7 @@ func MarkReady(g gomega.Gomega, c client.Client, ns, name string, obj client.Obj
 }
 
 // SetReady gives a workload the status its controller writes when every replica runs the
-// current spec and is ready, or, for a Job, when its pod succeeded.
+// current spec and is ready, or a pod the kubelet's when it runs and is ready.
 func SetReady(obj client.Object) {
 	switch w := obj.(type) {
 	case *appsv1.StatefulSet:
@@ -116,14 +115,10 @@ func SetReady(obj client.Object) {
 		n := ptr.Deref(w.Spec.Replicas, 1)
 		w.Status = appsv1.DeploymentStatus{ObservedGeneration: w.Generation, Replicas: n, ReadyReplicas: n,
 			UpdatedReplicas: n, AvailableReplicas: n}
-	case *batchv1.Job:
-		// The API server refuses a Complete condition without SuccessCriteriaMet and the times.
-		now := metav1.Now()
-		w.Status = batchv1.JobStatus{StartTime: &now, CompletionTime: &now, Succeeded: 1, Conditions: []batchv1.JobCondition{
-			{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
-			{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now},
-		}}
+	case *corev1.Pod:
+		w.Status = corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{
+			{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}}
 	default:
-		panic(fmt.Sprintf("kubetest.SetReady: %T is not a StatefulSet, Deployment or Job", obj))
+		panic(fmt.Sprintf("kubetest.SetReady: %T is not a StatefulSet, Deployment or Pod", obj))
 	}
 }
