@@ -1,6 +1,6 @@
-// Package multiadmin calls the one multiadmin API the operator needs: a planned switchover
-// (upstream's MultiadminService.SwitchPrimary, through the REST path multiadmin serves on its
-// HTTP port).
+// Package multiadmin calls the two multiadmin APIs a rollout needs, through the REST paths
+// multiadmin serves on its HTTP port: a planned switchover (upstream's
+// MultiadminService.SwitchPrimary) and the primary's synchronous standbys (GetPoolerStatus).
 package multiadmin
 
 import (
@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,14 +41,58 @@ func SwitchPrimary(ctx context.Context, address string, shard topo.ShardKey, rea
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return do(req, "switch-primary", nil)
+}
+
+// SyncStandbys are the names of the poolers the primary (a pooler of the shard, through the
+// multiadmin at address) streams to and counts in its synchronous quorum: the standbys that
+// could take over from it now. A standby restarted a moment ago streams before multiorch
+// counts it in again; until then a failover or switchover could find no quorum.
+func SyncStandbys(ctx context.Context, address string, primary topo.ID) ([]string, error) {
+	path := "/api/v1/poolers/" + url.PathEscape(primary.Cell) + "/" + url.PathEscape(primary.Name) + "/status"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+address+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	type id struct{ Cell, Name string }
+	var status struct {
+		Status struct {
+			PrimaryStatus struct {
+				ConnectedFollowers    []id
+				SyncReplicationConfig struct{ StandbyIds []id }
+			}
+		}
+	}
+	if err := do(req, "pooler status", &status); err != nil {
+		return nil, err
+	}
+	primaryStatus := status.Status.PrimaryStatus
+	var out []string
+	for _, f := range primaryStatus.ConnectedFollowers {
+		if slices.Contains(primaryStatus.SyncReplicationConfig.StandbyIds, f) {
+			out = append(out, f.Name)
+		}
+	}
+	return out, nil
+}
+
+// do sends req and decodes a JSON answer into into (when not nil); what is not a success is
+// an error with multiadmin's message.
+func do(req *http.Request, what string, into any) error {
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("multiadmin switch-primary: %w", err)
+		return fmt.Errorf("multiadmin %s: %w", what, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return fmt.Errorf("multiadmin switch-primary: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+		return fmt.Errorf("multiadmin %s: %s: %s", what, resp.Status, strings.TrimSpace(string(msg)))
+	}
+	if into == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		return fmt.Errorf("multiadmin %s: %w", what, err)
 	}
 	return nil
 }

@@ -39,3 +39,24 @@ func TestSwitchPrimary(t *testing.T) {
 		t.Errorf("a refusal: %v", err)
 	}
 }
+
+// The primary's synchronous standbys are those both connected and in its synchronous standby
+// list, read from multiadmin's JSON (protojson's camelCase).
+func TestSyncStandbys(t *testing.T) {
+	var path string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path = r.Method + " " + r.URL.EscapedPath()
+		_, _ = w.Write([]byte(`{"status": {"poolerType": "PRIMARY", "primaryStatus": {"lsn": "0/3000000", "ready": true,
+			"connectedFollowers": [{"component": "MULTIPOOLER", "cell": "a", "name": "p-1"}, {"component": "MULTIPOOLER", "cell": "a", "name": "p-2"}],
+			"syncReplicationConfig": {"numSync": 1, "standbyIds": [{"component": "MULTIPOOLER", "cell": "a", "name": "p-1"},
+				{"component": "MULTIPOOLER", "cell": "a", "name": "p-3"}]}}}}`))
+	}))
+	defer srv.Close()
+	got, err := SyncStandbys(context.Background(), strings.TrimPrefix(srv.URL, "http://"), topo.ID{Cell: "a", Name: "p-0"})
+	if err != nil || len(got) != 1 || got[0] != "p-1" {
+		t.Errorf("SyncStandbys = %v, %v; want [p-1] (p-2 is not in the list, p-3 not connected)", got, err)
+	}
+	if path != "GET /api/v1/poolers/a/p-0/status" {
+		t.Errorf("asked %s", path)
+	}
+}

@@ -20,10 +20,10 @@ import (
 
 // A new pool template is rolled out by the Shard controller (the StatefulSet is OnDelete):
 // one pod at a time, replicas first, highest ordinal first, each only once its successor is
-// ready and its pooler serves; the primary only after the primary role left it. Here nobody
-// answers for multiadmin, so the switchover fails (reported) until the topology shows
-// another primary, as multiorch would publish it. The test plays the StatefulSet controller
-// and the kubelet; the poolers' records are in a real etcd.
+// ready, its pooler serves and the primary counts it in its synchronous quorum; the primary
+// only after the primary role left it. The test plays the StatefulSet controller, the
+// kubelet, multiadmin (multiadmin_test.go) and multiorch; the poolers' records are in a real
+// etcd.
 func TestShardRollsThePrimaryLast(t *testing.T) {
 	g := NewWithT(t)
 	endpoint, etcd := topologyServer(t)
@@ -36,6 +36,7 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 	s.Spec.GlobalTopoServer = v1beta1.GlobalTopoServerRef{RootPath: root, Address: endpoint}
 	s.Spec.Pools = s.Spec.Pools[:1]
 	s.Spec.Pools[0].Replicas = ptr.To[int32](3)
+	admin := multiadminFor(names.ServiceAddress(names.MultiAdmin("example"), ns, names.MultiAdminHTTPPort))
 	g.Expect(k8s.Create(ctx, s)).To(Succeed())
 	sts := kubetest.Get(g, k8s, ns, westPool, &appsv1.StatefulSet{})
 	g.Expect(sts.Spec.UpdateStrategy.Type).To(Equal(appsv1.OnDeleteStatefulSetStrategyType))
@@ -78,6 +79,7 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 	publish(0, topo.RolePrimary, 1)
 	publish(1, topo.RoleReplica, 0)
 	publish(2, topo.RoleReplica, 0)
+	admin.setStandbys(podName(1), podName(2))
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionServingWrites, metav1.ConditionTrue, shard.ReasonPrimaryServing)
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRollingUpdate, metav1.ConditionFalse, shard.ReasonUpToDate)
 
@@ -92,21 +94,33 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 	g.Consistently(func() error { return k8s.Get(ctx, kubetest.Key(ns, podName(1)), &corev1.Pod{}) }, "1s", kubetest.Poll).Should(
 		Succeed(), "the next pod went before its predecessor's successor ran")
 
+	// Pod 2 runs again, but the primary does not count it yet: pod 1 waits.
+	admin.setStandbys(podName(1))
 	run(2, "new")
+	g.Consistently(func() error { return k8s.Get(ctx, kubetest.Key(ns, podName(1)), &corev1.Pod{}) }, "1s", kubetest.Poll).Should(
+		Succeed(), "a replica went while its predecessor's successor was not in the synchronous quorum")
+	admin.setStandbys(podName(1), podName(2))
 	replaced(1)
 	exist(0, 2)
+	admin.setStandbys(podName(2))
 	run(1, "new")
+	admin.setStandbys(podName(1), podName(2))
 
-	// Only the primary runs the old template: a switchover is asked for (and fails here), the
-	// primary stays.
-	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRollingUpdate, metav1.ConditionTrue, shard.ReasonSwitchingPrimary)
+	// Only the primary runs the old template: a switchover is asked for, the primary stays.
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRollingUpdate, metav1.ConditionTrue, shard.ReasonWaiting)
+	g.Eventually(admin.switchRequests, kubetest.Timeout, kubetest.Poll).Should(Equal(
+		[]string{"/api/v1/shards/production_db/orders_tg/0-80/switch-primary"}))
 	g.Eventually(func(g Gomega) []string { return eventNotes(g, ns, shard.ReasonSwitchingPrimary) }, kubetest.Timeout, kubetest.Poll).Should(
 		ContainElement(ContainSubstring("switching the primary role away from " + podName(0))))
 	exist(0)
 
-	// multiorch elects pod 1; pod 0, now a replica, is replaced; then all is up to date.
-	publish(1, topo.RolePrimary, 2)
+	// multiorch elects pod 1 (the old primary first resigns: no primary for a moment); pod 0,
+	// now a replica in pod 1's quorum, is replaced; then all is up to date.
 	publish(0, topo.RoleReplica, 0)
+	g.Consistently(func() error { return k8s.Get(ctx, kubetest.Key(ns, podName(0)), &corev1.Pod{}) }, "1s", kubetest.Poll).Should(
+		Succeed(), "the old primary went before another was elected")
+	admin.setStandbys(podName(0), podName(2))
+	publish(1, topo.RolePrimary, 2)
 	replaced(0)
 	run(0, "new")
 	kubetest.Eventually(g, k8s, sts, func(g Gomega) {

@@ -7,6 +7,7 @@ package controllers
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"sync"
 	"testing"
@@ -25,7 +26,13 @@ var (
 	writes = &writeCounter{}
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.RunWithOperator(m, writes.wrap, &k8s, limits.None)) }
+func TestMain(m *testing.M) {
+	multiadmins.server = httptest.NewServer(multiadmins)
+	if err := os.Setenv("HTTP_PROXY", multiadmins.server.URL); err != nil {
+		panic(err)
+	}
+	os.Exit(testenv.RunWithOperator(m, writes.wrap, &k8s, limits.None))
+}
 
 // writeCounter counts POST, PUT, PATCH and DELETE requests and remembers what they were
 // (method, path and the start of the body).

@@ -113,19 +113,19 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	var primary string
-	if t != nil {
-		primary = t.primary
-	}
-	next := plan(shardMembers(pools, pods, t), primary, r.switching(req.NamespacedName, primary))
+	next, err := r.nextStep(ctx, s, pools, pods, t)
+	errs = append(errs, err)
 	if err := r.sync(ctx, s, pools, t, len(unserved) == 0); err != nil {
 		errs = append(errs, err)
 	}
 	if err := r.labelRoles(ctx, pools, pods, t); err != nil {
 		errs = append(errs, err)
 	}
-	requeue, err := r.act(ctx, s, pods, next)
-	errs = append(errs, err)
+	requeue := recheck
+	if err == nil {
+		requeue, err = r.act(ctx, s, pods, next)
+		errs = append(errs, err)
+	}
 	setStatus(s, pools, duplicates, unserved)
 	setTopologyStatus(s, pools, t)
 	setRollingUpdate(s, next)

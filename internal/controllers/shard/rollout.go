@@ -35,7 +35,8 @@ type member struct {
 	// outdated: the pod runs an older template than its StatefulSet's.
 	outdated bool
 	// healthy: Ready, not being deleted and, when the topology is known, its pooler serves as
-	// primary or replica (a replica that serves is streaming from the primary).
+	// primary or replica; a replica also streams to the primary and counts in its synchronous
+	// quorum, when that is asked (shardMembers).
 	healthy bool
 	// leaving: a scale-down removes it (ordinal at or above the pool's new replica count).
 	leaving bool
@@ -62,31 +63,32 @@ type step struct {
 	message string
 }
 
-// plan is the next move of the shard's rollout. primary is the primary's pod ("" when the
-// topology is unknown or shows none); switching is true while a switchover asked for earlier
-// has not shown a new primary yet.
+// plan is the next move of the shard's rollout. primary is the primary's pod ("" when there
+// is none or the topology is unknown); known says whether the topology could be read;
+// switchingFrom is the pod a switchover asked for earlier moves the role from, until another
+// primary shows ("" when none is under way).
 //
 // Pods that stay are replaced one at a time, each only while every other pod is healthy:
 // outdated replicas first (an unhealthy outdated one before the rest: replacing it costs no
 // availability, and the new template may be its fix), highest ordinal first; the primary
 // last, after switching the primary role to a healthy replica. A pod a scale-down removes is
-// not replaced; if it is the primary, the role moves first and the scale-down waits.
-func plan(members []member, primary string, switching bool) step {
+// not replaced; if it is the primary, the role moves first and the scale-down waits. While a
+// switchover is under way, or the topology shows no primary, nothing healthy is replaced.
+func plan(members []member, primary string, known bool, switchingFrom string) step {
+	if switchingFrom != "" {
+		return step{wait, switchingFrom, "waiting for multiorch to elect a primary other than " + switchingFrom}
+	}
 	var standby bool // a healthy replica that could take the primary role
 	for _, m := range members {
 		standby = standby || (m.healthy && m.pod != primary && !m.leaving)
 	}
-	primaryMember := slices.IndexFunc(members, func(m member) bool { return m.pod == primary })
 	moveRole := func(why string) step {
-		switch {
-		case switching:
-			return step{wait, primary, "waiting for multiorch to elect a primary other than " + primary + " (" + why + ")"}
-		case !standby:
+		if !standby {
 			return step{wait, primary, "waiting for a healthy replica to take the primary role from " + primary + " (" + why + ")"}
 		}
 		return step{switchPrimary, primary, "switching the primary role away from " + primary + " (" + why + ")"}
 	}
-	if primaryMember >= 0 && members[primaryMember].leaving {
+	if i := slices.IndexFunc(members, func(m member) bool { return m.pod == primary }); i >= 0 && members[i].leaving {
 		return moveRole("the scale-down removes it")
 	}
 
@@ -105,9 +107,12 @@ func plan(members []member, primary string, switching bool) step {
 			cmp.Compare(a.pool, b.pool), cmp.Compare(b.ordinal, a.ordinal))
 	})
 	next := candidates[0]
+	if known && primary == "" && next.healthy {
+		return step{wait, next.pod, "waiting for the shard to have a primary before replacing " + next.pod}
+	}
 	for _, m := range members {
 		if !m.healthy && m.pod != next.pod && !m.leaving {
-			return step{wait, m.pod, fmt.Sprintf("waiting for %s to be ready and serving before replacing %s", m.pod, next.pod)}
+			return step{wait, m.pod, fmt.Sprintf("waiting for %s to be ready, serving and in the primary's synchronous quorum before replacing %s", m.pod, next.pod)}
 		}
 	}
 	if next.pod == primary && len(members) > 1 {
@@ -152,9 +157,11 @@ type switchover struct {
 	at   time.Time
 }
 
-// members are the pods of the shard's served pools, as plan sees them; a pod its StatefulSet
-// should run but does not yet (deleted, being recreated) is an unhealthy member.
-func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topology) []member {
+// shardMembers are the pods of the shard's served pools, as plan sees them; a pod its
+// StatefulSet should run but does not yet (deleted, being recreated) is an unhealthy member.
+// inQuorum, when not nil, says which replicas count in the primary's synchronous quorum; the
+// others are not healthy.
+func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topology, inQuorum []string) []member {
 	var out []member
 	for i, p := range pools {
 		sts := p.statefulSet
@@ -176,7 +183,8 @@ func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topolog
 			seen[ordinal] = true
 			out = append(out, member{pod: pod.Name, pool: i, ordinal: ordinal,
 				outdated: revision != "" && pod.Labels[appsv1.ControllerRevisionHashLabelKey] != revision,
-				healthy:  pod.DeletionTimestamp == nil && podReady(&pod) && (t == nil || t.serving(pod.Name)),
+				healthy: pod.DeletionTimestamp == nil && podReady(&pod) && (t == nil || t.serving(pod.Name)) &&
+					(inQuorum == nil || pod.Name == t.primary || slices.Contains(inQuorum, pod.Name)),
 				leaving:  ordinal >= keep})
 		}
 		for ordinal := range ptr.Deref(sts.Spec.Replicas, 0) {
@@ -226,17 +234,48 @@ func keepPrimary(want *appsv1.StatefulSet, p observedPool, t *topology) {
 	}
 }
 
-// switching reports whether a switchover away from primary was asked for recently and
-// shows no new primary yet; it forgets one that is done or too old.
-func (r *Reconciler) switching(key types.NamespacedName, primary string) bool {
+// switching is the pod a switchover asked for recently moves the primary role from, while no
+// other primary shows ("" when none is under way); it forgets one that is done or too old.
+func (r *Reconciler) switching(key types.NamespacedName, primary string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	sw, ok := r.switches[key]
-	if ok && (sw.from != primary || time.Since(sw.at) > switchGrace) {
+	if ok && ((primary != "" && primary != sw.from) || time.Since(sw.at) > switchGrace) {
 		delete(r.switches, key)
-		return false
+		return ""
 	}
-	return ok
+	return sw.from
+}
+
+// nextStep plans the shard's rollout: first from what the cache and the topology show and,
+// when that asks for a move while the shard has a primary, again with the primary's
+// synchronous standbys (one call to multiadmin), so that no replica counts as healthy before
+// it could take over.
+func (r *Reconciler) nextStep(ctx context.Context, s *v1beta1.Shard, pools []observedPool, pods map[string][]corev1.Pod, t *topology) (step, error) {
+	var primary string
+	if t != nil {
+		primary = t.primary
+	}
+	switchingFrom := r.switching(client.ObjectKeyFromObject(s), primary)
+	next := plan(shardMembers(pools, pods, t, nil), primary, t != nil, switchingFrom)
+	if next.action == upToDate || next.action == wait || primary == "" {
+		return next, nil
+	}
+	standbys, err := multiadmin.SyncStandbys(ctx, multiAdminAddress(s), t.poolers[primary].ID)
+	if err != nil {
+		return step{wait, primary, "cannot read " + primary + "'s synchronous standbys: " + err.Error()}, err
+	}
+	return plan(shardMembers(pools, pods, t, standbys), primary, true, switchingFrom), nil
+}
+
+// multiAdminAddress is the HTTP address of the shard's cluster's multiadmin ("" for a shard
+// without its cluster's label).
+func multiAdminAddress(s *v1beta1.Shard) string {
+	cluster := s.Labels[v1beta1.LabelCluster]
+	if cluster == "" {
+		return ""
+	}
+	return names.ServiceAddress(names.MultiAdmin(cluster), s.Namespace, names.MultiAdminHTTPPort)
 }
 
 // act carries out st: deletes the pod to replace, or asks multiadmin for a switchover, and
@@ -259,13 +298,8 @@ func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string]
 			}
 		}
 	case switchPrimary:
-		cluster := s.Labels[v1beta1.LabelCluster]
-		if cluster == "" {
-			return 0, fmt.Errorf("cannot switch the primary of a shard without the %s label: its multiadmin is unknown", v1beta1.LabelCluster)
-		}
 		key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
-		address := names.ServiceAddress(names.MultiAdmin(cluster), s.Namespace, names.MultiAdminHTTPPort)
-		if err := multiadmin.SwitchPrimary(ctx, address, key, st.message); err != nil {
+		if err := multiadmin.SwitchPrimary(ctx, multiAdminAddress(s), key, st.message); err != nil {
 			r.Writer.Events.Eventf(s, nil, corev1.EventTypeWarning, ReasonSwitchingPrimary, "SwitchPrimary", "%s: %v", st.message, err)
 			return 0, err
 		}
