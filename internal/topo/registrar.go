@@ -33,15 +33,15 @@ type Outcome struct {
 // (a topo server recreated without its volume) are written back.
 const reverify = 5 * time.Minute
 
-// Registrar keeps each user's registration written, in the background: a reconcile says what
-// it wants and reads how the last attempt went, and never waits on a topo server. Failed
+// Registrar keeps each user's registration written, in the background (from Start on, a
+// controller-runtime Runnable): a reconcile says what it wants and reads how the last attempt went, and never waits on a topo server. Failed
 // attempts are retried with back-off.
 type Registrar struct {
 	// Changed is called, from a registration's goroutine, with the user whose outcome changed.
 	Changed func(users []string)
 
+	goroutines[string]
 	mu   sync.Mutex
-	ctx  context.Context
 	regs map[string]*registering
 }
 
@@ -49,24 +49,11 @@ type registering struct {
 	want    Registration
 	outcome Outcome
 	wake    chan struct{}
-	cancel  context.CancelFunc
 }
 
 // NewRegistrar is a Registrar that calls changed.
 func NewRegistrar(changed func(users []string)) *Registrar {
 	return &Registrar{Changed: changed, regs: map[string]*registering{}}
-}
-
-// Start runs the registrations until ctx is done (a controller-runtime Runnable).
-func (r *Registrar) Start(ctx context.Context) error {
-	r.mu.Lock()
-	r.ctx = ctx
-	for user, reg := range r.regs {
-		r.run(user, reg)
-	}
-	r.mu.Unlock()
-	<-ctx.Done()
-	return nil
 }
 
 // Register makes want user's registration and returns the outcome of the last attempt to
@@ -78,9 +65,7 @@ func (r *Registrar) Register(user string, want Registration) Outcome {
 	if !ok {
 		reg = &registering{wake: make(chan struct{}, 1)}
 		r.regs[user] = reg
-		if r.ctx != nil {
-			defer r.run(user, reg)
-		}
+		r.run(user, func(ctx context.Context) { r.keep(ctx, user, reg) })
 	}
 	if !reflect.DeepEqual(reg.want, want) {
 		reg.want, reg.outcome = want, Outcome{}
@@ -96,19 +81,8 @@ func (r *Registrar) Register(user string, want Registration) Outcome {
 func (r *Registrar) Forget(user string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if reg, ok := r.regs[user]; ok {
-		if reg.cancel != nil {
-			reg.cancel()
-		}
-		delete(r.regs, user)
-	}
-}
-
-// run starts user's goroutine; r.mu is held.
-func (r *Registrar) run(user string, reg *registering) {
-	ctx, cancel := context.WithCancel(r.ctx)
-	reg.cancel = cancel
-	go r.keep(ctx, user, reg)
+	r.stop(user)
+	delete(r.regs, user)
 }
 
 // keep writes the wanted registration, again after each change, after a failure (with

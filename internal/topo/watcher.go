@@ -20,21 +20,20 @@ type Target struct {
 	Cell            string
 }
 
-// Watcher keeps the latest pooler records of every cell its users read, one watch per cell,
-// so a reconcile reads them from memory and a change in the topology reaches the users within
+// Watcher keeps the latest pooler records of every cell its users read, one watch per cell
+// (run from Start on, a controller-runtime Runnable), so a reconcile reads them from memory and a change in the topology reaches the users within
 // moments. A watch runs while some user reads its cell; Forget ends a user's interest.
 type Watcher struct {
 	// Changed is called, from a watch's goroutine, with the users of a cell whose records
 	// changed.
 	Changed func(users []string)
 
+	goroutines[Target]
 	mu      sync.Mutex
-	ctx     context.Context
 	watches map[Target]*cellWatch
 }
 
 type cellWatch struct {
-	cancel  context.CancelFunc
 	poolers []Pooler
 	known   bool
 	users   map[string]bool
@@ -43,19 +42,6 @@ type cellWatch struct {
 // NewWatcher is a Watcher that calls changed.
 func NewWatcher(changed func(users []string)) *Watcher {
 	return &Watcher{Changed: changed, watches: map[Target]*cellWatch{}}
-}
-
-// Start runs the watches until ctx is done (a controller-runtime Runnable). Watches asked for
-// before it runs start with it.
-func (w *Watcher) Start(ctx context.Context) error {
-	w.mu.Lock()
-	w.ctx = ctx
-	for t, cw := range w.watches {
-		w.run(t, cw)
-	}
-	w.mu.Unlock()
-	<-ctx.Done()
-	return nil
 }
 
 // Poolers returns the records of t's poolers as last seen, and whether they were seen at all
@@ -68,9 +54,7 @@ func (w *Watcher) Poolers(t Target, user string) ([]Pooler, bool) {
 	if !ok {
 		cw = &cellWatch{users: map[string]bool{}}
 		w.watches[t] = cw
-		if w.ctx != nil {
-			w.run(t, cw)
-		}
+		w.run(t, func(ctx context.Context) { w.watch(ctx, t, cw) })
 	}
 	cw.users[user] = true
 	return cw.poolers, cw.known
@@ -87,19 +71,10 @@ func (w *Watcher) Forget(user string, keep ...Target) {
 		}
 		delete(cw.users, user)
 		if len(cw.users) == 0 {
-			if cw.cancel != nil {
-				cw.cancel()
-			}
+			w.stop(t)
 			delete(w.watches, t)
 		}
 	}
-}
-
-// run starts t's watch; w.mu is held.
-func (w *Watcher) run(t Target, cw *cellWatch) {
-	ctx, cancel := context.WithCancel(w.ctx)
-	cw.cancel = cancel
-	go w.watch(ctx, t, cw)
 }
 
 // watch finds t's cell in the global topology and follows its poolers, starting over (with
