@@ -185,7 +185,7 @@ func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topolog
 				outdated: revision != "" && pod.Labels[appsv1.ControllerRevisionHashLabelKey] != revision,
 				healthy: pod.DeletionTimestamp == nil && podReady(&pod) && (t == nil || t.serving(pod.Name)) &&
 					(inQuorum == nil || pod.Name == t.primary || slices.Contains(inQuorum, pod.Name)),
-				leaving:  ordinal >= keep})
+				leaving: ordinal >= keep})
 		}
 		for ordinal := range ptr.Deref(sts.Spec.Replicas, 0) {
 			if !seen[ordinal] {
