@@ -40,7 +40,11 @@ type kubelet struct {
 	stopped []stoppedPod
 }
 
-type stoppedPod struct{ pod, primary string }
+type stoppedPod struct {
+	pod     string
+	uid     types.UID
+	primary string
+}
 
 func runKubelet(ctx context.Context, t *testing.T, r *podrun.Runner) *kubelet {
 	k := &kubelet{r: r, running: map[string]types.UID{}}
@@ -94,7 +98,7 @@ func (k *kubelet) sync(ctx context.Context, t *testing.T) {
 			if runs && uid == pod.UID {
 				_ = k.r.Delete(pod.Name)
 				delete(k.running, pod.Name)
-				k.stopped = append(k.stopped, stoppedPod{pod.Name, shardPrimary(ctx)})
+				k.stopped = append(k.stopped, stoppedPod{pod.Name, pod.UID, shardPrimary(ctx)})
 			}
 			patch := client.MergeFrom(pod.DeepCopy())
 			if controllerutil.RemoveFinalizer(pod, terminating) {

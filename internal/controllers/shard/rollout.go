@@ -14,6 +14,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/multiadmin"
@@ -40,6 +41,8 @@ type member struct {
 	healthy bool
 	// leaving: a scale-down removes it (ordinal at or above the pool's new replica count).
 	leaving bool
+	// deleting: the pod is being deleted (it is on its way to being replaced).
+	deleting bool
 }
 
 // action is what plan asks for.
@@ -94,7 +97,7 @@ func plan(members []member, primary string, known bool, switchingFrom string) st
 
 	var candidates []member
 	for _, m := range members {
-		if m.outdated && !m.leaving {
+		if m.outdated && !m.leaving && !m.deleting {
 			candidates = append(candidates, m)
 		}
 	}
@@ -294,6 +297,8 @@ func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string]
 				if err := r.Delete(ctx, pod, client.Preconditions{UID: &pod.UID}); client.IgnoreNotFound(err) != nil {
 					return 0, err
 				}
+				log.FromContext(ctx).Info("Replacing pod", "pod", pod.Name, "uid", pod.UID,
+					"revision", pod.Labels[appsv1.ControllerRevisionHashLabelKey], "why", st.message)
 				r.Writer.Events.Eventf(s, pod, corev1.EventTypeNormal, ReasonReplacingPod, "Delete", "%s", st.message)
 			}
 		}
@@ -306,6 +311,7 @@ func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string]
 		r.mu.Lock()
 		r.switches[client.ObjectKeyFromObject(s)] = switchover{from: st.pod, at: time.Now()}
 		r.mu.Unlock()
+		log.FromContext(ctx).Info("Switched the primary role", "from", st.pod, "why", st.message)
 		r.Writer.Events.Eventf(s, nil, corev1.EventTypeNormal, ReasonSwitchingPrimary, "SwitchPrimary", "%s", st.message)
 	}
 	return recheck, nil

@@ -3,7 +3,7 @@ package shard
 import "testing"
 
 func TestPlan(t *testing.T) {
-	// m is pod p-<ordinal> of pool 0; flags: o outdated, u unhealthy, l leaving.
+	// m is a pod of pool pool; flags: o outdated, u unhealthy, l leaving, d being deleted.
 	m := func(pod string, pool int, ordinal int32, flags string) member {
 		mb := member{pod: pod, pool: pool, ordinal: ordinal, healthy: true}
 		for _, f := range flags {
@@ -14,6 +14,8 @@ func TestPlan(t *testing.T) {
 				mb.healthy = false
 			case 'l':
 				mb.leaving = true
+			case 'd':
+				mb.deleting, mb.healthy = true, false
 			}
 		}
 		return mb
@@ -39,6 +41,7 @@ func TestPlan(t *testing.T) {
 		{"an unhealthy outdated replica goes first", []member{m("a-0", 0, 0, "ou"), m("a-1", 0, 1, "o"), m("a-2", 0, 2, "")}, "a-2", "", replace, "a-0"},
 		{"but not while another is unhealthy", []member{m("a-0", 0, 0, "ou"), m("a-1", 0, 1, "u"), m("a-2", 0, 2, "")}, "a-2", "", wait, "a-1"},
 		{"no healthy replica: the primary waits", []member{m("a-0", 0, 0, "u"), m("a-1", 0, 1, "o")}, "a-1", "", wait, "a-0"},
+		{"a pod being deleted is not deleted again: wait for it", []member{m("a-0", 0, 0, "o"), m("a-1", 0, 1, "od"), m("a-2", 0, 2, "")}, "a-2", "", wait, "a-1"},
 		{"a lone pod is replaced, primary or not", []member{m("a-0", 0, 0, "o")}, "a-0", "", replace, "a-0"},
 		{"topology unknown: ordinal order", []member{m("a-0", 0, 0, "o"), m("a-1", 0, 1, "o")}, "", "", replace, "a-1"},
 		{"a scale-down never removes the primary", []member{m("a-0", 0, 0, ""), m("a-1", 0, 1, ""), m("a-2", 0, 2, "l")}, "a-2", "", switchPrimary, "a-2"},
