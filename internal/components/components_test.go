@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components/pss"
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 var (
@@ -233,5 +235,22 @@ func TestSpread(t *testing.T) {
 	}
 	if strict.LabelSelector != nil {
 		t.Error("spread changed the user's constraint")
+	}
+}
+
+// A template's hash is the same for the same template, whatever hash it already carries, and
+// another for any change.
+func TestStampTemplate(t *testing.T) {
+	tmpl := func(cpu string) corev1.PodTemplateSpec {
+		return PodTemplate(Pod{User: PostgresUser, Containers: []corev1.Container{{Name: "x", Image: "x",
+			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu)}}}}})
+	}
+	a, b, c := tmpl("1"), tmpl("1"), tmpl("2")
+	StampTemplate(&a)
+	b.Annotations = map[string]string{names.TemplateAnnotation: "stale"}
+	StampTemplate(&b)
+	StampTemplate(&c)
+	if h := a.Annotations[names.TemplateAnnotation]; h == "" || h != b.Annotations[names.TemplateAnnotation] || h == c.Annotations[names.TemplateAnnotation] {
+		t.Errorf("hashes %v %v %v", a.Annotations, b.Annotations, c.Annotations)
 	}
 }

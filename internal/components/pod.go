@@ -1,11 +1,16 @@
 package components
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"maps"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/multigres/multigres-operator/internal/names"
 )
 
 // Pod is what every pod the operator builds has in common.
@@ -49,6 +54,21 @@ func PodTemplate(p Pod) corev1.PodTemplateSpec {
 			RestartPolicy:                p.RestartPolicy,
 		},
 	}
+}
+
+// StampTemplate sets t's names.TemplateAnnotation to a hash of everything else in t, so a pod
+// says which template it was made from, whatever revision its StatefulSet reports.
+func StampTemplate(t *corev1.PodTemplateSpec) {
+	delete(t.Annotations, names.TemplateAnnotation)
+	b, err := json.Marshal(t)
+	if err != nil {
+		panic(err) // a pod template always marshals
+	}
+	sum := sha256.Sum256(b)
+	if t.Annotations == nil {
+		t.Annotations = map[string]string{}
+	}
+	t.Annotations[names.TemplateAnnotation] = hex.EncodeToString(sum[:8])
 }
 
 // spread asks the scheduler to put the pods selector selects on different nodes and zones:

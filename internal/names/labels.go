@@ -62,6 +62,11 @@ const (
 // operator no longer sets is seen and removed.
 const AppliedAnnotation = "multigres.com/applied"
 
+// TemplateAnnotation holds, on a pool's pod template and so on each of its pods, a hash of the
+// rest of the template (components.StampTemplate): a pod whose hash is not its pool's desired
+// one runs an older template and is replaced (the Shard controller's rollout).
+const TemplateAnnotation = "multigres.com/template"
+
 // Finalizers of the template bookkeeping (docs/operations.md).
 const (
 	// ClusterFinalizer stays on a cluster while a template lists it as a consumer, so that

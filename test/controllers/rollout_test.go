@@ -18,7 +18,8 @@ import (
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
-// A new pool template is rolled out by the Shard controller (the StatefulSet is OnDelete):
+// A new pool template is rolled out by the Shard controller (the StatefulSet is OnDelete; a
+// pod's names.TemplateAnnotation says which template it runs):
 // one pod at a time, replicas first, highest ordinal first, each only once its successor is
 // ready, its pooler serves and the primary counts it in its synchronous quorum; the primary
 // only after the primary role left it. The test plays the StatefulSet controller, the
@@ -49,13 +50,17 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 		_, err := etcd.Register(ctx, topo.PoolerKey(root+"/us-west-2", p.ID), p.Marshal())
 		g.Expect(err).NotTo(HaveOccurred())
 	}
-	// run creates pod i at revision, ready, as the StatefulSet controller and the kubelet would.
-	run := func(i int, revision string) {
+	// run creates pod i from a template ("new": the StatefulSet's), ready, as the StatefulSet
+	// controller and the kubelet would.
+	run := func(i int, template string) {
 		labels := names.Selector(names.ComponentShardPool, westPool)
 		labels[names.LabelManagedBy] = names.ManagedBy
-		labels[appsv1.ControllerRevisionHashLabelKey] = revision
+		if template == "new" {
+			template = sts.Spec.Template.Annotations[names.TemplateAnnotation]
+		}
 		g.Expect(k8s.Create(ctx, &corev1.Pod{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: podName(i), Labels: labels},
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: podName(i), Labels: labels,
+				Annotations: map[string]string{names.TemplateAnnotation: template}},
 			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}},
 		})).To(Succeed())
 		kubetest.MarkReady(g, k8s, ns, podName(i), &corev1.Pod{})
@@ -83,9 +88,10 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionServingWrites, metav1.ConditionTrue, shard.ReasonPrimaryServing)
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRollingUpdate, metav1.ConditionFalse, shard.ReasonUpToDate)
 
-	// The template changed: the StatefulSet controller reports a new revision.
+	// The pods run an older template than the StatefulSet's; once its controller saw it, the
+	// rollout starts.
 	kubetest.Eventually(g, k8s, sts, func(g Gomega) {
-		sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: 3, ReadyReplicas: 3, CurrentRevision: "old", UpdateRevision: "new"}
+		sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: 3, ReadyReplicas: 3}
 		g.Expect(k8s.Status().Update(ctx, sts)).To(Succeed())
 	})
 	replaced(2)
@@ -123,10 +129,6 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 	publish(1, topo.RolePrimary, 2)
 	replaced(0)
 	run(0, "new")
-	kubetest.Eventually(g, k8s, sts, func(g Gomega) {
-		sts.Status.CurrentRevision = "new"
-		g.Expect(k8s.Status().Update(ctx, sts)).To(Succeed())
-	})
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRollingUpdate, metav1.ConditionFalse, shard.ReasonUpToDate)
 	g.Eventually(func(g Gomega) []string { return eventNotes(g, ns, shard.ReasonReplacingPod) }, kubetest.Timeout, kubetest.Poll).Should(HaveLen(3))
 }

@@ -66,6 +66,7 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		SpreadConstraints: p.TopologySpreadConstraints,
 		PullSecrets:       images.ImagePullSecrets,
 	})
+	components.StampTemplate(&template)
 	return poolObjects{
 		statefulSet: components.BuildStatefulSet(components.StatefulSet{
 			Name: name, Namespace: s.Namespace, Labels: labels, Selector: selector, Service: name,

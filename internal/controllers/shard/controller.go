@@ -87,6 +87,8 @@ type observedPool struct {
 	name        string
 	spec        v1beta1.PoolSpec
 	statefulSet *appsv1.StatefulSet
+	// template is the hash of the pod template the spec asks for (names.TemplateAnnotation).
+	template string
 	// unserved says why the pool gets no pods (the images cannot serve it); empty when it runs.
 	unserved string
 }
@@ -155,7 +157,8 @@ func (r *Reconciler) pools(s *v1beta1.Shard, shardUnserved []string) ([]observed
 		if len(shardUnserved) > 0 {
 			unserved = "the shard gets no pods"
 		}
-		pools = append(pools, observedPool{name: name, spec: p, statefulSet: &appsv1.StatefulSet{}, unserved: unserved})
+		template := buildPool(s, p).statefulSet.Spec.Template.Annotations[names.TemplateAnnotation]
+		pools = append(pools, observedPool{name: name, spec: p, statefulSet: &appsv1.StatefulSet{}, template: template, unserved: unserved})
 	}
 	return pools, duplicates
 }

@@ -33,7 +33,7 @@ type member struct {
 	pod     string
 	pool    int // index in the shard's pools: the order pools are rolled in
 	ordinal int32
-	// outdated: the pod runs an older template than its StatefulSet's.
+	// outdated: the pod runs an older template than its pool's spec asks for.
 	outdated bool
 	// healthy: Ready, not being deleted and, when the topology is known, its pooler serves as
 	// primary or replica; a replica also streams to the primary and counts in its synchronous
@@ -171,11 +171,10 @@ func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topolog
 		if p.unserved != "" || sts.Generation == 0 {
 			continue
 		}
-		// Only a StatefulSet whose controller saw its spec says which revision is current.
-		revision := ""
-		if sts.Status.ObservedGeneration >= sts.Generation {
-			revision = sts.Status.UpdateRevision
-		}
+		// A pod is outdated once its StatefulSet holds the template the spec asks for and its
+		// controller saw it: only then does a replaced pod come back with that template. The
+		// pod's own hash says what it runs; the StatefulSet's revisions can lag behind it.
+		rolling := sts.Spec.Template.Annotations[names.TemplateAnnotation] == p.template && sts.Status.ObservedGeneration >= sts.Generation
 		keep := ptr.Deref(p.spec.Replicas, resolve.DefaultPoolReplicas)
 		seen := map[int32]bool{}
 		for _, pod := range pods[p.name] {
@@ -185,10 +184,10 @@ func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topolog
 			}
 			seen[ordinal] = true
 			out = append(out, member{pod: pod.Name, pool: i, ordinal: ordinal,
-				outdated: revision != "" && pod.Labels[appsv1.ControllerRevisionHashLabelKey] != revision,
+				outdated: rolling && pod.Annotations[names.TemplateAnnotation] != p.template,
 				healthy: pod.DeletionTimestamp == nil && podReady(&pod) && (t == nil || t.serving(pod.Name)) &&
 					(inQuorum == nil || pod.Name == t.primary || slices.Contains(inQuorum, pod.Name)),
-				leaving: ordinal >= keep})
+				leaving: ordinal >= keep, deleting: pod.DeletionTimestamp != nil})
 		}
 		for ordinal := range ptr.Deref(sts.Spec.Replicas, 0) {
 			if !seen[ordinal] {
@@ -298,7 +297,7 @@ func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string]
 					return 0, err
 				}
 				log.FromContext(ctx).Info("Replacing pod", "pod", pod.Name, "uid", pod.UID,
-					"revision", pod.Labels[appsv1.ControllerRevisionHashLabelKey], "why", st.message)
+					"template", pod.Annotations[names.TemplateAnnotation], "why", st.message)
 				r.Writer.Events.Eventf(s, pod, corev1.EventTypeNormal, ReasonReplacingPod, "Delete", "%s", st.message)
 			}
 		}
