@@ -61,7 +61,7 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 		g.Expect(k8s.Create(ctx, &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: podName(i), Labels: labels,
 				Annotations: map[string]string{names.TemplateAnnotation: template}},
-			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}},
 		})).To(Succeed())
 		kubetest.MarkReady(g, k8s, ns, podName(i), &corev1.Pod{})
 	}
