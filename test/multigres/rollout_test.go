@@ -286,6 +286,7 @@ func scalesDownKeepingThePrimary(t *testing.T, r *podrun.Runner, k *kubelet, glo
 	}
 	removed := names.StatefulSetPod(pods[0].Labels[names.LabelWorkload], 2)
 	primary := shardPrimary(ctx)
+	t.Logf("scaling down from 3 to 2: %s leaves, %s is primary", removed, primary)
 	editCluster(t, func(c *v1beta1.MultigresCluster) {
 		c.Spec.TopologyReconciliation = &v1beta1.TopologyReconciliation{PruneTablets: ptr.To(false)}
 		c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0].Spec.Replicas = ptr.To[int32](2)
