@@ -18,65 +18,96 @@ import (
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
-// A new pool template is rolled out by the Shard controller (the StatefulSet is OnDelete; a
-// pod's names.TemplateAnnotation says which template it runs):
-// one pod at a time, replicas first, highest ordinal first, each only once its successor is
-// ready, its pooler serves and the primary counts it in its synchronous quorum; the primary
-// only after the primary role left it. The test plays the StatefulSet controller, the
-// kubelet, multiadmin (multiadmin_test.go) and multiorch; the poolers' records are in a real
-// etcd.
-func TestShardRollsThePrimaryLast(t *testing.T) {
+// poolFixture is a shard with one pool of three pods in us-west-2, its poolers' records in a
+// real etcd; the test plays the StatefulSet controller, the kubelet, multiadmin
+// (multiadmin_test.go) and multiorch.
+type poolFixture struct {
+	t     *testing.T
+	g     Gomega
+	ns    string
+	s     *v1beta1.Shard
+	sts   *appsv1.StatefulSet
+	etcd  *topo.Client
+	admin *fakeMultiadmin
+}
+
+const fixtureRoot = "/multigres/global"
+
+func newPoolFixture(t *testing.T, name string) *poolFixture {
 	g := NewWithT(t)
 	endpoint, etcd := topologyServer(t)
-	const root = "/multigres/global"
-	_, err := etcd.RegisterCell(ctx, root, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: root + "/us-west-2"})
+	_, err := etcd.RegisterCell(ctx, fixtureRoot, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: fixtureRoot + "/us-west-2"})
 	g.Expect(err).NotTo(HaveOccurred())
+	f := &poolFixture{t: t, g: g, ns: kubetest.Namespace(t, k8s, name), etcd: etcd}
+	f.s = ordersShard(f.ns)
+	f.s.Spec.GlobalTopoServer = v1beta1.GlobalTopoServerRef{RootPath: fixtureRoot, Address: endpoint}
+	f.s.Spec.Pools = f.s.Spec.Pools[:1]
+	f.s.Spec.Pools[0].Replicas = ptr.To[int32](3)
+	f.admin = multiadminFor(names.ServiceAddress(names.MultiAdmin("example"), f.ns, names.MultiAdminHTTPPort))
+	g.Expect(k8s.Create(ctx, f.s)).To(Succeed())
+	f.sts = kubetest.Get(g, k8s, f.ns, westPool, &appsv1.StatefulSet{})
+	g.Expect(f.sts.Spec.UpdateStrategy.Type).To(Equal(appsv1.OnDeleteStatefulSetStrategyType))
+	return f
+}
 
-	ns := kubetest.Namespace(t, k8s, "rollout")
-	s := ordersShard(ns)
-	s.Spec.GlobalTopoServer = v1beta1.GlobalTopoServerRef{RootPath: root, Address: endpoint}
-	s.Spec.Pools = s.Spec.Pools[:1]
-	s.Spec.Pools[0].Replicas = ptr.To[int32](3)
-	admin := multiadminFor(names.ServiceAddress(names.MultiAdmin("example"), ns, names.MultiAdminHTTPPort))
-	g.Expect(k8s.Create(ctx, s)).To(Succeed())
-	sts := kubetest.Get(g, k8s, ns, westPool, &appsv1.StatefulSet{})
-	g.Expect(sts.Spec.UpdateStrategy.Type).To(Equal(appsv1.OnDeleteStatefulSetStrategyType))
+func (f *poolFixture) pod(i int) string { return fmt.Sprintf("%s-%d", westPool, i) }
 
-	key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
-	podName := func(i int) string { return fmt.Sprintf("%s-%d", westPool, i) }
-	publish := func(i int, role topo.Role, term int64) {
-		p := topo.Pooler{ID: topo.ID{Cell: "us-west-2", Name: podName(i)}, Shard: key, Hostname: podName(i) + "." + westPool + "." + ns + ".svc",
-			Serving: true, Lifecycle: topo.LifecycleActive, Role: role, Rule: topo.Rule{Term: term}}
-		_, err := etcd.Register(ctx, topo.PoolerKey(root+"/us-west-2", p.ID), p.Marshal())
-		g.Expect(err).NotTo(HaveOccurred())
+// publish writes pod i's pooler record as its multipooler would.
+func (f *poolFixture) publish(i int, role topo.Role, term int64) {
+	key := topo.ShardKey{Database: f.s.Spec.DatabaseName, TableGroup: f.s.Spec.TableGroupName, Shard: f.s.Spec.ShardName}
+	p := topo.Pooler{ID: topo.ID{Cell: "us-west-2", Name: f.pod(i)}, Shard: key, Hostname: f.pod(i) + "." + westPool + "." + f.ns + ".svc",
+		Serving: true, Lifecycle: topo.LifecycleActive, Role: role, Rule: topo.Rule{Term: term}}
+	_, err := f.etcd.Register(ctx, topo.PoolerKey(fixtureRoot+"/us-west-2", p.ID), p.Marshal())
+	f.g.Expect(err).NotTo(HaveOccurred())
+}
+
+// run creates pod i from a template ("new": the StatefulSet's), ready, as the StatefulSet
+// controller and the kubelet would.
+func (f *poolFixture) run(i int, template string) {
+	labels := names.Selector(names.ComponentShardPool, westPool)
+	labels[names.LabelManagedBy] = names.ManagedBy
+	if template == "new" {
+		template = f.sts.Spec.Template.Annotations[names.TemplateAnnotation]
 	}
-	// run creates pod i from a template ("new": the StatefulSet's), ready, as the StatefulSet
-	// controller and the kubelet would.
-	run := func(i int, template string) {
-		labels := names.Selector(names.ComponentShardPool, westPool)
-		labels[names.LabelManagedBy] = names.ManagedBy
-		if template == "new" {
-			template = sts.Spec.Template.Annotations[names.TemplateAnnotation]
-		}
-		g.Expect(k8s.Create(ctx, &corev1.Pod{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: podName(i), Labels: labels,
-				Annotations: map[string]string{names.TemplateAnnotation: template}},
-			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}},
-		})).To(Succeed())
-		kubetest.MarkReady(g, k8s, ns, podName(i), &corev1.Pod{})
+	f.g.Expect(k8s.Create(ctx, &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: f.ns, Name: f.pod(i), Labels: labels,
+			Annotations: map[string]string{names.TemplateAnnotation: template}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "multipooler", Image: "multigres"}}},
+	})).To(Succeed())
+	kubetest.MarkReady(f.g, k8s, f.ns, f.pod(i), &corev1.Pod{})
+}
+
+// observed stands for the StatefulSet controller having seen the StatefulSet's spec.
+func (f *poolFixture) observed() {
+	kubetest.Eventually(f.g, k8s, f.sts, func(g Gomega) {
+		f.sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: f.sts.Generation, Replicas: 3, ReadyReplicas: 3}
+		g.Expect(k8s.Status().Update(ctx, f.sts)).To(Succeed())
+	})
+}
+
+func (f *poolFixture) replaced(i int) {
+	f.t.Helper()
+	f.g.Eventually(func() bool {
+		return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(f.ns, f.pod(i)), &corev1.Pod{}))
+	}, kubetest.Timeout, kubetest.Poll).Should(BeTrue(), "%s was not replaced", f.pod(i))
+}
+
+func (f *poolFixture) exist(pods ...int) {
+	f.t.Helper()
+	for _, i := range pods {
+		f.g.Expect(k8s.Get(ctx, kubetest.Key(f.ns, f.pod(i)), &corev1.Pod{})).To(Succeed(), "%s was replaced out of turn", f.pod(i))
 	}
-	replaced := func(i int) {
-		t.Helper()
-		g.Eventually(func() bool {
-			return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(ns, podName(i)), &corev1.Pod{}))
-		}, kubetest.Timeout, kubetest.Poll).Should(BeTrue(), "%s was not replaced", podName(i))
-	}
-	exist := func(pods ...int) {
-		t.Helper()
-		for _, i := range pods {
-			g.Expect(k8s.Get(ctx, kubetest.Key(ns, podName(i)), &corev1.Pod{})).To(Succeed(), "%s was replaced out of turn", podName(i))
-		}
-	}
+}
+
+// A new pool template is rolled out by the Shard controller (the StatefulSet is OnDelete; a
+// pod's names.TemplateAnnotation says which template it runs): one pod at a time, replicas
+// first, highest ordinal first, each only once its successor is ready, its pooler serves and
+// the primary counts it in its synchronous quorum; the primary only after the primary role
+// left it.
+func TestShardRollsThePrimaryLast(t *testing.T) {
+	f := newPoolFixture(t, "rollout")
+	g, ns, s, admin := f.g, f.ns, f.s, f.admin
+	publish, run, replaced, exist, podName := f.publish, f.run, f.replaced, f.exist, f.pod
 
 	for i := range 3 {
 		run(i, "old")
@@ -90,10 +121,7 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 
 	// The pods run an older template than the StatefulSet's; once its controller saw it, the
 	// rollout starts.
-	kubetest.Eventually(g, k8s, sts, func(g Gomega) {
-		sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: 3, ReadyReplicas: 3}
-		g.Expect(k8s.Status().Update(ctx, sts)).To(Succeed())
-	})
+	f.observed()
 	replaced(2)
 	exist(0, 1)
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRollingUpdate, metav1.ConditionTrue, shard.ReasonWaiting)
@@ -131,4 +159,30 @@ func TestShardRollsThePrimaryLast(t *testing.T) {
 	run(0, "new")
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRollingUpdate, metav1.ConditionFalse, shard.ReasonUpToDate)
 	g.Eventually(func(g Gomega) []string { return eventNotes(g, ns, shard.ReasonReplacingPod) }, kubetest.Timeout, kubetest.Poll).Should(HaveLen(3))
+}
+
+// A scale-down that would remove the primary's pod waits: the StatefulSet keeps its replicas
+// while the primary role moves (a switchover asked of multiadmin), then shrinks.
+func TestShardScaleDownKeepsThePrimary(t *testing.T) {
+	f := newPoolFixture(t, "scaledown")
+	for i := range 3 {
+		f.run(i, "new")
+	}
+	f.observed()
+	f.publish(0, topo.RoleReplica, 0)
+	f.publish(1, topo.RoleReplica, 0)
+	f.publish(2, topo.RolePrimary, 1)
+	f.admin.setStandbys(f.pod(0), f.pod(1))
+	kubetest.HaveCondition(f.g, k8s, f.s, v1beta1.ConditionServingWrites, metav1.ConditionTrue, shard.ReasonPrimaryServing)
+
+	kubetest.Update(f.g, k8s, f.s, func(s *v1beta1.Shard) { s.Spec.Pools[0].Replicas = ptr.To[int32](2) })
+	f.g.Eventually(f.admin.switchRequests, kubetest.Timeout, kubetest.Poll).Should(HaveLen(1))
+	f.g.Consistently(func() int32 { return *kubetest.Get(f.g, k8s, f.ns, westPool, &appsv1.StatefulSet{}).Spec.Replicas }, "1s", kubetest.Poll).Should(
+		Equal(int32(3)), "the scale-down went ahead with the primary in the pod it removes")
+
+	// multiorch elects pod 0: the scale-down goes ahead.
+	f.publish(2, topo.RoleReplica, 0)
+	f.publish(0, topo.RolePrimary, 2)
+	f.g.Eventually(func() int32 { return *kubetest.Get(f.g, k8s, f.ns, westPool, &appsv1.StatefulSet{}).Spec.Replicas }, kubetest.Timeout, kubetest.Poll).Should(
+		Equal(int32(2)))
 }

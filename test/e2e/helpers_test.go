@@ -16,10 +16,12 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
@@ -144,6 +146,9 @@ func specHash(t *testing.T, obj runtime.Object) string {
 		t.Fatal(err)
 	}
 	spec := u["spec"]
+	// A pod template's hash covers its namespace's addresses; the rest of the template, which
+	// it is made from, is compared below with the namespace normalized.
+	unstructured.RemoveNestedField(u, "spec", "template", "metadata", "annotations", names.TemplateAnnotation)
 	if _, ok := obj.(*corev1.Secret); ok {
 		spec = nil // generated credentials differ between namespaces by design
 	}
