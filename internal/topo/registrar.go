@@ -34,8 +34,8 @@ type Outcome struct {
 const reverify = 5 * time.Minute
 
 // Registrar keeps each user's registration written, in the background (from Start on, a
-// controller-runtime Runnable): a reconcile says what it wants and reads how the last attempt went, and never waits on a topo server. Failed
-// attempts are retried with back-off.
+// controller-runtime Runnable): a reconcile says what it wants and reads how the last attempt
+// went, and never waits on a topo server. Failed attempts are retried with back-off.
 type Registrar struct {
 	// Changed is called, from a registration's goroutine, with the user whose outcome changed.
 	Changed func(users []string)

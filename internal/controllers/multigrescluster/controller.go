@@ -63,18 +63,17 @@ const kind = "MultigresCluster"
 // consumers, and rebuilds the cluster's status from what the children report.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	c := &v1beta1.MultigresCluster{}
+	// A cluster gone, going or paused stops being registered; what was registered stays.
+	stopRegistering := func() { r.Topology.Registrar.Forget(topowatch.User(kind, req.NamespacedName)) }
 	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
 		if apierrors.IsNotFound(err) {
-			r.Topology.Registrar.Forget(topowatch.User(kind, req.NamespacedName))
+			stopRegistering()
 			return ctrl.Result{}, r.forget(ctx, req.NamespacedName)
 		}
 		return ctrl.Result{}, err
 	}
-	if pause.IsPaused(c) || !c.DeletionTimestamp.IsZero() {
-		// What was registered stays; a resumed cluster registers again.
-		r.Topology.Registrar.Forget(topowatch.User(kind, req.NamespacedName))
-	}
 	if pause.IsPaused(c) {
+		stopRegistering()
 		return ctrl.Result{}, r.reportPaused(ctx, c)
 	}
 	templates, err := inputs.ListTemplates(ctx, r.Client, c.Namespace)
@@ -82,6 +81,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	if !c.DeletionTimestamp.IsZero() {
+		stopRegistering()
 		// Children go with the cluster through owner references; only the templates'
 		// consumer lists need this controller.
 		return ctrl.Result{}, r.releaseTemplates(ctx, c, templates)
