@@ -115,8 +115,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	next, err := r.nextStep(ctx, s, pools, pods, t)
-	errs = append(errs, err)
+	next, planErr := r.nextStep(ctx, s, pools, pods, t)
+	errs = append(errs, planErr)
 	if err := r.sync(ctx, s, pools, t, len(unserved) == 0); err != nil {
 		errs = append(errs, err)
 	}
@@ -124,7 +124,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		errs = append(errs, err)
 	}
 	requeue := recheck
-	if err == nil {
+	if planErr == nil {
 		requeue, err = r.act(ctx, s, pods, next)
 		errs = append(errs, err)
 	}
