@@ -10,8 +10,8 @@ type CellImages struct {
 	// +optional
 	// +kubebuilder:validation:Enum=Always;Never;IfNotPresent
 	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
-	// ImagePullSecrets are added to the cell's multigateway, multiorch and registration Job pods
-	// (the cluster's spec.images.imagePullSecrets).
+	// ImagePullSecrets are added to the cell's multigateway and multiorch pods (the cluster's
+	// spec.images.imagePullSecrets).
 	// +optional
 	// +listType=atomic
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
@@ -19,8 +19,8 @@ type CellImages struct {
 	// (resolve.DefaultMultigresImage).
 	// +optional
 	MultiGateway string `json:"multigateway,omitempty"`
-	// MultiOrch is the multiorch image, also run by the topology registration Job. Default
-	// ghcr.io/multigres/multigres:sha-6bd80b9 (resolve.DefaultMultigresImage).
+	// MultiOrch is the multiorch image. Default ghcr.io/multigres/multigres:sha-6bd80b9
+	// (resolve.DefaultMultigresImage).
 	// +optional
 	MultiOrch string `json:"multiorch,omitempty"`
 }
