@@ -7,7 +7,6 @@ import (
 
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -145,10 +144,10 @@ func consumersOf(g Gomega, ns, name string, want ...string) {
 	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }
 
-// markWorkloadsReady plays the StatefulSet, Deployment and Job controllers for every workload
-// in ns: all replicas run the current spec and are ready, and Jobs have succeeded.
+// markWorkloadsReady plays the StatefulSet and Deployment controllers for every workload in
+// ns: all replicas run the current spec and are ready.
 func markWorkloadsReady(g Gomega, ns string) {
-	for _, list := range []client.ObjectList{&appsv1.StatefulSetList{}, &appsv1.DeploymentList{}, &batchv1.JobList{}} {
+	for _, list := range []client.ObjectList{&appsv1.StatefulSetList{}, &appsv1.DeploymentList{}} {
 		g.Expect(k8s.List(ctx, list, client.InNamespace(ns))).To(Succeed())
 		items, err := meta.ExtractList(list)
 		g.Expect(err).NotTo(HaveOccurred())
