@@ -3,6 +3,7 @@ package multigres
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"testing"
@@ -274,7 +275,7 @@ func rolledOut(ctx context.Context) error {
 // scalesDownKeepingThePrimary scales the pool from 3 to 2 and checks the primary stays (moved
 // first when it ran in the pod removed), and that the removed pooler's record stays in the
 // topology with pruneTablets off and goes once it is on.
-func scalesDownKeepingThePrimary(t *testing.T, r *podrun.Runner, k *kubelet, globalEtcd corev1.Pod, gateway, user, password string) {
+func scalesDownKeepingThePrimary(t *testing.T, r *podrun.Runner, k *kubelet, globalEtcd, admin corev1.Pod, gateway, user, password string) {
 	ctx := context.Background()
 	poolers := func() (int, error) { return etcdKeys(r, globalEtcd, "/multigres/global/zone-a/poolers/") }
 	if n, err := poolers(); err != nil || n != 3 {
@@ -285,7 +286,7 @@ func scalesDownKeepingThePrimary(t *testing.T, r *podrun.Runner, k *kubelet, glo
 		t.Fatalf("want 3 pool pods: %v %v", len(pods), err)
 	}
 	removed := names.StatefulSetPod(pods[0].Labels[names.LabelWorkload], 2)
-	primary := shardPrimary(ctx)
+	primary := movePrimaryTo(t, r, admin, removed, user, password)
 	t.Logf("scaling down from 3 to 2: %s leaves, %s is primary", removed, primary)
 	editCluster(t, func(c *v1beta1.MultigresCluster) {
 		c.Spec.TopologyReconciliation = &v1beta1.TopologyReconciliation{PruneTablets: ptr.To(false)}
@@ -324,6 +325,38 @@ func scalesDownKeepingThePrimary(t *testing.T, r *podrun.Runner, k *kubelet, glo
 		}
 		return nil
 	})
+}
+
+// movePrimaryTo asks multiadmin for switchovers (multiorch picks the new primary) until pod is
+// the primary, a few times at most, each once the shard has settled; it returns the primary.
+func movePrimaryTo(t *testing.T, r *podrun.Runner, admin corev1.Pod, pod, user, password string) string {
+	ctx := context.Background()
+	url := "http://" + podAddress(admin.Status.PodIP, names.MultiAdminHTTPPort) + "/api/v1/shards/postgres/default/0-inf/switch-primary"
+	for range 4 {
+		primary := shardPrimary(ctx)
+		if primary == pod {
+			break
+		}
+		pods, err := poolPods(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(pods, func(p corev1.Pod) bool { return p.Name == primary })
+		if i < 0 {
+			t.Fatalf("the primary %q is not a pool pod", primary)
+		}
+		settled(t, r, pods[i], len(pods)-1, user, password)
+		if err := getJSON(r, http.MethodPost, url, []byte(`{"reason":"the test wants the primary on `+pod+`"}`), &struct{}{}); err != nil {
+			t.Fatalf("switch-primary: %v", err)
+		}
+		eventually(t, "a primary other than "+primary, 2*time.Minute, r, running(r), func() error {
+			if now := shardPrimary(ctx); now == "" || now == primary {
+				return fmt.Errorf("the shard reports primary %q", now)
+			}
+			return nil
+		})
+	}
+	return shardPrimary(ctx)
 }
 
 // editCluster changes the (one) cluster with edit, retrying on conflicts.

@@ -83,7 +83,7 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 	t.Cleanup(stop)
 	k := runKubelet(kctx, t, r)
 	rollsPrimaryLast(t, r, k, gateway, user, password)
-	scalesDownKeepingThePrimary(t, r, k, topoServerPod(tr, names.GlobalTopoServer(clusterName)), gateway, user, password)
+	scalesDownKeepingThePrimary(t, r, k, topoServerPod(tr, names.GlobalTopoServer(clusterName)), admins[0], gateway, user, password)
 }
 
 // topoServerPod is the first etcd pod of the TopoServer named name.
@@ -115,18 +115,7 @@ func survivesLosingThePrimary(t *testing.T, r *podrun.Runner, pool []corev1.Pod,
 	// that streams but has not joined the synchronous quorum yet (just after bootstrap) does
 	// not count, and the shard stays stuck without a primary. A user's failure is no likelier
 	// in that second than any other; wait for the shard to settle first.
-	eventually(t, "every standby in "+primary+"'s synchronous quorum", 2*time.Minute, r, running(r), func() error {
-		return query(ctx, r, lost.Status.PodIP, user, password, func(c *pgx.Conn) error {
-			var n int
-			if err := c.QueryRow(ctx, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')").Scan(&n); err != nil {
-				return err
-			}
-			if n != len(rest) {
-				return fmt.Errorf("%d of %d standbys in the synchronous quorum", n, len(rest))
-			}
-			return nil
-		})
-	})
+	settled(t, r, lost, len(rest), user, password)
 	// pgctld starts Postgres logging to $PGDATA/postgresql.log, on the pod's data claim.
 	logPath := filepath.Join(r.ClaimDir("data-"+primary), "pg_data", "postgresql.log")
 	before, _ := os.ReadFile(logPath)
@@ -199,6 +188,25 @@ func registered(t *testing.T, r *podrun.Runner, etcd []*podrun.Pod) {
 			}
 		}
 		return nil
+	})
+}
+
+// settled waits until every one of the standbys streams to primary and counts in its
+// synchronous quorum.
+func settled(t *testing.T, r *podrun.Runner, primary corev1.Pod, standbys int, user, password string) {
+	t.Helper()
+	ctx := context.Background()
+	eventually(t, "every standby in "+primary.Name+"'s synchronous quorum", 2*time.Minute, r, running(r), func() error {
+		return query(ctx, r, primary.Status.PodIP, user, password, func(c *pgx.Conn) error {
+			var n int
+			if err := c.QueryRow(ctx, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')").Scan(&n); err != nil {
+				return err
+			}
+			if n != standbys {
+				return fmt.Errorf("%d of %d standbys in the synchronous quorum", n, standbys)
+			}
+			return nil
+		})
 	})
 }
 
