@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -346,9 +347,19 @@ func movePrimaryTo(t *testing.T, r *podrun.Runner, admin corev1.Pod, pod, user, 
 			t.Fatalf("the primary %q is not a pool pod", primary)
 		}
 		settled(t, r, pods[i], len(pods)-1, user, password)
-		if err := getJSON(r, http.MethodPost, url, []byte(`{"reason":"the test wants the primary on `+pod+`"}`), &struct{}{}); err != nil {
-			t.Fatalf("switch-primary: %v", err)
+		// multiadmin answers once the primary resigned: after multiorch's back-off and a drain.
+		switchCtx, cancel := context.WithTimeout(ctx, time.Minute)
+		req, err := http.NewRequestWithContext(switchCtx, http.MethodPost, url, strings.NewReader(`{"reason":"the test wants the primary on `+pod+`"}`))
+		if err != nil {
+			t.Fatal(err)
 		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := r.HTTPClient().Do(req)
+		cancel()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("switch-primary: %v %v", resp, err)
+		}
+		resp.Body.Close()
 		eventually(t, "a primary other than "+primary, 2*time.Minute, r, running(r), func() error {
 			if now := shardPrimary(ctx); now == "" || now == primary {
 				return fmt.Errorf("the shard reports primary %q", now)
