@@ -328,46 +328,64 @@ func scalesDownKeepingThePrimary(t *testing.T, r *podrun.Runner, k *kubelet, glo
 	})
 }
 
-// movePrimaryTo asks multiadmin for switchovers (multiorch picks the new primary) until pod is
-// the primary, a few times at most, each once the shard has settled; it returns the primary.
+// movePrimaryTo makes pod the primary: with the third pod's processes stopped for the moment
+// (its pod object stays), a switchover through multiadmin has pod as the only standby to
+// elect; then the third pod runs again and the shard settles. It returns the primary.
 func movePrimaryTo(t *testing.T, r *podrun.Runner, admin corev1.Pod, pod, user, password string) string {
 	ctx := context.Background()
-	url := "http://" + podAddress(admin.Status.PodIP, names.MultiAdminHTTPPort) + "/api/v1/shards/postgres/default/0-inf/switch-primary"
-	for range 4 {
-		primary := shardPrimary(ctx)
-		if primary == pod {
-			break
-		}
-		pods, err := poolPods(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		i := slices.IndexFunc(pods, func(p corev1.Pod) bool { return p.Name == primary })
-		if i < 0 {
-			t.Fatalf("the primary %q is not a pool pod", primary)
-		}
-		settled(t, r, pods[i], len(pods)-1, user, password)
-		// multiadmin answers once the primary resigned: after multiorch's back-off and a drain.
-		switchCtx, cancel := context.WithTimeout(ctx, time.Minute)
-		req, err := http.NewRequestWithContext(switchCtx, http.MethodPost, url, strings.NewReader(`{"reason":"the test wants the primary on `+pod+`"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := r.HTTPClient().Do(req)
-		cancel()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("switch-primary: %v %v", resp, err)
-		}
-		resp.Body.Close()
-		eventually(t, "a primary other than "+primary, 2*time.Minute, r, running(r), func() error {
-			if now := shardPrimary(ctx); now == "" || now == primary {
-				return fmt.Errorf("the shard reports primary %q", now)
-			}
-			return nil
-		})
+	primary := shardPrimary(ctx)
+	if primary == pod {
+		return primary
 	}
-	return shardPrimary(ctx)
+	pods, err := poolPods(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := func(name string) corev1.Pod {
+		i := slices.IndexFunc(pods, func(p corev1.Pod) bool { return p.Name == name })
+		if i < 0 {
+			t.Fatalf("%q is not a pool pod", name)
+		}
+		return pods[i]
+	}
+	var third corev1.Pod
+	for _, p := range pods {
+		if p.Name != primary && p.Name != pod {
+			third = p
+		}
+	}
+	settled(t, r, byName(primary), len(pods)-1, user, password)
+	if err := r.Delete(third.Name); err != nil {
+		t.Fatal(err)
+	}
+	// multiadmin answers once the primary resigned: after multiorch's back-off and a drain.
+	switchCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	url := "http://" + podAddress(admin.Status.PodIP, names.MultiAdminHTTPPort) + "/api/v1/shards/postgres/default/0-inf/switch-primary"
+	req, err := http.NewRequestWithContext(switchCtx, http.MethodPost, url, strings.NewReader(`{"reason":"the test wants the primary on `+pod+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := r.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatalf("switch-primary: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("switch-primary: %s", resp.Status)
+	}
+	eventually(t, pod+" primary", 2*time.Minute, r, running(r), func() error {
+		if now := shardPrimary(ctx); now != pod {
+			return fmt.Errorf("the shard reports primary %q", now)
+		}
+		return nil
+	})
+	if _, err := r.Start(ctx, &third); err != nil {
+		t.Fatal(err)
+	}
+	settled(t, r, byName(pod), len(pods)-1, user, password)
+	return pod
 }
 
 // editCluster changes the (one) cluster with edit, retrying on conflicts.
