@@ -116,19 +116,26 @@ func read[T any](ctx context.Context, c *Client, key string, decode func([]byte)
 }
 
 // Poolers reads the records of cell's poolers under the cell's root (several cells may share a
-// root: records of other cells are left out), and the etcd revision they were read at.
-func (c *Client) Poolers(ctx context.Context, cellRoot, cell string) ([]Pooler, int64, error) {
+// root: records of other cells are left out), sorted by key.
+func (c *Client) Poolers(ctx context.Context, cellRoot, cell string) ([]Pooler, error) {
+	records, _, err := c.poolerRecords(ctx, cellRoot, cell)
+	return sorted(records), err
+}
+
+// poolerRecords reads the records of cell's poolers by key, and the etcd revision they were
+// read at.
+func (c *Client) poolerRecords(ctx context.Context, cellRoot, cell string) (map[string]Pooler, int64, error) {
 	resp, err := c.etcd.Get(ctx, PoolersPrefix(cellRoot), clientv3.WithPrefix())
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing poolers under %s: %w", cellRoot, err)
 	}
-	var poolers []Pooler
+	records := map[string]Pooler{}
 	for _, kv := range resp.Kvs {
 		if p, ok := poolerOf(kv.Key, kv.Value, cell); ok {
-			poolers = append(poolers, p)
+			records[string(kv.Key)] = p
 		}
 	}
-	return poolers, resp.Header.Revision, nil
+	return records, resp.Header.Revision, nil
 }
 
 // poolerOf decodes a pooler record of cell; other keys and undecodable values are not poolers.

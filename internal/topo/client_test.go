@@ -76,7 +76,7 @@ func TestPoolersAndWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got, _, err := c.Poolers(ctx, root, "a")
+	got, err := c.Poolers(ctx, root, "a")
 	if err != nil || len(got) != 1 || got[0].ID != a0.ID {
 		t.Fatalf("cell a's poolers: %+v %v", got, err)
 	}
@@ -87,7 +87,7 @@ func TestPoolersAndWatch(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		c.WatchPoolers(wctx, root, "a", func(p []Pooler) { mu.Lock(); seen = append(seen, p); mu.Unlock() })
+		c.watchPoolers(wctx, root, "a", func(p []Pooler) { mu.Lock(); seen = append(seen, p); mu.Unlock() })
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	waitFor := func(what string, ok func([]Pooler) bool) {

@@ -9,49 +9,27 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
-// Backoff between attempts to list and watch again after the topo server failed.
+// Back-off between attempts after a topo server failed (the Watcher's and the Registrar's).
 const (
 	minRetry = 100 * time.Millisecond
 	maxRetry = 30 * time.Second
 )
 
-// WatchPoolers calls changed with every record of cell's poolers under cellRoot (sorted by
-// key) once at the start and again after every change, until ctx is done. It lists, then
-// watches from the revision after the list; when the watch fails (the topo server restarts,
-// the revision was compacted) it lists again, with back-off.
-func (c *Client) WatchPoolers(ctx context.Context, cellRoot, cell string, changed func([]Pooler)) {
-	retry := minRetry
-	for ctx.Err() == nil {
-		if c.watchPoolers(ctx, cellRoot, cell, changed) {
-			retry = minRetry
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(retry):
-			retry = min(2*retry, maxRetry)
-		}
-	}
-}
-
-// watchPoolers lists and watches until the watch ends; it reports whether it got as far as
+// watchPoolers calls changed with every record of cell's poolers under cellRoot (sorted by
+// key) once at the start and again after every change, until the watch ends (ctx is done, the
+// topo server went, the revision was compacted: the Watcher starts over, with back-off). It
+// lists, then watches from the revision after the list, and reports whether it got as far as
 // watching.
 func (c *Client) watchPoolers(ctx context.Context, cellRoot, cell string, changed func([]Pooler)) bool {
-	prefix := PoolersPrefix(cellRoot)
-	resp, err := c.etcd.Get(ctx, prefix, clientv3.WithPrefix())
+	records, revision, err := c.poolerRecords(ctx, cellRoot, cell)
 	if err != nil {
 		return false
-	}
-	records := map[string]Pooler{}
-	for _, kv := range resp.Kvs {
-		if p, ok := poolerOf(kv.Key, kv.Value, cell); ok {
-			records[string(kv.Key)] = p
-		}
 	}
 	changed(sorted(records))
 
 	ctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
 	defer cancel()
-	for w := range c.etcd.Watch(ctx, prefix, clientv3.WithPrefix(), clientv3.WithRev(resp.Header.Revision+1)) {
+	for w := range c.etcd.Watch(ctx, PoolersPrefix(cellRoot), clientv3.WithPrefix(), clientv3.WithRev(revision+1)) {
 		if w.Err() != nil {
 			return true
 		}

@@ -118,7 +118,7 @@ func TestCellPrunesPoolersGoneForGood(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 	}
 	recorded := func(cell string) []string {
-		poolers, _, err := etcd.Poolers(ctx, root+"/"+cell, cell)
+		poolers, err := etcd.Poolers(ctx, root+"/"+cell, cell)
 		g.Expect(err).NotTo(HaveOccurred())
 		var ids []string
 		for _, p := range poolers {
