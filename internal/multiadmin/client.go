@@ -22,35 +22,43 @@ import (
 // and the primary drains its writes before it answers.
 const timeout = time.Minute
 
-// client follows the proxy environment variables, like the etcd clients.
-var client = &http.Client{Timeout: timeout}
+// defaultHTTP follows the proxy environment variables, like the etcd clients.
+var defaultHTTP = &http.Client{Timeout: timeout}
 
-// SwitchPrimary asks the multiadmin at address (host:port of its HTTP port) to move shard's
-// primary role: the primary stops taking writes and resigns, and multiorch elects the most
-// advanced standby. It returns once the primary resigned, before another is elected; it
-// cannot choose which one is.
-func SwitchPrimary(ctx context.Context, address string, shard topo.ShardKey, reason string) error {
+// Client calls one multiadmin.
+type Client struct {
+	// Address is host:port of multiadmin's HTTP port.
+	Address string
+	// HTTP sends the requests; nil is a client with a minute's timeout that follows the proxy
+	// environment variables.
+	HTTP *http.Client
+}
+
+// SwitchPrimary asks multiadmin to move shard's primary role: the primary stops taking writes
+// and resigns, and multiorch elects the most advanced standby. It returns once the primary
+// resigned, before another is elected; it cannot choose which one is.
+func (c Client) SwitchPrimary(ctx context.Context, shard topo.ShardKey, reason string) error {
 	body, err := json.Marshal(map[string]string{"reason": reason})
 	if err != nil {
 		return err
 	}
 	path := "/api/v1/shards/" + url.PathEscape(shard.Database) + "/" + url.PathEscape(shard.TableGroup) + "/" +
 		url.PathEscape(shard.Shard) + "/switch-primary"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+address+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+c.Address+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	return do(req, "switch-primary", nil)
+	return c.do(req, "switch-primary", nil)
 }
 
-// SyncStandbys are the names of the poolers the primary (a pooler of the shard, through the
-// multiadmin at address) streams to and counts in its synchronous quorum: the standbys that
-// could take over from it now. A standby restarted a moment ago streams before multiorch
-// counts it in again; until then a failover or switchover could find no quorum.
-func SyncStandbys(ctx context.Context, address string, primary topo.ID) ([]string, error) {
+// SyncStandbys are the names of the poolers the primary (a pooler of a shard) streams to and
+// counts in its synchronous quorum: the standbys that could take over from it now. A standby
+// restarted a moment ago streams before multiorch counts it in again; until then a failover or
+// switchover could find no quorum.
+func (c Client) SyncStandbys(ctx context.Context, primary topo.ID) ([]string, error) {
 	path := "/api/v1/poolers/" + url.PathEscape(primary.Cell) + "/" + url.PathEscape(primary.Name) + "/status"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+address+path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+c.Address+path, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +71,7 @@ func SyncStandbys(ctx context.Context, address string, primary topo.ID) ([]strin
 			}
 		}
 	}
-	if err := do(req, "pooler status", &status); err != nil {
+	if err := c.do(req, "pooler status", &status); err != nil {
 		return nil, err
 	}
 	primaryStatus := status.Status.PrimaryStatus
@@ -78,7 +86,11 @@ func SyncStandbys(ctx context.Context, address string, primary topo.ID) ([]strin
 
 // do sends req and decodes a JSON answer into into (when not nil); what is not a success is
 // an error with multiadmin's message.
-func do(req *http.Request, what string, into any) error {
+func (c Client) do(req *http.Request, what string, into any) error {
+	client := c.HTTP
+	if client == nil {
+		client = defaultHTTP
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("multiadmin %s: %w", what, err)

@@ -26,15 +26,15 @@ func TestSwitchPrimary(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	address := strings.TrimPrefix(srv.URL, "http://")
+	c := Client{Address: strings.TrimPrefix(srv.URL, "http://")}
 
-	if err := SwitchPrimary(context.Background(), address, topo.ShardKey{Database: "postgres", TableGroup: "default", Shard: "0-inf"}, "rolling"); err != nil {
+	if err := c.SwitchPrimary(context.Background(), topo.ShardKey{Database: "postgres", TableGroup: "default", Shard: "0-inf"}, "rolling"); err != nil {
 		t.Fatal(err)
 	}
 	if path != "POST /api/v1/shards/postgres/default/0-inf/switch-primary" || reason != "rolling" {
 		t.Errorf("sent %s with reason %q", path, reason)
 	}
-	err := SwitchPrimary(context.Background(), address, topo.ShardKey{Database: "lonely", TableGroup: "default", Shard: "0-inf"}, "x")
+	err := c.SwitchPrimary(context.Background(), topo.ShardKey{Database: "lonely", TableGroup: "default", Shard: "0-inf"}, "x")
 	if err == nil || !strings.Contains(err.Error(), "no standby poolers available") {
 		t.Errorf("a refusal: %v", err)
 	}
@@ -52,7 +52,7 @@ func TestSyncStandbys(t *testing.T) {
 				{"component": "MULTIPOOLER", "cell": "a", "name": "p-3"}]}}}}`))
 	}))
 	defer srv.Close()
-	got, err := SyncStandbys(context.Background(), strings.TrimPrefix(srv.URL, "http://"), topo.ID{Cell: "a", Name: "p-0"})
+	got, err := Client{Address: strings.TrimPrefix(srv.URL, "http://")}.SyncStandbys(context.Background(), topo.ID{Cell: "a", Name: "p-0"})
 	if err != nil || len(got) != 1 || got[0] != "p-1" {
 		t.Errorf("SyncStandbys = %v, %v; want [p-1] (p-2 is not in the list, p-3 not connected)", got, err)
 	}

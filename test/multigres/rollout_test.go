@@ -3,9 +3,7 @@ package multigres
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,8 +20,10 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
+	"github.com/multigres/multigres-operator/internal/multiadmin"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/podrun"
+	"github.com/multigres/multigres-operator/internal/topo"
 )
 
 // terminating holds a deleted pool pod in the API until kubelet stopped its containers, as a
@@ -361,19 +361,10 @@ func movePrimaryTo(t *testing.T, r *podrun.Runner, admin corev1.Pod, pod, user, 
 	// multiadmin answers once the primary resigned: after multiorch's back-off and a drain.
 	switchCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	url := "http://" + podAddress(admin.Status.PodIP, names.MultiAdminHTTPPort) + "/api/v1/shards/postgres/default/0-inf/switch-primary"
-	req, err := http.NewRequestWithContext(switchCtx, http.MethodPost, url, strings.NewReader(`{"reason":"the test wants the primary on `+pod+`"}`))
-	if err != nil {
+	multiAdmin := multiadmin.Client{Address: podAddress(admin.Status.PodIP, names.MultiAdminHTTPPort), HTTP: r.HTTPClient()}
+	if err := multiAdmin.SwitchPrimary(switchCtx, topo.ShardKey{Database: "postgres", TableGroup: "default", Shard: "0-inf"},
+		"the test wants the primary on "+pod); err != nil {
 		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := r.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatalf("switch-primary: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("switch-primary: %s", resp.Status)
 	}
 	eventually(t, pod+" primary", 2*time.Minute, r, running(r), func() error {
 		if now := shardPrimary(ctx); now != pod {

@@ -82,13 +82,13 @@ func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) err
 		Complete(r)
 }
 
-// observedPool is a pool as it runs: its StatefulSet (empty until it exists).
+// observedPool is a pool: what its spec asks for, and its StatefulSet as it runs (empty until
+// it exists).
 type observedPool struct {
 	name        string
 	spec        v1beta1.PoolSpec
+	want        poolObjects
 	statefulSet *appsv1.StatefulSet
-	// template is the hash of the pod template the spec asks for (names.TemplateAnnotation).
-	template string
 	// unserved says why the pool gets no pods (the images cannot serve it); empty when it runs.
 	unserved string
 }
@@ -157,8 +157,7 @@ func (r *Reconciler) pools(s *v1beta1.Shard, shardUnserved []string) ([]observed
 		if len(shardUnserved) > 0 {
 			unserved = "the shard gets no pods"
 		}
-		template := buildPool(s, p).statefulSet.Spec.Template.Annotations[names.TemplateAnnotation]
-		pools = append(pools, observedPool{name: name, spec: p, statefulSet: &appsv1.StatefulSet{}, template: template, unserved: unserved})
+		pools = append(pools, observedPool{name: name, spec: p, want: buildPool(s, p), statefulSet: &appsv1.StatefulSet{}, unserved: unserved})
 	}
 	return pools, duplicates
 }
@@ -190,7 +189,7 @@ func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observe
 	}
 	for _, p := range pools {
 		exists := p.statefulSet.Generation > 0
-		obj := buildPool(s, p.spec)
+		obj := p.want
 		if exists {
 			// Claim templates are immutable: keep them as created; growClaims resizes the claims.
 			obj.statefulSet.Spec.VolumeClaimTemplates = p.statefulSet.Spec.VolumeClaimTemplates

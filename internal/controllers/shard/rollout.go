@@ -174,7 +174,8 @@ func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topolog
 		// A pod is outdated once its StatefulSet holds the template the spec asks for and its
 		// controller saw it: only then does a replaced pod come back with that template. The
 		// pod's own hash says what it runs; the StatefulSet's revisions can lag behind it.
-		rolling := sts.Spec.Template.Annotations[names.TemplateAnnotation] == p.template && sts.Status.ObservedGeneration >= sts.Generation
+		template := p.want.statefulSet.Spec.Template.Annotations[names.TemplateAnnotation]
+		rolling := sts.Spec.Template.Annotations[names.TemplateAnnotation] == template && sts.Status.ObservedGeneration >= sts.Generation
 		keep := ptr.Deref(p.spec.Replicas, resolve.DefaultPoolReplicas)
 		seen := map[int32]bool{}
 		for _, pod := range pods[p.name] {
@@ -184,7 +185,7 @@ func shardMembers(pools []observedPool, pods map[string][]corev1.Pod, t *topolog
 			}
 			seen[ordinal] = true
 			out = append(out, member{pod: pod.Name, pool: i, ordinal: ordinal,
-				outdated: rolling && pod.Annotations[names.TemplateAnnotation] != p.template,
+				outdated: rolling && pod.Annotations[names.TemplateAnnotation] != template,
 				healthy: pod.DeletionTimestamp == nil && podReady(&pod) && (t == nil || t.serving(pod.Name)) &&
 					(inQuorum == nil || pod.Name == t.primary || slices.Contains(inQuorum, pod.Name)),
 				leaving: ordinal >= keep, deleting: pod.DeletionTimestamp != nil})
@@ -263,21 +264,21 @@ func (r *Reconciler) nextStep(ctx context.Context, s *v1beta1.Shard, pools []obs
 	if next.action == upToDate || next.action == wait || primary == "" {
 		return next, nil
 	}
-	standbys, err := multiadmin.SyncStandbys(ctx, multiAdminAddress(s), t.poolers[primary].ID)
+	standbys, err := multiAdmin(s).SyncStandbys(ctx, t.poolers[primary].ID)
 	if err != nil {
 		return step{wait, primary, "cannot read " + primary + "'s synchronous standbys: " + err.Error()}, err
 	}
 	return plan(shardMembers(pools, pods, t, standbys), primary, true, switchingFrom), nil
 }
 
-// multiAdminAddress is the HTTP address of the shard's cluster's multiadmin ("" for a shard
-// without its cluster's label).
-func multiAdminAddress(s *v1beta1.Shard) string {
+// multiAdmin is the shard's cluster's multiadmin, through its Service (no address for a shard
+// without its cluster's label: every call fails, saying so).
+func multiAdmin(s *v1beta1.Shard) multiadmin.Client {
 	cluster := s.Labels[v1beta1.LabelCluster]
 	if cluster == "" {
-		return ""
+		return multiadmin.Client{}
 	}
-	return names.ServiceAddress(names.MultiAdmin(cluster), s.Namespace, names.MultiAdminHTTPPort)
+	return multiadmin.Client{Address: names.ServiceAddress(names.MultiAdmin(cluster), s.Namespace, names.MultiAdminHTTPPort)}
 }
 
 // act carries out st: deletes the pod to replace, or asks multiadmin for a switchover, and
@@ -303,7 +304,7 @@ func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string]
 		}
 	case switchPrimary:
 		key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
-		if err := multiadmin.SwitchPrimary(ctx, multiAdminAddress(s), key, st.message); err != nil {
+		if err := multiAdmin(s).SwitchPrimary(ctx, key, st.message); err != nil {
 			r.Writer.Events.Eventf(s, nil, corev1.EventTypeWarning, ReasonSwitchingPrimary, "SwitchPrimary", "%s: %v", st.message, err)
 			return 0, err
 		}
