@@ -48,6 +48,7 @@ func clusterSpecTo(in *MultigresClusterSpec, saved, lost *conversionData) (v1bet
 		TopologyReconciliation:    (*v1beta1.TopologyReconciliation)(in.TopologyReconciliation),
 		DurabilityPolicy:          saved.DurabilityPolicies[""],
 		Backup:                    saved.Backup,
+		Bootstrap:                 saved.Bootstrap,
 	}
 	var errs, e field.ErrorList
 	out.GlobalTopoServer, e = globalTopoTo(in.GlobalTopoServer, p.Child("globalTopoServer"), lost)
@@ -68,6 +69,7 @@ func clusterSpecTo(in *MultigresClusterSpec, saved, lost *conversionData) (v1bet
 	for i, d := range in.Databases {
 		db := v1beta1.DatabaseConfig{Name: d.Name}
 		db.Spec.DurabilityPolicy = saved.DurabilityPolicies[d.Name]
+		db.Spec.Backup = saved.DatabaseBackups[d.Name]
 		for j, tg := range d.Spec.TableGroups {
 			tp := p.Child("databases").Index(i).Child("spec", "tablegroups").Index(j)
 			pools, e := poolsTo(tg.ShardTemplate.Pools, savedNamesFor(saved, d.Name, tg.Name), tp.Child("shardTemplate", "pools"))
@@ -106,7 +108,7 @@ func clusterSpecFrom(in *v1beta1.MultigresClusterSpec, saved, lost *conversionDa
 		TopologyReconciliation:    (*TopologyReconciliation)(in.TopologyReconciliation),
 	}
 	lost.saveDurability("", in.DurabilityPolicy)
-	lost.Backup = in.Backup
+	lost.Backup, lost.Bootstrap = in.Backup, in.Bootstrap
 	for _, c := range in.Cells {
 		out.Cells = append(out.Cells, CellConfig{Name: c.Name, Spec: CellConfigSpec{
 			MultiGateway: statelessFrom(c.Spec.MultiGateway),
@@ -117,6 +119,12 @@ func clusterSpecFrom(in *v1beta1.MultigresClusterSpec, saved, lost *conversionDa
 	for _, d := range in.Databases {
 		db := DatabaseConfig{Name: d.Name}
 		lost.saveDurability(d.Name, d.Spec.DurabilityPolicy)
+		if d.Spec.Backup != nil {
+			if lost.DatabaseBackups == nil {
+				lost.DatabaseBackups = map[string]*v1beta1.BackupConfig{}
+			}
+			lost.DatabaseBackups[d.Name] = d.Spec.Backup
+		}
 		for _, tg := range d.Spec.TableGroups {
 			var pools []PoolConfig
 			if tg.ShardTemplate.Pools != nil {

@@ -60,11 +60,18 @@ type ShardStatus struct {
 	// ReadyPods is the number of those pods that are ready.
 	// +optional
 	ReadyPods int32 `json:"readyPods,omitempty"`
+	// Backup is what the operator knows of the shard's backups, from multiadmin.
+	// +optional
+	Backup *ShardBackupStatus `json:"backup,omitempty"`
 }
 
 // ShardPoolStatus is what the topology says about one pool's poolers; status is the same in
 // both versions.
 type ShardPoolStatus = v1beta1.ShardPoolStatus
+
+// ShardBackupStatus is what the operator knows of a shard's backups; the same in both
+// versions.
+type ShardBackupStatus = v1beta1.ShardBackupStatus
 
 // Shard runs the Postgres pools of one shard. Read-only: edit the MultigresCluster.
 //
@@ -77,6 +84,7 @@ type ShardPoolStatus = v1beta1.ShardPoolStatus
 // +kubebuilder:printcolumn:name="Primary",type=string,JSONPath=`.status.primary`
 // +kubebuilder:printcolumn:name="Cell",type=string,JSONPath=`.status.primaryCell`,priority=1
 // +kubebuilder:printcolumn:name="Available",type=string,JSONPath=`.status.conditions[?(@.type=="Available")].status`
+// +kubebuilder:printcolumn:name="Backup",type=date,JSONPath=`.status.backup.newest.finished`,description="newest complete backup"
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Shard struct {
 	metav1.TypeMeta   `json:",inline"`

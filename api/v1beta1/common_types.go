@@ -64,27 +64,6 @@ const (
 	DurabilityMultiCellAtLeast2 DurabilityPolicy = "MULTI_CELL_AT_LEAST_2"
 )
 
-// BackupConfig is where the shards keep their backups. Upstream Multigres bootstraps every
-// standby from the first backup, so a shard cannot start without a repository all its pods
-// reach.
-type BackupConfig struct {
-	// Filesystem keeps each shard's backups on a claim of its own, <shard>-backups, mounted
-	// at /backups by every pod of the shard. The default repository.
-	// +optional
-	Filesystem *FilesystemBackupRepository `json:"filesystem,omitempty"`
-}
-
-// FilesystemBackupRepository is a claim per shard.
-type FilesystemBackupRepository struct {
-	// VolumeClaimTemplate is each shard's backup claim: set the storage class, access modes
-	// and size here. Unset access modes are ReadWriteMany (the pods of a shard may run on
-	// several nodes) and an unset size 10Gi. Read when a claim is created: existing claims
-	// are never changed. A claim is kept when its shard is deleted, unless every pool deletes
-	// its data too.
-	// +optional
-	VolumeClaimTemplate *corev1.PersistentVolumeClaimSpec `json:"volumeClaimTemplate,omitempty"`
-}
-
 // ClusterImages are the images of every Multigres component. They are set once per cluster
 // so that one cluster never runs two incongruent versions.
 type ClusterImages struct {

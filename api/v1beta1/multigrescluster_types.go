@@ -49,10 +49,17 @@ type MultigresClusterSpec struct {
 	// +optional
 	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
 
-	// Backup is where every shard keeps its backups. Default: a filesystem repository on a
-	// claim per shard.
+	// Backup is where every shard keeps its backups and when it takes them; a database's own
+	// backup block overrides it field by field. Default: a filesystem repository on a claim
+	// per shard, a full backup every day, 7 full backups kept.
 	// +optional
 	Backup *BackupConfig `json:"backup,omitempty"`
+
+	// Bootstrap is how the cluster's shards get their first data; omitted, they start empty.
+	// Set when the cluster is created; it cannot change afterwards.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="bootstrap is set when the cluster is created and cannot change"
+	Bootstrap *ClusterBootstrap `json:"bootstrap,omitempty"`
 }
 
 // CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.
@@ -109,6 +116,11 @@ type DatabaseConfigSpec struct {
 	// DurabilityPolicy overrides the cluster's for this database.
 	// +optional
 	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy,omitempty"`
+
+	// Backup overrides the cluster's backup block for this database: each of its fields that
+	// is set (repository, encryption, schedule, retention) replaces the cluster's.
+	// +optional
+	Backup *BackupConfig `json:"backup,omitempty"`
 
 	// TableGroups are the database's table groups, keyed by name.
 	// +optional

@@ -1,10 +1,11 @@
-// Package multiadmin calls the two multiadmin APIs a rollout needs, through the REST paths
+// Package multiadmin calls the multiadmin APIs the operator needs, through the REST paths
 // multiadmin serves on its HTTP port: a planned switchover (upstream's
-// MultiadminService.SwitchPrimary) and the primary's synchronous standbys (GetPoolerStatus).
+// MultiadminService.SwitchPrimary) and the primary's synchronous standbys (GetPoolerStatus)
+// for rollouts; Backup, GetBackupJobStatus, GetBackups, ExpireBackups and VerifyBackups for
+// backups (backup.go).
 package multiadmin
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -38,18 +39,9 @@ type Client struct {
 // and resigns, and multiorch elects the most advanced standby. It returns once the primary
 // resigned, before another is elected; it cannot choose which one is.
 func (c Client) SwitchPrimary(ctx context.Context, shard topo.ShardKey, reason string) error {
-	body, err := json.Marshal(map[string]string{"reason": reason})
-	if err != nil {
-		return err
-	}
 	path := "/api/v1/shards/" + url.PathEscape(shard.Database) + "/" + url.PathEscape(shard.TableGroup) + "/" +
 		url.PathEscape(shard.Shard) + "/switch-primary"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+c.Address+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	return c.do(req, "switch-primary", nil)
+	return c.post(ctx, path, "switch-primary", map[string]string{"reason": reason}, nil)
 }
 
 // SyncStandbys are the names of the poolers the primary (a pooler of a shard) streams to and
@@ -58,10 +50,6 @@ func (c Client) SwitchPrimary(ctx context.Context, shard topo.ShardKey, reason s
 // switchover could find no quorum.
 func (c Client) SyncStandbys(ctx context.Context, primary topo.ID) ([]string, error) {
 	path := "/api/v1/poolers/" + url.PathEscape(primary.Cell) + "/" + url.PathEscape(primary.Name) + "/status"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+c.Address+path, nil)
-	if err != nil {
-		return nil, err
-	}
 	type id struct{ Cell, Name string }
 	var status struct {
 		Status struct {
@@ -71,7 +59,7 @@ func (c Client) SyncStandbys(ctx context.Context, primary topo.ID) ([]string, er
 			}
 		}
 	}
-	if err := c.do(req, "pooler status", &status); err != nil {
+	if err := c.get(ctx, path, "pooler status", &status); err != nil {
 		return nil, err
 	}
 	primaryStatus := status.Status.PrimaryStatus
