@@ -24,8 +24,10 @@ type Result struct {
 	// Cells and TableGroups are in spec order.
 	Cells       []v1beta1.Cell
 	TableGroups []v1beta1.TableGroup
-	// Backup is spec.backup resolved; every TableGroup carries a copy of it.
-	Backup *v1beta1.BackupConfig
+	// Backups are each database's backup block resolved (spec.backup, the database's own
+	// overrides, defaults), by database name; every TableGroup carries a copy of its
+	// database's.
+	Backups map[string]*v1beta1.BackupConfig
 	// TopologyReconciliation is spec.topologyReconciliation with its defaults; every Cell
 	// carries a copy of it.
 	TopologyReconciliation v1beta1.TopologyReconciliation
@@ -67,11 +69,12 @@ func Cluster(c *v1beta1.MultigresCluster, templates Templates) (res *Result, err
 	for i := range c.Spec.Cells {
 		res.Cells = append(res.Cells, r.cell(i, res.GlobalTopo, res.TopologyReconciliation))
 	}
-	res.Backup = r.backup()
+	res.Backups = map[string]*v1beta1.BackupConfig{}
 	for i, db := range c.Spec.Databases {
+		res.Backups[db.Name] = Backup(c.Spec.Backup, db.Spec.Backup)
 		var instances int64
 		for j := range db.Spec.TableGroups {
-			tg := r.tableGroup(i, j, res.GlobalTopo, res.Backup)
+			tg := r.tableGroup(i, j, res.GlobalTopo, res.Backups[db.Name])
 			instances += Instances(&tg.Spec)
 			res.TableGroups = append(res.TableGroups, tg)
 		}
@@ -147,12 +150,32 @@ func (r *resolver) topologyReconciliation() v1beta1.TopologyReconciliation {
 	}
 }
 
-// backup resolves spec.backup: a filesystem repository unless another is set, its claim
-// completed (DefaultBackupAccessModes and DefaultBackupStorage where unset).
-func (r *resolver) backup() *v1beta1.BackupConfig {
+// Backup resolves a database's backup block: the cluster's, with each field the database
+// sets (repository, encryption, schedule, retention) replacing the cluster's; then a
+// filesystem repository unless another is set, its claim completed (DefaultBackupAccessModes
+// and DefaultBackupStorage where unset), DefaultBackupSchedule and DefaultBackupRetention
+// where unset.
+func Backup(cluster, database *v1beta1.BackupConfig) *v1beta1.BackupConfig {
 	b := &v1beta1.BackupConfig{}
-	if r.c.Spec.Backup != nil {
-		b = r.c.Spec.Backup.DeepCopy()
+	if cluster != nil {
+		b = cluster.DeepCopy()
+	}
+	if o := database.DeepCopy(); o != nil {
+		if o.Filesystem != nil || o.S3 != nil {
+			b.Filesystem, b.S3 = o.Filesystem, o.S3
+		}
+		b.Encryption = cmp.Or(o.Encryption, b.Encryption)
+		b.Schedule = cmp.Or(o.Schedule, b.Schedule)
+		b.Retention = cmp.Or(o.Retention, b.Retention)
+	}
+	if b.Schedule == nil {
+		b.Schedule = DefaultBackupSchedule.DeepCopy()
+	}
+	if b.Retention == nil {
+		b.Retention = DefaultBackupRetention.DeepCopy()
+	}
+	if b.S3 != nil {
+		return b
 	}
 	if b.Filesystem == nil {
 		b.Filesystem = &v1beta1.FilesystemBackupRepository{}

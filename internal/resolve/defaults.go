@@ -67,6 +67,14 @@ var (
 	DefaultAccessModes       = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
 )
 
+// Backups, when neither the cluster nor the database says: a full backup a day and a weekly
+// verification, in the small hours UTC; 7 full backups kept, which is also what upstream
+// Multigres itself keeps after every backup (so it never expires less).
+var (
+	DefaultBackupSchedule  = &v1beta1.BackupSchedule{Full: "0 0 * * *", Verify: "0 3 * * 0"}
+	DefaultBackupRetention = &v1beta1.BackupRetention{FullBackups: ptr(int32(7))}
+)
+
 // Resources, applied only when a component's resources block is entirely empty (no
 // requests and no limits): a block that sets only requests keeps having no limits.
 var (

@@ -69,7 +69,9 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 		Backup: &v1beta1.BackupConfig{Filesystem: &v1beta1.FilesystemBackupRepository{VolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
 			AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteMany"},
 			Resources:   corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
-		}}},
+		}},
+			Schedule:  &v1beta1.BackupSchedule{Full: "0 0 * * *", Verify: "0 3 * * 0"},
+			Retention: &v1beta1.BackupRetention{FullBackups: ptrTo(int32(7))}},
 		ShardTemplate: v1beta1.ShardTemplate{Pools: []v1beta1.PoolSpec{{
 			Name: "replica-z", Type: "replica", Cell: "z",
 			ShardPoolSpec: v1beta1.ShardPoolSpec{
@@ -219,8 +221,44 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{na
 			StorageClassName: ptrTo("nfs"),
 			AccessModes:      []corev1.PersistentVolumeAccessMode{"ReadWriteOnce"},
 			Resources:        corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
-		}}})
+		}}, Schedule: DefaultBackupSchedule, Retention: DefaultBackupRetention})
 	if c.Spec.Backup.Filesystem.VolumeClaimTemplate.Resources.Requests != nil {
 		t.Error("resolution wrote into the cluster's spec")
 	}
+}
+
+// A database's backup block replaces the cluster's field by field; what neither sets is the
+// default.
+func TestBackupOverride(t *testing.T) {
+	c := clusterV1beta1(t, `
+cells: [{name: z}]
+backup:
+  s3: {bucket: shared, region: eu-west-1}
+  schedule: {full: "0 1 * * *"}
+  encryption: {passphrase: {name: s, key: k}}
+databases:
+- {name: a, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{name: p, type: replica, cell: z, spec: {}}]}}]}}
+- name: b
+  spec:
+    backup: {filesystem: {}, retention: {fullBackupDays: 30}, schedule: {}}
+    tablegroups: [{name: g, shardTemplate: {pools: [{name: p, type: replica, cell: z, spec: {}}]}}]
+`)
+	r := resolveOK(t, c, nil)
+	secret := &v1beta1.BackupEncryption{Passphrase: v1beta1.SecretKeyRef{Name: "s", Key: "k"}}
+	expectEqual(t, "a", r.Backups["a"], &v1beta1.BackupConfig{
+		S3:         &v1beta1.S3BackupRepository{Bucket: "shared", Region: "eu-west-1"},
+		Encryption: secret,
+		Schedule:   &v1beta1.BackupSchedule{Full: "0 1 * * *"},
+		Retention:  DefaultBackupRetention,
+	})
+	expectEqual(t, "b", r.Backups["b"], &v1beta1.BackupConfig{
+		Filesystem: &v1beta1.FilesystemBackupRepository{VolumeClaimTemplate: &corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteMany"},
+			Resources:   corev1.VolumeResourceRequirements{Requests: list("storage=10Gi")},
+		}},
+		Encryption: secret,
+		Schedule:   &v1beta1.BackupSchedule{},
+		Retention:  &v1beta1.BackupRetention{FullBackupDays: ptrTo(int32(30))},
+	})
+	expectEqual(t, "b's table group", r.TableGroups[1].Spec.Backup, r.Backups["b"])
 }

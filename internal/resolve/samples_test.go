@@ -166,7 +166,10 @@ globalTopoServer:
   rootPath: /multigres/global
   clientServiceName: example-multigres-cluster-global-client
   address: example-multigres-cluster-global-client.example.svc:2379
-backup: {filesystem: {volumeClaimTemplate: {accessModes: [ReadWriteMany], resources: {requests: {storage: 10Gi}}}}}
+backup:
+  filesystem: {volumeClaimTemplate: {accessModes: [ReadWriteMany], resources: {requests: {storage: 10Gi}}}}
+  schedule: {full: "0 0 * * *", verify: "0 3 * * 0"}
+  retention: {fullBackups: 7}
 `
 	defaultHA := `
     replicas: 3

@@ -25,7 +25,16 @@ func replicaCounts(c *v1beta1.MultigresCluster, res *resolve.Result) field.Error
 
 // requestsWithinLimits: no merged request (containers' or volumes') exceeds its limit.
 func requestsWithinLimits(c *v1beta1.MultigresCluster, res *resolve.Result) field.ErrorList {
-	blocks := []resourceBlock{volumeBlock(field.NewPath("spec", "backup", "filesystem", "volumeClaimTemplate"), res.Backup.Filesystem.VolumeClaimTemplate)}
+	var blocks []resourceBlock
+	if b := resolve.Backup(c.Spec.Backup, nil); b.Filesystem != nil {
+		blocks = append(blocks, volumeBlock(field.NewPath("spec", "backup", "filesystem", "volumeClaimTemplate"), b.Filesystem.VolumeClaimTemplate))
+	}
+	for i, db := range c.Spec.Databases {
+		if o := db.Spec.Backup; o != nil && o.Filesystem != nil {
+			blocks = append(blocks, volumeBlock(field.NewPath("spec", "databases").Index(i).Child("spec", "backup", "filesystem", "volumeClaimTemplate"),
+				res.Backups[db.Name].Filesystem.VolumeClaimTemplate))
+		}
+	}
 	for _, comp := range resolvedComponents(c, res) {
 		blocks = append(blocks, comp.resources...)
 	}

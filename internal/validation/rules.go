@@ -19,6 +19,9 @@ var clusterRules = []func(*v1beta1.MultigresCluster) field.ErrorList{
 	poolTypes,
 	poolCells,
 	rootPaths,
+	backupSchedules,
+	s3Endpoints,
+	restoreSource,
 }
 
 // resolvedRules judge the resolved cluster: what templates, overrides and defaults add up to.
@@ -32,6 +35,7 @@ var resolvedRules = []func(*v1beta1.MultigresCluster, *resolve.Result) field.Err
 var warningRules = []func(*v1beta1.MultigresCluster, *resolve.Result) []string{
 	etcdSizes,
 	unmetDefaultDurability,
+	retentionUpstreamKeeps,
 }
 
 // updateRules refuse changes the operator cannot carry out without losing data or
