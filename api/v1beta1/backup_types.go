@@ -22,9 +22,9 @@ type BackupConfig struct {
 	// S3 keeps the backups in an S3-compatible bucket, under <path>/<database>/<tablegroup>/<shard>.
 	// +optional
 	S3 *S3BackupRepository `json:"s3,omitempty"`
-	// Encryption encrypts the repository on the client (pgBackRest aes-256-cbc) with a
-	// passphrase. Read when a shard's repository is first created: a repository keeps the
-	// cipher it was created with, so changing it later has no effect on existing shards.
+	// Encryption encrypts the repository on the client (pgBackRest aes-256-cbc). A repository
+	// keeps the cipher it was created with: adding or changing encryption later does not
+	// re-encrypt an existing shard's repository.
 	// +optional
 	Encryption *BackupEncryption `json:"encryption,omitempty"`
 	// Schedule says when the operator takes backups and verifies the repository. Omitted: a
@@ -105,10 +105,13 @@ type SecretKeyRef struct {
 
 // BackupEncryption is the repository's client-side encryption.
 type BackupEncryption struct {
-	// Passphrase is the cipher passphrase. Keep it somewhere besides the cluster: without it
-	// the backups cannot be read.
+	// CipherKeys is a Secret key holding Multigres's cipher key file: JSON mapping each
+	// repository generation to its passphrase, {"1": "<passphrase>"} for a new repository.
+	// Keep a copy outside the cluster: without it the backups cannot be read. With it set,
+	// the database is registered as requiring encryption, so a pooler never creates an
+	// unencrypted repository.
 	// +required
-	Passphrase SecretKeyRef `json:"passphrase"`
+	CipherKeys SecretKeyRef `json:"cipherKeys"`
 }
 
 // BackupSchedule holds cron expressions (five fields, minute to weekday, UTC unless prefixed

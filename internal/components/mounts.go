@@ -21,6 +21,10 @@ const (
 	PgHbaTemplate   = PgctldConfigDir + "/" + PgHbaTemplateKey
 	// PasswordFile is POSTGRES_PASSWORD_FILE.
 	PasswordFile = CredentialsDir + "/" + SecretKeyPassword
+	// CipherKeysDir holds multipooler's backup cipher key file, CipherKeyFile.
+	CipherKeysDir     = "/etc/multigres/backup"
+	cipherKeyFileName = "cipher-keys.json"
+	CipherKeyFile     = CipherKeysDir + "/" + cipherKeyFileName
 )
 
 // PostgresSocket is the socket pgctld's Postgres listens on: pgctld puts it in pg_sockets
@@ -39,4 +43,5 @@ const (
 	CredentialsVolume  = "postgres-credentials"
 	BackupVolume       = "backups"
 	PgctldConfigVolume = "pgctld-config"
+	CipherKeysVolume   = "backup-cipher-keys"
 )

@@ -4,6 +4,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
@@ -22,10 +23,15 @@ type Pool struct {
 	// CredentialsSecret holds the Postgres user name and password (keys username, password).
 	CredentialsSecret string
 	// PgctldConfig is the ConfigMap with the pg_hba template (PgHbaTemplate); BackupClaim is
-	// the shard's backup repository, shared by every pod of the shard.
+	// the shard's filesystem backup repository, shared by every pod of the shard (empty for a
+	// repository in S3).
 	PgctldConfig, BackupClaim string
-	PostgresResources         *corev1.ResourceRequirements
-	PoolerResources           *corev1.ResourceRequirements
+	// S3Credentials are the access key of an S3 repository; nil for the pods' own identity.
+	S3Credentials *v1beta1.S3Credentials
+	// CipherKeys is the Secret key with the repository's cipher key file; nil when unencrypted.
+	CipherKeys        *v1beta1.SecretKeyRef
+	PostgresResources *corev1.ResourceRequirements
+	PoolerResources   *corev1.ResourceRequirements
 }
 
 // Hostname is the pod's DNS name through its headless Service: what the pooler advertises.
@@ -59,14 +65,35 @@ func (p Pool) postgresEnv() []corev1.EnvVar {
 	}
 }
 
-// poolMounts are shared by both containers: pgctld archives WAL to the backup repository and
-// multipooler takes and restores backups there.
-func poolMounts() []corev1.VolumeMount {
-	return []corev1.VolumeMount{
+// mounts are shared by both containers: pgctld archives WAL to a filesystem backup repository
+// and multipooler takes and restores backups there.
+func (p Pool) mounts() []corev1.VolumeMount {
+	m := []corev1.VolumeMount{
 		{Name: DataVolume, MountPath: PoolerDir},
-		{Name: BackupVolume, MountPath: BackupDir},
 		{Name: CredentialsVolume, MountPath: CredentialsDir, ReadOnly: true},
 	}
+	if p.BackupClaim != "" {
+		m = append(m, corev1.VolumeMount{Name: BackupVolume, MountPath: BackupDir})
+	}
+	return m
+}
+
+// backupEnv is an S3 repository's access key, which multipooler hands to pgBackRest.
+func (p Pool) backupEnv() []corev1.EnvVar {
+	c := p.S3Credentials
+	if c == nil {
+		return nil
+	}
+	e := []corev1.EnvVar{secretEnv("AWS_ACCESS_KEY_ID", c.AccessKeyID), secretEnv("AWS_SECRET_ACCESS_KEY", c.SecretAccessKey)}
+	if c.SessionToken != nil {
+		e = append(e, secretEnv("AWS_SESSION_TOKEN", *c.SessionToken))
+	}
+	return e
+}
+
+func secretEnv(name string, ref v1beta1.SecretKeyRef) corev1.EnvVar {
+	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+		LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key}}}
 }
 
 // Postgres is the postgres container: pgctld initializes, starts and supervises Postgres. It
@@ -94,7 +121,7 @@ func Postgres(p Pool) corev1.Container {
 			containerPort(names.PortPostgres, names.PostgresPort),
 		},
 		Resources: resources(p.PostgresResources),
-		VolumeMounts: append(poolMounts(),
+		VolumeMounts: append(p.mounts(),
 			corev1.VolumeMount{Name: PgctldConfigVolume, MountPath: PgctldConfigDir, ReadOnly: true}),
 		RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways),
 		// /ready: pgctld serves its API; multipooler starts only then.
@@ -125,19 +152,24 @@ func MultiPooler(p Pool) corev1.Container {
 		flag("socket-file", PostgresSocket),
 		flag("hostname", p.Hostname()),
 	)
+	mounts := p.mounts()
+	if p.CipherKeys != nil {
+		args = append(args, flag("pgbackrest-cipher-key-file", CipherKeyFile))
+		mounts = append(mounts, corev1.VolumeMount{Name: CipherKeysVolume, MountPath: CipherKeysDir, ReadOnly: true})
+	}
 	return corev1.Container{
 		Name:            ContainerMultiPooler,
 		Image:           p.PoolerImage.Name,
 		ImagePullPolicy: p.PoolerImage.PullPolicy,
 		Command:         []string{"multipooler"},
 		Args:            args,
-		Env:             append([]corev1.EnvVar{podNameEnv(), podIndexEnv()}, p.postgresEnv()...),
+		Env:             append(append([]corev1.EnvVar{podNameEnv(), podIndexEnv()}, p.postgresEnv()...), p.backupEnv()...),
 		Ports: []corev1.ContainerPort{
 			containerPort(names.PortHTTP, names.MultiPoolerHTTPPort),
 			containerPort(names.PortGRPC, names.MultiPoolerGRPCPort),
 		},
 		Resources:      resources(p.PoolerResources),
-		VolumeMounts:   poolMounts(),
+		VolumeMounts:   mounts,
 		LivenessProbe:  liveness("/live", names.PortHTTP),
 		ReadinessProbe: readiness("/ready", names.PortHTTP),
 		// Same user as postgres: both write the pooler directory and its 0600 password files.
@@ -146,10 +178,11 @@ func MultiPooler(p Pool) corev1.Container {
 }
 
 // PoolVolumes are the pod volumes besides the data claim: the password file, readable by the
-// pod's group only; pgctld's pg_hba template; the shard's backup repository.
+// pod's group only; pgctld's pg_hba template; the shard's filesystem backup repository; the
+// backup cipher key file.
 func PoolVolumes(p Pool) []corev1.Volume {
 	secretMode, configMode := int32(0o440), int32(0o444)
-	return []corev1.Volume{{
+	v := []corev1.Volume{{
 		Name: CredentialsVolume,
 		VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
 			SecretName:  p.CredentialsSecret,
@@ -162,10 +195,17 @@ func PoolVolumes(p Pool) []corev1.Volume {
 			LocalObjectReference: corev1.LocalObjectReference{Name: p.PgctldConfig},
 			DefaultMode:          &configMode,
 		}},
-	}, {
-		Name: BackupVolume,
-		VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{
-			ClaimName: p.BackupClaim,
-		}},
 	}}
+	if p.BackupClaim != "" {
+		v = append(v, corev1.Volume{Name: BackupVolume, VolumeSource: corev1.VolumeSource{
+			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: p.BackupClaim}}})
+	}
+	if k := p.CipherKeys; k != nil {
+		v = append(v, corev1.Volume{Name: CipherKeysVolume, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName:  k.Name,
+			Items:       []corev1.KeyToPath{{Key: k.Key, Path: cipherKeyFileName}},
+			DefaultMode: &secretMode,
+		}}})
+	}
+	return v
 }

@@ -235,7 +235,7 @@ cells: [{name: z}]
 backup:
   s3: {bucket: shared, region: eu-west-1}
   schedule: {full: "0 1 * * *"}
-  encryption: {passphrase: {name: s, key: k}}
+  encryption: {cipherKeys: {name: s, key: k}}
 databases:
 - {name: a, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{name: p, type: replica, cell: z, spec: {}}]}}]}}
 - name: b
@@ -244,7 +244,7 @@ databases:
     tablegroups: [{name: g, shardTemplate: {pools: [{name: p, type: replica, cell: z, spec: {}}]}}]
 `)
 	r := resolveOK(t, c, nil)
-	secret := &v1beta1.BackupEncryption{Passphrase: v1beta1.SecretKeyRef{Name: "s", Key: "k"}}
+	secret := &v1beta1.BackupEncryption{CipherKeys: v1beta1.SecretKeyRef{Name: "s", Key: "k"}}
 	expectEqual(t, "a", r.Backups["a"], &v1beta1.BackupConfig{
 		S3:         &v1beta1.S3BackupRepository{Bucket: "shared", Region: "eu-west-1"},
 		Encryption: secret,

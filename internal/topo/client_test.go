@@ -46,11 +46,11 @@ func TestRegister(t *testing.T) {
 		t.Fatalf("not updated: %+v", got)
 	}
 
-	db := Database{Name: "orders", BackupPath: "/backups", Cells: []string{"us-east-1"}}
+	db := Database{Name: "orders", Backup: BackupLocation{Path: "/backups"}, Cells: []string{"us-east-1"}}
 	if _, err := c.RegisterDatabase(ctx, "/multigres/global", db); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok, err := c.Database(ctx, "/multigres/global", "orders"); err != nil || !ok || got.BackupPath != "/backups" {
+	if got, ok, err := c.Database(ctx, "/multigres/global", "orders"); err != nil || !ok || got.Backup.Path != "/backups" {
 		t.Fatalf("database read back %+v %v %v", got, ok, err)
 	}
 	if _, ok, err := c.Database(ctx, "/multigres/global", "postgres"); ok || err != nil {

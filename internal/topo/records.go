@@ -18,11 +18,27 @@ type Cell struct {
 
 // Database is a database's record in the global topology.
 type Database struct {
-	Name string
-	// BackupPath is the filesystem backup location every pooler of the database mounts.
-	BackupPath string
+	Name       string
+	Backup     BackupLocation
 	Cells      []string
 	Durability DurabilityPolicy
+}
+
+// BackupLocation is where the database's shards keep their backups: a filesystem path every
+// pooler mounts, or an S3 bucket.
+type BackupLocation struct {
+	Path string
+	S3   *S3Location
+	// RequireEncryption makes a pooler refuse to create an unencrypted repository.
+	RequireEncryption bool
+}
+
+// S3Location is a bucket, as upstream's S3Backup message has it.
+type S3Location struct {
+	Bucket, Region, Endpoint, KeyPrefix string
+	// EnvCredentials: the poolers take an access key from their AWS_* environment variables;
+	// otherwise their own identity (web identity or instance role).
+	EnvCredentials bool
 }
 
 // DurabilityPolicy says how many poolers acknowledge a write before it commits.
@@ -127,7 +143,9 @@ const (
 	cellName, cellServerAddresses, cellRoot = 1, 2, 3
 
 	databaseName, databaseBackupLocation, databaseCells, databaseDurability = 1, 2, 3, 4
-	backupLocationFilesystem, filesystemPath                                = 1, 1
+	backupLocationFilesystem, backupLocationS3, backupLocationEncryption    = 1, 2, 3
+	filesystemPath                                                          = 1
+	s3Bucket, s3Region, s3Endpoint, s3KeyPrefix, s3EnvCredentials           = 1, 2, 3, 4, 5
 	durabilityName, durabilityQuorumType, durabilityRequiredCount           = 1, 3, 4
 	durabilityDescription                                                   = 5
 
@@ -178,8 +196,8 @@ func UnmarshalCell(b []byte) (Cell, error) {
 // Marshal encodes d as upstream's Database message.
 func (d Database) Marshal() []byte {
 	b := appendString(nil, databaseName, d.Name)
-	if d.BackupPath != "" {
-		b = appendMessage(b, databaseBackupLocation, appendMessage(nil, backupLocationFilesystem, appendString(nil, filesystemPath, d.BackupPath)))
+	if loc := d.Backup.marshal(); loc != nil {
+		b = appendMessage(b, databaseBackupLocation, loc)
 	}
 	for _, c := range d.Cells {
 		b = appendString(b, databaseCells, c)
@@ -192,7 +210,7 @@ func (d Database) Marshal() []byte {
 	return appendMessage(b, databaseDurability, policy)
 }
 
-// UnmarshalDatabase decodes upstream's Database message (a filesystem backup location only).
+// UnmarshalDatabase decodes upstream's Database message.
 func UnmarshalDatabase(b []byte) (Database, error) {
 	var d Database
 	err := walk(b, func(num protowire.Number, v value) error {
@@ -202,17 +220,7 @@ func UnmarshalDatabase(b []byte) (Database, error) {
 		case databaseCells:
 			d.Cells = append(d.Cells, v.string())
 		case databaseBackupLocation:
-			return v.message(func(num protowire.Number, v value) error {
-				if num != backupLocationFilesystem {
-					return nil
-				}
-				return v.message(func(num protowire.Number, v value) error {
-					if num == filesystemPath {
-						d.BackupPath = v.string()
-					}
-					return nil
-				})
-			})
+			return v.message(d.Backup.unmarshalField)
 		case databaseDurability:
 			return v.message(func(num protowire.Number, v value) error {
 				switch num {
@@ -231,6 +239,61 @@ func UnmarshalDatabase(b []byte) (Database, error) {
 		return nil
 	})
 	return d, err
+}
+
+// marshal encodes l as upstream's BackupLocation message; nil when l is empty.
+func (l BackupLocation) marshal() []byte {
+	var b []byte
+	switch {
+	case l.S3 != nil:
+		s3 := appendString(nil, s3Bucket, l.S3.Bucket)
+		s3 = appendString(s3, s3Region, l.S3.Region)
+		s3 = appendString(s3, s3Endpoint, l.S3.Endpoint)
+		s3 = appendString(s3, s3KeyPrefix, l.S3.KeyPrefix)
+		if l.S3.EnvCredentials {
+			s3 = appendVarint(s3, s3EnvCredentials, 1)
+		}
+		b = appendMessage(b, backupLocationS3, s3)
+	case l.Path != "":
+		b = appendMessage(b, backupLocationFilesystem, appendString(nil, filesystemPath, l.Path))
+	}
+	if l.RequireEncryption {
+		b = appendVarint(b, backupLocationEncryption, 1)
+	}
+	return b
+}
+
+// unmarshalField decodes one field of upstream's BackupLocation message into l.
+func (l *BackupLocation) unmarshalField(num protowire.Number, v value) error {
+	switch num {
+	case backupLocationFilesystem:
+		return v.message(func(num protowire.Number, v value) error {
+			if num == filesystemPath {
+				l.Path = v.string()
+			}
+			return nil
+		})
+	case backupLocationS3:
+		l.S3 = &S3Location{}
+		return v.message(func(num protowire.Number, v value) error {
+			switch num {
+			case s3Bucket:
+				l.S3.Bucket = v.string()
+			case s3Region:
+				l.S3.Region = v.string()
+			case s3Endpoint:
+				l.S3.Endpoint = v.string()
+			case s3KeyPrefix:
+				l.S3.KeyPrefix = v.string()
+			case s3EnvCredentials:
+				l.S3.EnvCredentials = v.varint != 0
+			}
+			return nil
+		})
+	case backupLocationEncryption:
+		l.RequireEncryption = v.varint != 0
+	}
+	return nil
 }
 
 // Marshal encodes p as upstream's Multipooler message, as a pooler writes it (the operator

@@ -39,7 +39,7 @@ func TestRegistrar(t *testing.T) {
 			{Name: "a", ServerAddresses: etcd.etcd.Endpoints(), Root: "/multigres/global/a"},
 			{Name: "b", ServerAddresses: []string{"b-local.ns.svc:2379"}, Root: "/multigres/b"},
 		},
-		Databases: []Database{{Name: "orders", BackupPath: "/backups", Cells: []string{"a", "b"}, Durability: durability}},
+		Databases: []Database{{Name: "orders", Backup: BackupLocation{Path: "/backups"}, Cells: []string{"a", "b"}, Durability: durability}},
 	}
 	registered := func(want Registration) {
 		t.Helper()
@@ -68,7 +68,7 @@ func TestRegistrar(t *testing.T) {
 	// Cell b leaves the spec: its record goes, the database's record stays (rewritten).
 	shrunk := want
 	shrunk.Cells = want.Cells[:1]
-	shrunk.Databases = []Database{{Name: "orders", BackupPath: "/backups", Cells: []string{"a"}, Durability: durability}}
+	shrunk.Databases = []Database{{Name: "orders", Backup: BackupLocation{Path: "/backups"}, Cells: []string{"a"}, Durability: durability}}
 	registered(shrunk)
 	if _, ok, _ := etcd.Cell(ctx, want.GlobalRoot, "b"); ok {
 		t.Fatal("cell b's record stayed after the registration dropped it")

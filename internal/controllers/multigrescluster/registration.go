@@ -63,9 +63,22 @@ func registration(c *v1beta1.MultigresCluster, res *resolve.Result) (topo.Regist
 		if err != nil {
 			return topo.Registration{}, fmt.Errorf("database %s: %w", db.Name, err)
 		}
-		reg.Databases = append(reg.Databases, topo.Database{Name: db.Name, BackupPath: components.BackupDir, Cells: cells, Durability: durability})
+		reg.Databases = append(reg.Databases, topo.Database{Name: db.Name, Backup: backupLocation(res.Backups[db.Name]),
+			Cells: cells, Durability: durability})
 	}
 	return reg, nil
+}
+
+// backupLocation is where a database's poolers keep backups: the shard's claim, mounted at
+// components.BackupDir, or the S3 bucket, with the access key the pods get or their own
+// identity.
+func backupLocation(b *v1beta1.BackupConfig) topo.BackupLocation {
+	loc := topo.BackupLocation{Path: components.BackupDir, RequireEncryption: b.Encryption != nil}
+	if s3 := b.S3; s3 != nil {
+		loc.Path, loc.S3 = "", &topo.S3Location{Bucket: s3.Bucket, Region: s3.Region, Endpoint: s3.Endpoint,
+			KeyPrefix: s3.Path, EnvCredentials: s3.Credentials != nil}
+	}
+	return loc
 }
 
 // setRegistered sets ConditionTopologyRegistered from the outcome of writing reg.

@@ -47,7 +47,14 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		Namespace:         s.Namespace,
 		CredentialsSecret: s.Spec.PostgresCredentialsSecret,
 		PgctldConfig:      names.PgctldConfig(s.Name),
-		BackupClaim:       names.BackupClaim(s.Name),
+	}
+	if b := s.Spec.Backup; b != nil && b.S3 != nil {
+		pool.S3Credentials = b.S3.Credentials
+	} else {
+		pool.BackupClaim = names.BackupClaim(s.Name)
+	}
+	if b := s.Spec.Backup; b != nil && b.Encryption != nil {
+		pool.CipherKeys = &b.Encryption.CipherKeys
 	}
 	if p.Postgres != nil {
 		pool.PostgresResources = p.Postgres.Resources

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/components/pss"
 	"github.com/multigres/multigres-operator/internal/names"
 )
@@ -70,5 +71,59 @@ func TestBuildPool(t *testing.T) {
 	}
 	if sts.Spec.Template.Labels[v1beta1.LabelCell] != "z1" || sts.Spec.Template.Labels[v1beta1.LabelShard] != "0" {
 		t.Errorf("pod labels %v", sts.Spec.Template.Labels)
+	}
+}
+
+// A filesystem repository is the shard's claim in both containers; an S3 one is no claim, and
+// its access key reaches multipooler from the user's Secret; a cipher key file is mounted for
+// multipooler alone and named by its flag.
+func TestBuildPoolBackupRepository(t *testing.T) {
+	s := &v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Name: "tg-0", Namespace: "ns"},
+		Spec: v1beta1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0", PostgresCredentialsSecret: "creds"}}
+	p := v1beta1.PoolSpec{Cell: "z1", Type: v1beta1.PoolTypeReplica}
+	mounted := func(c corev1.Container, volume string) bool {
+		for _, m := range c.VolumeMounts {
+			if m.Name == volume {
+				return true
+			}
+		}
+		return false
+	}
+	pod := buildPool(s, p).statefulSet.Spec.Template.Spec
+	if !mounted(pod.InitContainers[0], components.BackupVolume) || !mounted(pod.Containers[0], components.BackupVolume) ||
+		pod.Volumes[len(pod.Volumes)-1].PersistentVolumeClaim.ClaimName != "tg-0-backups" {
+		t.Errorf("filesystem repository: volumes %+v", pod.Volumes)
+	}
+
+	s.Spec.Backup = &v1beta1.BackupConfig{
+		S3: &v1beta1.S3BackupRepository{Bucket: "b", Region: "r", Credentials: &v1beta1.S3Credentials{
+			AccessKeyID:     v1beta1.SecretKeyRef{Name: "aws", Key: "id"},
+			SecretAccessKey: v1beta1.SecretKeyRef{Name: "aws", Key: "secret"}}},
+		Encryption: &v1beta1.BackupEncryption{CipherKeys: v1beta1.SecretKeyRef{Name: "keys", Key: "file"}},
+	}
+	pod = buildPool(s, p).statefulSet.Spec.Template.Spec
+	pooler := pod.Containers[0]
+	if mounted(pod.InitContainers[0], components.BackupVolume) || mounted(pooler, components.BackupVolume) {
+		t.Error("an S3 repository mounts a claim")
+	}
+	env := map[string]string{}
+	for _, e := range pooler.Env {
+		if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+			env[e.Name] = e.ValueFrom.SecretKeyRef.Name + "/" + e.ValueFrom.SecretKeyRef.Key
+		}
+	}
+	if env["AWS_ACCESS_KEY_ID"] != "aws/id" || env["AWS_SECRET_ACCESS_KEY"] != "aws/secret" {
+		t.Errorf("multipooler's secret env %v", env)
+	}
+	if !mounted(pooler, components.CipherKeysVolume) || mounted(pod.InitContainers[0], components.CipherKeysVolume) ||
+		!strings.Contains(strings.Join(pooler.Args, " "), "--pgbackrest-cipher-key-file="+components.CipherKeyFile) {
+		t.Errorf("cipher keys: args %v", pooler.Args)
+	}
+	keys := pod.Volumes[len(pod.Volumes)-1].Secret
+	if keys == nil || keys.SecretName != "keys" || keys.Items[0].Key != "file" {
+		t.Errorf("cipher key volume %+v", pod.Volumes[len(pod.Volumes)-1])
+	}
+	if v := pss.Violations(&buildPool(s, p).statefulSet.Spec.Template); len(v) > 0 {
+		t.Errorf("violates the restricted standard: %v", v)
 	}
 }

@@ -229,10 +229,13 @@ func scaleDown(sts *appsv1.StatefulSet) {
 	sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
 }
 
-// ensureBackupClaim creates the shard's backup repository, which every pod of the shard
-// shares. The claim is only ever created: its spec is fixed once bound, and it is deleted with
+// ensureBackupClaim creates the shard's filesystem backup repository, which every pod of the
+// shard shares. The claim is only ever created: its spec is fixed once bound, and it is deleted with
 // the shard only when the pools delete their data too.
 func (r *Reconciler) ensureBackupClaim(ctx context.Context, s *v1beta1.Shard) error {
+	if b := s.Spec.Backup; b != nil && b.S3 != nil {
+		return nil // the repository is a bucket
+	}
 	claim, owned := backupClaim(s)
 	err := r.Get(ctx, client.ObjectKeyFromObject(claim), &corev1.PersistentVolumeClaim{})
 	if !apierrors.IsNotFound(err) {

@@ -60,7 +60,7 @@ func TestClusterRegistersItsTopology(t *testing.T) {
 		rec, ok, err := etcd.Database(ctx, "/reg/global", db)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(ok).To(BeTrue(), "database %s is not registered", db)
-		g.Expect(rec).To(Equal(topo.Database{Name: db, BackupPath: "/backups", Cells: []string{"zone-a", "zone-b", "zone-c"}, Durability: durability}))
+		g.Expect(rec).To(Equal(topo.Database{Name: db, Backup: topo.BackupLocation{Path: "/backups"}, Cells: []string{"zone-a", "zone-b", "zone-c"}, Durability: durability}))
 	}
 
 	// A cell leaves the spec: its record goes, and the databases no longer list it. A
