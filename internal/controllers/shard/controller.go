@@ -131,6 +131,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	setStatus(s, pools, duplicates, unserved)
 	setTopologyStatus(s, pools, t)
 	setRollingUpdate(s, next)
+	if wake := r.reconcileBackups(ctx, s, t); wake > 0 && (requeue == 0 || wake < requeue) {
+		requeue = wake
+	}
 	if err := status.Patch(ctx, r.Client, before, s); err != nil {
 		errs = append(errs, err)
 	} else {

@@ -20,7 +20,6 @@ import (
 	"github.com/multigres/multigres-operator/internal/multiadmin"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/resolve"
-	"github.com/multigres/multigres-operator/internal/topo"
 )
 
 // A pool's StatefulSet replaces no pod by itself (OnDelete): the Shard controller does, one
@@ -303,8 +302,7 @@ func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string]
 			}
 		}
 	case switchPrimary:
-		key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
-		if err := multiAdmin(s).SwitchPrimary(ctx, key, st.message); err != nil {
+		if err := multiAdmin(s).SwitchPrimary(ctx, shardKey(s), st.message); err != nil {
 			r.Writer.Events.Eventf(s, nil, corev1.EventTypeWarning, ReasonSwitchingPrimary, "SwitchPrimary", "%s: %v", st.message, err)
 			return 0, err
 		}

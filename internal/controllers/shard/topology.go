@@ -55,7 +55,7 @@ func (r *Reconciler) readTopology(s *v1beta1.Shard, pools []observedPool) *topol
 	if len(targets) == 0 || global.Address == "" {
 		return nil
 	}
-	key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
+	key := shardKey(s)
 	var mine []topo.Pooler
 	for _, t := range targets {
 		poolers, known := r.Topology.Poolers(t, user)

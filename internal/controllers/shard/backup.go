@@ -1,0 +1,192 @@
+package shard
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/cluster-api/util/conditions"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/multiadmin"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/topo"
+)
+
+// reconcileBackups runs the shard's backup schedule through multiadmin (one backup at a time;
+// expiry after each success; verifications), reads back the repository's newest backup, and
+// reports all of it in status.backup, the BackupHealthy condition and Events. It does nothing
+// until the shard has a primary: there is nothing to back up before, and simulated clusters
+// never have one. It returns when to look again, 0 for not on its account.
+func (r *Reconciler) reconcileBackups(ctx context.Context, s *v1beta1.Shard, t *topology) time.Duration {
+	if s.Spec.Backup == nil || t == nil || t.primary == "" {
+		return 0
+	}
+	now := time.Now()
+	if s.Status.Backup == nil {
+		s.Status.Backup = &v1beta1.ShardBackupStatus{}
+	}
+	b := backupRun{r: r, s: s, st: s.Status.Backup, admin: multiAdmin(s), key: shardKey(s), now: now,
+		refresh: s.Status.Backup.Newest == nil}
+	wake := b.follow(ctx)
+	plan := planBackups(s.Spec.Backup.Schedule, b.st, s.CreationTimestamp.Time, now)
+	wake = earliest(wake, plan.wake)
+	if plan.start != "" {
+		wake = earliest(wake, b.start(ctx, plan))
+	}
+	if plan.verify {
+		b.verify(ctx)
+		plan.record(false)
+	}
+	if b.refresh {
+		b.list(ctx)
+	}
+	health, stale := backupHealth(s.Spec.Backup.Schedule, b.st, now)
+	conditions.Set(s, health)
+	wake = earliest(wake, stale)
+	if wake.IsZero() {
+		return 0
+	}
+	return max(wake.Sub(now), time.Second)
+}
+
+// backupRun is one reconcile's work on a shard's backups.
+type backupRun struct {
+	r     *Reconciler
+	s     *v1beta1.Shard
+	st    *v1beta1.ShardBackupStatus
+	admin multiadmin.Client
+	key   topo.ShardKey
+	now   time.Time
+	// refresh: the repository changed (or was never read); read its backups again.
+	refresh bool
+}
+
+// follow asks multiadmin about the running backup and, once it ended, records how, and
+// expires what the retention no longer keeps; it returns when to ask again.
+func (b *backupRun) follow(ctx context.Context) time.Time {
+	run := b.st.Running
+	if run == nil {
+		return time.Time{}
+	}
+	job, err := b.admin.JobStatus(ctx, b.key, run.JobID)
+	if err != nil || !job.Done() {
+		if err != nil {
+			log.FromContext(ctx).Info("Cannot follow the running backup; asking again", "job", run.JobID, "error", err.Error())
+		}
+		return b.now.Add(backupPoll)
+	}
+	b.st.Running, b.refresh = nil, true
+	if job.Status != multiadmin.JobCompleted {
+		b.fail(fmt.Sprintf("%s backup %s failed: %s", run.Type, run.JobID, job.ErrorMessage))
+		return time.Time{}
+	}
+	b.event(corev1.EventTypeNormal, ReasonBackupSucceeded, "Backup", "%s backup %s finished (job %s)", run.Type, job.BackupID, run.JobID)
+	expired, err := b.admin.Expire(ctx, b.key, retention(b.s.Spec.Backup.Retention))
+	if err != nil {
+		b.fail(fmt.Sprintf("expiring backups after %s: %v", job.BackupID, err))
+	} else if len(expired) > 0 {
+		b.event(corev1.EventTypeNormal, ReasonBackupsExpired, "Expire", "expired %s", strings.Join(expired, ", "))
+	}
+	return time.Time{}
+}
+
+// start asks multiadmin for the plan's backup; the plan's backup times are recorded once it
+// runs. A refusal is recorded once and retried a minute later, until the schedule's next time
+// replaces the missed one.
+func (b *backupRun) start(ctx context.Context, plan backupPlan) time.Time {
+	id, err := b.admin.StartBackup(ctx, b.key, string(plan.start))
+	if err != nil {
+		b.fail(fmt.Sprintf("starting a scheduled %s backup: %v", plan.start, err))
+		return b.now.Add(time.Minute)
+	}
+	plan.record(true)
+	b.st.Running = &v1beta1.BackupRun{JobID: id, Type: plan.start, Started: metav1.NewTime(b.now)}
+	b.event(corev1.EventTypeNormal, ReasonBackupStarted, "Backup", "scheduled %s backup started (job %s)", plan.start, id)
+	return b.now.Add(backupPoll)
+}
+
+// verify runs pgBackRest verify over the repository.
+func (b *backupRun) verify(ctx context.Context) {
+	out, err := b.admin.Verify(ctx, b.key)
+	v := &v1beta1.BackupVerification{Time: metav1.NewTime(b.now), Succeeded: err == nil, Message: truncate(strings.TrimSpace(out))}
+	if err != nil {
+		v.Message = truncate(err.Error())
+		b.event(corev1.EventTypeWarning, ReasonVerificationFailed, "Verify", "%s", v.Message)
+	} else {
+		b.event(corev1.EventTypeNormal, ReasonVerificationSucceeded, "Verify", "every backup and WAL file checked out")
+	}
+	b.st.LastVerification = v
+}
+
+// list reads the repository's backups: the newest complete one and how many there are. An
+// unreachable multiadmin leaves what was known.
+func (b *backupRun) list(ctx context.Context) {
+	backups, err := b.admin.Backups(ctx, b.key)
+	if err != nil {
+		log.FromContext(ctx).Info("Cannot list the shard's backups", "error", err.Error())
+		return
+	}
+	b.st.Complete, b.st.Newest = 0, nil
+	for _, backup := range backups {
+		if !backup.Complete() {
+			continue
+		}
+		b.st.Complete++
+		if b.st.Newest == nil || !backup.Stopped.Before(b.st.Newest.Finished.Time) {
+			b.st.Newest = &v1beta1.BackupInfo{ID: backup.ID, Type: v1beta1.BackupType(backup.Type),
+				Finished: &metav1.Time{Time: backup.Stopped}, SizeBytes: backup.Size(), Location: location(b.s)}
+		}
+	}
+}
+
+// fail records a failed backup operation, once per message, with a warning Event.
+func (b *backupRun) fail(msg string) {
+	msg = truncate(msg)
+	if f := b.st.LastFailure; f != nil && f.Message == msg {
+		return
+	}
+	b.st.LastFailure = &v1beta1.BackupFailure{Time: metav1.NewTime(b.now), Message: msg}
+	b.event(corev1.EventTypeWarning, ReasonBackupFailed, "Backup", "%s", msg)
+}
+
+func (b *backupRun) event(eventType, reason, action, format string, args ...any) {
+	b.r.Writer.Events.Eventf(b.s, nil, eventType, reason, action, format, args...)
+}
+
+// retention is a BackupRetention as the pgBackRest options multiadmin's expiry takes, for the
+// shard's one repository (repo1).
+func retention(r *v1beta1.BackupRetention) map[string]string {
+	switch {
+	case r != nil && r.FullBackupDays != nil:
+		return map[string]string{"repo1-retention-full-type": "time", "repo1-retention-full": strconv.Itoa(int(*r.FullBackupDays))}
+	case r != nil && r.FullBackups != nil:
+		return map[string]string{"repo1-retention-full-type": "count", "repo1-retention-full": strconv.Itoa(int(*r.FullBackups))}
+	}
+	return nil
+}
+
+// location names the shard's repository in status: its claim or its bucket.
+func location(s *v1beta1.Shard) string {
+	if b := s.Spec.Backup; b.S3 != nil {
+		return "s3://" + b.S3.Bucket + "/" + strings.TrimPrefix(b.S3.Path, "/")
+	}
+	return "persistentvolumeclaim/" + names.BackupClaim(s.Name)
+}
+
+func shardKey(s *v1beta1.Shard) topo.ShardKey {
+	return topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
+}
+
+// truncate keeps a message within the API's 4096 bytes.
+func truncate(msg string) string {
+	if len(msg) > 4000 {
+		return strings.ToValidUTF8(msg[:4000], "") + "..."
+	}
+	return msg
+}
