@@ -110,6 +110,7 @@ func setStatus(c *v1beta1.MultigresCluster, want desired, obs *observed, invalid
 	}
 	rep.available("multiadmin", c.Status.MultiAdmin.Available)
 
+	setBackupHealthy(c, obs.shards)
 	setConditions(c, &rep, invalid, changed)
 }
 
