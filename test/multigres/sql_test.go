@@ -84,6 +84,7 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 	k := runKubelet(kctx, t, r)
 	rollsPrimaryLast(t, r, k, gateway, user, password)
 	scalesDownKeepingThePrimary(t, r, k, topoServerPod(tr, names.GlobalTopoServer(clusterName)), admins[0], gateway, user, password)
+	backsUp(t, r)
 }
 
 // topoServerPod is the first etcd pod of the TopoServer named name.

@@ -71,8 +71,9 @@ type firedEntry struct {
 // planBackups says what of schedule is due at now, given st (whose Scheduled times it reads;
 // an entry that never fired counts from since, the shard's creation). A backup is started only
 // when none runs; several backup entries due at once start one backup, the fullest, and all
-// count as fired. An entry that missed several times fires once. The verification is planned
-// independently. Expressions that do not parse are skipped (admission refuses them).
+// count as fired. An entry that missed several times fires once. A verification waits for the
+// backup that runs or starts. Expressions that do not parse are skipped (admission refuses
+// them).
 func planBackups(sched *v1beta1.BackupSchedule, st *v1beta1.ShardBackupStatus, since, now time.Time) backupPlan {
 	var p backupPlan
 	if sched == nil {
@@ -93,8 +94,10 @@ func planBackups(sched *v1beta1.BackupSchedule, st *v1beta1.ShardBackupStatus, s
 		if *e.last != nil {
 			last = (*e.last).Time
 		}
-		if e.backup != "" && st.Running != nil {
-			p.wake = earliest(p.wake, cron.Next(last)) // looked at again when the backup ends
+		if st.Running != nil {
+			// One thing at a time on a repository (pgBackRest's verify can trip over a backup
+			// being written): looked at again when the backup ends.
+			p.wake = earliest(p.wake, cron.Next(last))
 			continue
 		}
 		fired, due, next := schedule.Due(cron, last, now)
@@ -103,6 +106,8 @@ func planBackups(sched *v1beta1.BackupSchedule, st *v1beta1.ShardBackupStatus, s
 			continue
 		}
 		switch {
+		case e.backup == "" && p.start != "":
+			continue // after the backup
 		case e.backup == "":
 			p.verify = true
 		case p.start == "":
