@@ -191,6 +191,9 @@ type ShardBackupStatus struct {
 	// Complete is how many complete backups the repository holds.
 	// +optional
 	Complete int32 `json:"complete,omitempty"`
+	// Listed is when the repository's backups were last read from multiadmin.
+	// +optional
+	Listed *metav1.Time `json:"listed,omitempty"`
 	// Running is the backup the operator asked for and waits on.
 	// +optional
 	Running *BackupRun `json:"running,omitempty"`

@@ -16,3 +16,5 @@ func (t *TableGroup) GetConditions() []metav1.Condition           { return t.Sta
 func (t *TableGroup) SetConditions(cs []metav1.Condition)         { t.Status.Conditions = cs }
 func (s *Shard) GetConditions() []metav1.Condition                { return s.Status.Conditions }
 func (s *Shard) SetConditions(cs []metav1.Condition)              { s.Status.Conditions = cs }
+func (b *MultigresBackup) GetConditions() []metav1.Condition      { return b.Status.Conditions }
+func (b *MultigresBackup) SetConditions(cs []metav1.Condition)    { b.Status.Conditions = cs }

@@ -47,14 +47,14 @@ func TestCommandLines(t *testing.T) {
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global --hostname=$(POD_IP)"},
 		{"pgctld", Postgres(pool),
 			"pgctld server --pooler-dir=/var/lib/pooler --grpc-port=15470 --http-port=15400 --pg-port=5432 --pg-listen-addresses=*" +
-				" --pg-hba-template=/etc/pgctld/pg_hba_template.conf"},
+				" --pg-hba-template=/etc/pgctld/pg_hba_template.conf --pgbackrest-port=8432 --pgbackrest-cert-dir=/certs"},
 		{"multipooler", MultiPooler(pool),
 			"multipooler --http-port=15200 --grpc-port=15270" +
 				" --topo-global-server-addresses=c-global-client.ns.svc:2379 --topo-global-root=/multigres/global" +
 				" --cell=us-east-1 --database=postgres --table-group=default --shard=0-inf --service-id=tg-0-us-east-1-replica-$(POD_INDEX)" +
 				" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432" +
 				" --socket-file=/var/lib/pooler/pg_sockets/.s.PGSQL.5432" +
-				" --hostname=$(POD_NAME).tg-0-us-east-1-replica.ns.svc"},
+				" --hostname=$(POD_NAME).tg-0-us-east-1-replica.ns.svc --pgbackrest-port=8432 --pgbackrest-ca-file=/certs/ca.crt --pgbackrest-cert-file=/certs/pgbackrest.crt --pgbackrest-key-file=/certs/pgbackrest.key"},
 		{"etcd", Etcd(etcd), "etcd"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestPortsAndProbes(t *testing.T) {
 		{"multiorch", MultiOrch(Stateless{}, "c", []string{"postgres/default"}), map[string]int32{"http": 15300, "grpc": 15370}, probe{"/live", "/ready", "http"}},
 		{"multiadmin", MultiAdmin(Stateless{}), map[string]int32{"http": 15000, "grpc": 15070}, probe{"/live", "/ready", "http"}},
 		{"multipooler", MultiPooler(pool), map[string]int32{"http": 15200, "grpc": 15270}, probe{"/live", "/ready", "http"}},
-		{"postgres", Postgres(pool), map[string]int32{"pgctld-http": 15400, "pgctld-grpc": 15470, "postgres": 5432}, probe{"/live", "/ready", "pgctld-http"}},
+		{"postgres", Postgres(pool), map[string]int32{"pgctld-http": 15400, "pgctld-grpc": 15470, "postgres": 5432, "pgbackrest": 8432}, probe{"/live", "/ready", "pgctld-http"}},
 		{"etcd", Etcd(etcd), map[string]int32{"client": 2379, "peer": 2380, "metrics": 2381}, probe{"/livez", "/readyz", "metrics"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,6 +21,9 @@ const (
 	PgHbaTemplate   = PgctldConfigDir + "/" + PgHbaTemplateKey
 	// PasswordFile is POSTGRES_PASSWORD_FILE.
 	PasswordFile = CredentialsDir + "/" + SecretKeyPassword
+	// BackupTLSDir holds the shard's pgBackRest TLS certificate (BackupTLSKey* files), which
+	// pgctld's pgBackRest server and multipooler's pgBackRest client share.
+	BackupTLSDir = "/certs"
 	// CipherKeysDir holds multipooler's backup cipher key file, CipherKeyFile.
 	CipherKeysDir     = "/etc/multigres/backup"
 	cipherKeyFileName = "cipher-keys.json"
@@ -44,4 +47,13 @@ const (
 	BackupVolume       = "backups"
 	PgctldConfigVolume = "pgctld-config"
 	CipherKeysVolume   = "backup-cipher-keys"
+	BackupTLSVolume    = "pgbackrest-tls"
+)
+
+// Keys of the pgBackRest TLS Secret, the file names pgctld expects in its certificate
+// directory.
+const (
+	BackupTLSKeyCA   = "ca.crt"
+	BackupTLSKeyCert = "pgbackrest.crt"
+	BackupTLSKeyKey  = "pgbackrest.key"
 )

@@ -26,6 +26,9 @@ type Pool struct {
 	// the shard's filesystem backup repository, shared by every pod of the shard (empty for a
 	// repository in S3).
 	PgctldConfig, BackupClaim string
+	// BackupTLS is the shard's pgBackRest TLS Secret (BackupTLSKey* keys): a replica's
+	// backup reads the primary's data through the primary's pgBackRest server.
+	BackupTLS string
 	// S3Credentials are the access key of an S3 repository; nil for the pods' own identity.
 	S3Credentials *v1beta1.S3Credentials
 	// CipherKeys is the Secret key with the repository's cipher key file; nil when unencrypted.
@@ -66,11 +69,13 @@ func (p Pool) postgresEnv() []corev1.EnvVar {
 }
 
 // mounts are shared by both containers: pgctld archives WAL to a filesystem backup repository
-// and multipooler takes and restores backups there.
+// and multipooler takes and restores backups there; pgctld's pgBackRest server and
+// multipooler's pgBackRest client authenticate each other with the shard's certificate.
 func (p Pool) mounts() []corev1.VolumeMount {
 	m := []corev1.VolumeMount{
 		{Name: DataVolume, MountPath: PoolerDir},
 		{Name: CredentialsVolume, MountPath: CredentialsDir, ReadOnly: true},
+		{Name: BackupTLSVolume, MountPath: BackupTLSDir, ReadOnly: true},
 	}
 	if p.BackupClaim != "" {
 		m = append(m, corev1.VolumeMount{Name: BackupVolume, MountPath: BackupDir})
@@ -113,12 +118,15 @@ func Postgres(p Pool) corev1.Container {
 			flag("pg-port", itoa(names.PostgresPort)),
 			flag("pg-listen-addresses", "*"),
 			flag("pg-hba-template", PgHbaTemplate),
+			flag("pgbackrest-port", itoa(names.PgBackRestPort)),
+			flag("pgbackrest-cert-dir", BackupTLSDir),
 		},
 		Env: p.postgresEnv(),
 		Ports: []corev1.ContainerPort{
 			containerPort(names.PortPgctldHTTP, names.PgctldHTTPPort),
 			containerPort(names.PortPgctldGRPC, names.PgctldGRPCPort),
 			containerPort(names.PortPostgres, names.PostgresPort),
+			containerPort(names.PortPgBackRest, names.PgBackRestPort),
 		},
 		Resources: resources(p.PostgresResources),
 		VolumeMounts: append(p.mounts(),
@@ -151,6 +159,10 @@ func MultiPooler(p Pool) corev1.Container {
 		// Its own Postgres over the socket pgctld configures, not over the network.
 		flag("socket-file", PostgresSocket),
 		flag("hostname", p.Hostname()),
+		flag("pgbackrest-port", itoa(names.PgBackRestPort)),
+		flag("pgbackrest-ca-file", BackupTLSDir+"/"+BackupTLSKeyCA),
+		flag("pgbackrest-cert-file", BackupTLSDir+"/"+BackupTLSKeyCert),
+		flag("pgbackrest-key-file", BackupTLSDir+"/"+BackupTLSKeyKey),
 	)
 	mounts := p.mounts()
 	if p.CipherKeys != nil {
@@ -177,9 +189,9 @@ func MultiPooler(p Pool) corev1.Container {
 	}
 }
 
-// PoolVolumes are the pod volumes besides the data claim: the password file, readable by the
-// pod's group only; pgctld's pg_hba template; the shard's filesystem backup repository; the
-// backup cipher key file.
+// PoolVolumes are the pod volumes besides the data claim: the password file and pgBackRest's
+// TLS files, readable by the pod's group only; pgctld's pg_hba template; the shard's
+// filesystem backup repository; the backup cipher key file.
 func PoolVolumes(p Pool) []corev1.Volume {
 	secretMode, configMode := int32(0o440), int32(0o444)
 	v := []corev1.Volume{{
@@ -194,6 +206,15 @@ func PoolVolumes(p Pool) []corev1.Volume {
 		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
 			LocalObjectReference: corev1.LocalObjectReference{Name: p.PgctldConfig},
 			DefaultMode:          &configMode,
+		}},
+	}, {
+		Name: BackupTLSVolume,
+		VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName: p.BackupTLS,
+			// Not the CA's key, which stays with the operator.
+			Items: []corev1.KeyToPath{{Key: BackupTLSKeyCA, Path: BackupTLSKeyCA},
+				{Key: BackupTLSKeyCert, Path: BackupTLSKeyCert}, {Key: BackupTLSKeyKey, Path: BackupTLSKeyKey}},
+			DefaultMode: &secretMode,
 		}},
 	}}
 	if p.BackupClaim != "" {

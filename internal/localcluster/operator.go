@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -11,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
@@ -76,7 +78,11 @@ func (c *Cluster) waitForDiscovery(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if len(resources.APIResources) < 2*len(operator.CRDs) { // each kind and its status
+			crds := operator.CRDs
+			if gv == v1beta1.GroupVersion {
+				crds = append(slices.Clone(crds), operator.NewCRDs...)
+			}
+			if len(resources.APIResources) < 2*len(crds) { // each kind and its status
 				return fmt.Errorf("discovery lists %d resources of %s", len(resources.APIResources), gv)
 			}
 		}

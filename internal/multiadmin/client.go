@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/topo"
 )
 
@@ -33,6 +35,16 @@ type Client struct {
 	// HTTP sends the requests; nil is a client with a minute's timeout that follows the proxy
 	// environment variables.
 	HTTP *http.Client
+}
+
+// ForCluster is the multiadmin of cluster, in namespace, through its Service.
+func ForCluster(namespace, cluster string) Client {
+	return Client{Address: names.ServiceAddress(names.MultiAdmin(cluster), namespace, names.MultiAdminHTTPPort)}
+}
+
+// KeyOf is how multiadmin names shard s.
+func KeyOf(s *v1beta1.Shard) topo.ShardKey {
+	return topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
 }
 
 // SwitchPrimary asks multiadmin to move shard's primary role: the primary stops taking writes

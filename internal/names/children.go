@@ -46,10 +46,11 @@ func Pool(shard, cell, poolType string) string {
 	return BuildMax(MaxStatefulSet, shard, cell, poolType)
 }
 
-// PgctldConfig and BackupClaim name the pgctld ConfigMap and the backup claim of the Shard
-// named shard, which all its pools share.
+// PgctldConfig, BackupClaim and BackupTLS name the pgctld ConfigMap, the backup claim and the
+// pgBackRest TLS Secret of the Shard named shard, which all its pools share.
 func PgctldConfig(shard string) string { return Build(shard, "pgctld") }
 func BackupClaim(shard string) string  { return Build(shard, "backups") }
+func BackupTLS(shard string) string    { return Build(shard, "pgbackrest-tls") }
 
 // StatefulSetPod is the name the StatefulSet controller gives the pod ordinal of set.
 func StatefulSetPod(set string, ordinal int32) string {

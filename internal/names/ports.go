@@ -14,6 +14,9 @@ const (
 	PgctldHTTPPort       int32 = 15400
 	PgctldGRPCPort       int32 = 15470
 	PostgresPort         int32 = 5432
+	// PgBackRestPort is the pgBackRest TLS server pgctld runs in every pool pod: a replica's
+	// backup reads the primary's data through it.
+	PgBackRestPort int32 = 8432
 
 	// EtcdClientPort is the port of a managed etcd's client Service: topo addresses use it.
 	EtcdClientPort  int32 = 2379
@@ -29,6 +32,7 @@ const (
 	PortPostgres   = "postgres"
 	PortPgctldHTTP = "pgctld-http"
 	PortPgctldGRPC = "pgctld-grpc"
+	PortPgBackRest = "pgbackrest"
 	PortClient     = "client"
 	PortPeer       = "peer"
 	PortMetrics    = "metrics"

@@ -11,6 +11,7 @@ import (
 
 	multigresv1alpha1 "github.com/multigres/multigres-operator/api/v1alpha1"
 	multigresv1beta1 "github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/backup"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
 	"github.com/multigres/multigres-operator/internal/controllers/shard"
@@ -44,6 +45,10 @@ var CRDs = []string{
 	"shards.multigres.com",
 }
 
+// NewCRDs are the operator's CustomResourceDefinitions that exist in v1beta1 only: nothing to
+// convert or migrate.
+var NewCRDs = []string{"multigresbackups.multigres.com"}
+
 // Setup registers every controller with the manager, and the storage migration. lim is what
 // the Multigres images serve (--multigres-limits); the rest gets no pods.
 func Setup(mgr ctrl.Manager, lim limits.Limits) error {
@@ -63,6 +68,7 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		func(mgr ctrl.Manager) error { return cell.Setup(mgr, topology) },
 		withLimits(tablegroup.Setup),
 		func(mgr ctrl.Manager) error { return shard.Setup(mgr, lim, topology) },
+		backup.Setup,
 	} {
 		if err := setup(mgr); err != nil {
 			return err
@@ -72,5 +78,5 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 }
 
 // The operator reads its own kinds everywhere; each controller declares what else it needs.
-// +kubebuilder:rbac:groups=multigres.com,resources=multigresclusters;deploymenttemplates;toposervers;cells;tablegroups;shards,verbs=get;list;watch
+// +kubebuilder:rbac:groups=multigres.com,resources=multigresclusters;deploymenttemplates;toposervers;cells;tablegroups;shards;multigresbackups,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch

@@ -5,6 +5,7 @@ package selfcert
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -36,6 +37,10 @@ func (b *Bundle) Equal(o *Bundle) bool {
 type Hosts struct {
 	DNSNames []string
 	IPs      []net.IP
+	// CommonName is the certificate's subject; empty, the first DNS name.
+	CommonName string
+	// Client makes the certificate good for TLS clients too (mutual TLS between peers).
+	Client bool
 }
 
 // Generate makes a new CA and a serving certificate for hosts, both valid from now for validity.
@@ -106,13 +111,16 @@ func issue(ca *x509.Certificate, caKey *ecdsa.PrivateKey, hosts Hosts, now time.
 	}
 	template := &x509.Certificate{
 		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: firstOr(hosts.DNSNames, "multigres-operator-webhook")},
+		Subject:      pkix.Name{CommonName: cmp.Or(hosts.CommonName, firstOr(hosts.DNSNames, "multigres-operator-webhook"))},
 		DNSNames:     hosts.DNSNames,
 		IPAddresses:  hosts.IPs,
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.Add(validity),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	if hosts.Client {
+		template.ExtKeyUsage = append(template.ExtKeyUsage, x509.ExtKeyUsageClientAuth)
 	}
 	der, err := x509.CreateCertificate(rand.Reader, template, ca, &key.PublicKey, caKey)
 	if err != nil {

@@ -33,7 +33,7 @@ type poolFixture struct {
 
 const fixtureRoot = "/multigres/global"
 
-func newPoolFixture(t *testing.T, name string) *poolFixture {
+func newPoolFixture(t *testing.T, name string, edits ...func(*v1beta1.Shard)) *poolFixture {
 	g := NewWithT(t)
 	endpoint, etcd := topologyServer(t)
 	_, err := etcd.RegisterCell(ctx, fixtureRoot, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: fixtureRoot + "/us-west-2"})
@@ -44,6 +44,9 @@ func newPoolFixture(t *testing.T, name string) *poolFixture {
 	f.s.Spec.Pools = f.s.Spec.Pools[:1]
 	f.s.Spec.Pools[0].Replicas = ptr.To[int32](3)
 	f.admin = multiadminFor(names.ServiceAddress(names.MultiAdmin("example"), f.ns, names.MultiAdminHTTPPort))
+	for _, edit := range edits {
+		edit(f.s)
+	}
 	g.Expect(k8s.Create(ctx, f.s)).To(Succeed())
 	f.sts = kubetest.Get(g, k8s, f.ns, westPool, &appsv1.StatefulSet{})
 	g.Expect(f.sts.Spec.UpdateStrategy.Type).To(Equal(appsv1.OnDeleteStatefulSetStrategyType))

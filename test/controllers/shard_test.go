@@ -82,13 +82,14 @@ func TestShardPools(t *testing.T) {
 		g.Expect(pg.Image).To(Equal("postgres:15.3"))
 		g.Expect(mp.Image).To(Equal("multigres/multigres:latest"))
 		g.Expect(commandLine(pg)).To(Equal("pgctld server --pooler-dir=/var/lib/pooler --grpc-port=15470 --http-port=15400 --pg-port=5432" +
-			" --pg-listen-addresses=* --pg-hba-template=/etc/pgctld/pg_hba_template.conf"))
+			" --pg-listen-addresses=* --pg-hba-template=/etc/pgctld/pg_hba_template.conf --pgbackrest-port=8432 --pgbackrest-cert-dir=/certs"))
 		g.Expect(commandLine(mp)).To(Equal(fmt.Sprintf("multipooler --http-port=15200 --grpc-port=15270"+
 			" --topo-global-server-addresses=example-global-client.shard.svc:2379 --topo-global-root=/multigres/global"+
 			" --cell=%s --database=production_db --table-group=orders_tg --shard=0-80 --service-id=%s-$(POD_INDEX)"+
 			" --pooler-dir=/var/lib/pooler --pgctld-addr=localhost:15470 --pg-port=5432"+
 			" --socket-file=/var/lib/pooler/pg_sockets/.s.PGSQL.5432"+
-			" --hostname=$(POD_NAME).%s.shard.svc", tc.cell, tc.name, tc.name)))
+			" --hostname=$(POD_NAME).%s.shard.svc --pgbackrest-port=8432 --pgbackrest-ca-file=/certs/ca.crt"+
+			" --pgbackrest-cert-file=/certs/pgbackrest.crt --pgbackrest-key-file=/certs/pgbackrest.key", tc.cell, tc.name, tc.name)))
 		g.Expect(envValue(pg, "PGDATA")).To(Equal("/var/lib/pooler/pg_data"))
 		g.Expect(envValue(mp, "PGDATA")).To(Equal("/var/lib/pooler/pg_data"))
 		g.Expect(envValue(pg, "POSTGRES_PASSWORD_FILE")).To(Equal("/etc/multigres/postgres/password"))

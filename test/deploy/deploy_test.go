@@ -150,7 +150,7 @@ func TestInstallManifestsApply(t *testing.T) {
 		err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj)
 		g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "%T %s is left after make undeploy: %v", obj, obj.GetName(), err)
 	}
-	for _, name := range operator.CRDs {
+	for _, name := range append(slices.Clone(operator.CRDs), operator.NewCRDs...) {
 		crd := &apiextensionsv1.CustomResourceDefinition{}
 		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: name}, crd)).To(Succeed(), "make undeploy deleted CRD %s", name)
 		g.Expect(crd.DeletionTimestamp).To(BeNil(), "make undeploy is deleting CRD %s", name)

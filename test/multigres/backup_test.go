@@ -119,7 +119,7 @@ func healthy(ctx context.Context, status metav1.ConditionStatus, quote string) e
 	shards := &v1beta1.ShardList{}
 	c := &v1beta1.MultigresCluster{}
 	if err := k8s.List(ctx, shards, client.InNamespace(namespace)); err != nil || len(shards.Items) != 1 {
-		return fmt.Errorf("want the one shard: %v", err)
+		return fmt.Errorf("want the one shard: %w", err)
 	}
 	if err := k8s.Get(ctx, client.ObjectKey{Namespace: namespace, Name: clusterName}, c); err != nil {
 		return err

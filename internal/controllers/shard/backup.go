@@ -9,10 +9,13 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cluster-api/util/conditions"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/multiadmin"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/topo"
@@ -31,8 +34,8 @@ func (r *Reconciler) reconcileBackups(ctx context.Context, s *v1beta1.Shard, t *
 	if s.Status.Backup == nil {
 		s.Status.Backup = &v1beta1.ShardBackupStatus{}
 	}
-	b := backupRun{r: r, s: s, st: s.Status.Backup, admin: multiAdmin(s), key: shardKey(s), now: now,
-		refresh: s.Status.Backup.Newest == nil}
+	b := backupRun{r: r, s: s, st: s.Status.Backup, admin: multiAdmin(s), key: multiadmin.KeyOf(s), now: now,
+		refresh: s.Status.Backup.Listed == nil || r.backedUpOnDemand(ctx, s)}
 	wake := b.follow(ctx)
 	plan := planBackups(s.Spec.Backup.Schedule, b.st, s.CreationTimestamp.Time, now)
 	wake = earliest(wake, plan.wake)
@@ -53,6 +56,26 @@ func (r *Reconciler) reconcileBackups(ctx context.Context, s *v1beta1.Shard, t *
 		return 0
 	}
 	return max(wake.Sub(now), time.Second)
+}
+
+// backedUpOnDemand says whether a MultigresBackup took a backup of s since its backups were
+// last listed.
+func (r *Reconciler) backedUpOnDemand(ctx context.Context, s *v1beta1.Shard) bool {
+	backups := &v1beta1.MultigresBackupList{}
+	if err := r.List(ctx, backups, client.InNamespace(s.Namespace)); err != nil {
+		return false
+	}
+	for _, b := range backups.Items {
+		if b.Status.Finished == nil || !s.Status.Backup.Listed.Before(b.Status.Finished) {
+			continue
+		}
+		for _, p := range b.Status.Shards {
+			if p.Shard == s.Name && ptr.Deref(p.Succeeded, false) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // backupRun is one reconcile's work on a shard's backups.
@@ -114,9 +137,9 @@ func (b *backupRun) start(ctx context.Context, plan backupPlan) time.Time {
 // verify runs pgBackRest verify over the repository.
 func (b *backupRun) verify(ctx context.Context) {
 	out, err := b.admin.Verify(ctx, b.key)
-	v := &v1beta1.BackupVerification{Time: metav1.NewTime(b.now), Succeeded: err == nil, Message: truncate(strings.TrimSpace(out))}
+	v := &v1beta1.BackupVerification{Time: metav1.NewTime(b.now), Succeeded: err == nil, Message: status.Truncate(strings.TrimSpace(out), status.MaxMessage)}
 	if err != nil {
-		v.Message = truncate(err.Error())
+		v.Message = status.Truncate(err.Error(), status.MaxMessage)
 		b.event(corev1.EventTypeWarning, ReasonVerificationFailed, "Verify", "%s", v.Message)
 	} else {
 		b.event(corev1.EventTypeNormal, ReasonVerificationSucceeded, "Verify", "every backup and WAL file checked out")
@@ -132,7 +155,7 @@ func (b *backupRun) list(ctx context.Context) {
 		log.FromContext(ctx).Info("Cannot list the shard's backups", "error", err.Error())
 		return
 	}
-	b.st.Complete, b.st.Newest = 0, nil
+	b.st.Complete, b.st.Newest, b.st.Listed = 0, nil, &metav1.Time{Time: b.now}
 	for _, backup := range backups {
 		if !backup.Complete() {
 			continue
@@ -147,7 +170,7 @@ func (b *backupRun) list(ctx context.Context) {
 
 // fail records a failed backup operation, once per message, with a warning Event.
 func (b *backupRun) fail(msg string) {
-	msg = truncate(msg)
+	msg = status.Truncate(msg, status.MaxMessage)
 	if f := b.st.LastFailure; f != nil && f.Message == msg {
 		return
 	}
@@ -156,7 +179,7 @@ func (b *backupRun) fail(msg string) {
 }
 
 func (b *backupRun) event(eventType, reason, action, format string, args ...any) {
-	b.r.Writer.Events.Eventf(b.s, nil, eventType, reason, action, format, args...)
+	b.r.Writer.Events.Eventf(b.s, nil, eventType, reason, action, "%s", status.Truncate(fmt.Sprintf(format, args...), status.MaxNote))
 }
 
 // retention is a BackupRetention as the pgBackRest options multiadmin's expiry takes, for the
@@ -177,16 +200,4 @@ func location(s *v1beta1.Shard) string {
 		return "s3://" + b.S3.Bucket + "/" + strings.TrimPrefix(b.S3.Path, "/")
 	}
 	return "persistentvolumeclaim/" + names.BackupClaim(s.Name)
-}
-
-func shardKey(s *v1beta1.Shard) topo.ShardKey {
-	return topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
-}
-
-// truncate keeps a message within the API's 4096 bytes.
-func truncate(msg string) string {
-	if len(msg) > 4000 {
-		return strings.ToValidUTF8(msg[:4000], "") + "..."
-	}
-	return msg
 }

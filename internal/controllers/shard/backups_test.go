@@ -54,11 +54,11 @@ func TestPlanBackups(t *testing.T) {
 				Running: &v1beta1.BackupRun{JobID: "j"}},
 			wake: "2026-12-06T03:00:00Z"},
 		{name: "and for one it starts", sched: &v1beta1.BackupSchedule{Full: "0 3 * * *", Verify: "0 3 * * 0"},
-			now: "2026-12-06T03:00:00Z",
+			now:   "2026-12-06T03:00:00Z",
 			st:    v1beta1.ShardBackupStatus{Scheduled: &v1beta1.BackupScheduleTimes{Full: mt("2026-12-05T03:00:00Z"), Verify: mt("2026-11-29T03:00:00Z")}},
 			start: v1beta1.BackupFull, wake: "2026-12-07T03:00:00Z", recordFull: "2026-12-06T03:00:00Z"},
 		{name: "verification alone", sched: &v1beta1.BackupSchedule{Full: "0 0 * * *", Verify: "0 3 * * 0"},
-			now: "2026-12-06T03:00:00Z",
+			now:    "2026-12-06T03:00:00Z",
 			st:     v1beta1.ShardBackupStatus{Scheduled: &v1beta1.BackupScheduleTimes{Full: mt("2026-12-06T00:00:00Z"), Verify: mt("2026-11-29T03:00:00Z")}},
 			verify: true, wake: "2026-12-07T00:00:00Z"},
 	} {

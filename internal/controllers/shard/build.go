@@ -47,6 +47,7 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		Namespace:         s.Namespace,
 		CredentialsSecret: s.Spec.PostgresCredentialsSecret,
 		PgctldConfig:      names.PgctldConfig(s.Name),
+		BackupTLS:         names.BackupTLS(s.Name),
 	}
 	if b := s.Spec.Backup; b != nil && b.S3 != nil {
 		pool.S3Credentials = b.S3.Credentials

@@ -25,6 +25,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
@@ -45,6 +47,7 @@ import (
 // +kubebuilder:rbac:groups=core,resources=persistentvolumeclaims,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=core,resources=configmaps,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=core,resources=pods,verbs=get;list;watch;patch;delete
+// +kubebuilder:rbac:groups=core,resources=secrets,verbs=get;list;watch;create;patch
 
 // kind names Shards to the topology watches.
 const kind = "Shard"
@@ -79,7 +82,22 @@ func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) err
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.ShardList{}), pause.Toggled()).
 		// Reconciled again when the topology of one of its cells changes (a failover).
 		WatchesRawSource(topology.Source(kind)).
+		// Reconciled again when a MultigresBackup of it finishes, to read the new backup.
+		Watches(&v1beta1.MultigresBackup{}, handler.EnqueueRequestsFromMapFunc(backedUpShards)).
 		Complete(r)
+}
+
+// backedUpShards are the Shards a finished MultigresBackup backed up.
+func backedUpShards(_ context.Context, obj client.Object) []reconcile.Request {
+	b, ok := obj.(*v1beta1.MultigresBackup)
+	if !ok || b.Status.Finished == nil {
+		return nil
+	}
+	var out []reconcile.Request
+	for _, p := range b.Status.Shards {
+		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: b.Namespace, Name: p.Shard}})
+	}
+	return out
 }
 
 // observedPool is a pool: what its spec asks for, and its StatefulSet as it runs (empty until
@@ -185,6 +203,9 @@ func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observe
 	var desired []client.Object
 	if served {
 		if err := r.ensureBackupClaim(ctx, s); err != nil {
+			return err
+		}
+		if err := r.ensureBackupTLS(ctx, s, pools); err != nil {
 			return err
 		}
 		desired = append(desired, components.PgctldConfig(names.PgctldConfig(s.Name), s.Namespace,

@@ -277,7 +277,7 @@ func multiAdmin(s *v1beta1.Shard) multiadmin.Client {
 	if cluster == "" {
 		return multiadmin.Client{}
 	}
-	return multiadmin.Client{Address: names.ServiceAddress(names.MultiAdmin(cluster), s.Namespace, names.MultiAdminHTTPPort)}
+	return multiadmin.ForCluster(s.Namespace, cluster)
 }
 
 // act carries out st: deletes the pod to replace, or asks multiadmin for a switchover, and
@@ -302,7 +302,7 @@ func (r *Reconciler) act(ctx context.Context, s *v1beta1.Shard, pods map[string]
 			}
 		}
 	case switchPrimary:
-		if err := multiAdmin(s).SwitchPrimary(ctx, shardKey(s), st.message); err != nil {
+		if err := multiAdmin(s).SwitchPrimary(ctx, multiadmin.KeyOf(s), st.message); err != nil {
 			r.Writer.Events.Eventf(s, nil, corev1.EventTypeWarning, ReasonSwitchingPrimary, "SwitchPrimary", "%s: %v", st.message, err)
 			return 0, err
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
+	"github.com/multigres/multigres-operator/internal/multiadmin"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/topo"
 )
@@ -55,7 +56,7 @@ func (r *Reconciler) readTopology(s *v1beta1.Shard, pools []observedPool) *topol
 	if len(targets) == 0 || global.Address == "" {
 		return nil
 	}
-	key := shardKey(s)
+	key := multiadmin.KeyOf(s)
 	var mine []topo.Pooler
 	for _, t := range targets {
 		poolers, known := r.Topology.Poolers(t, user)

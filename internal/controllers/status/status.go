@@ -9,6 +9,7 @@ package status
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -28,4 +29,19 @@ func Patch(ctx context.Context, c client.Client, before, obj client.Object) erro
 		return client.IgnoreNotFound(err)
 	}
 	return nil
+}
+
+// Limits of what a message may hold: a condition's or status field's (the API's 4096 bytes,
+// some room kept) and an Event's note (events.k8s.io allows 1024 bytes).
+const (
+	MaxMessage = 4000
+	MaxNote    = 1000
+)
+
+// Truncate cuts msg to at most max bytes of valid UTF-8, marking the cut.
+func Truncate(msg string, max int) string {
+	if len(msg) <= max {
+		return msg
+	}
+	return strings.ToValidUTF8(msg[:max-3], "") + "..."
 }
