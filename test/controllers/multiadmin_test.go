@@ -3,12 +3,12 @@ package controllers
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
-	"time"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // multiadmins stands in for each test's multiadmin, which envtest does not run: it is the
