@@ -30,8 +30,6 @@ type conversionData struct {
 	Backup *v1beta1.BackupConfig `json:"backup,omitempty"`
 	// DatabaseBackups are a cluster's databases' backup blocks, by database name.
 	DatabaseBackups map[string]*v1beta1.BackupConfig `json:"databaseBackups,omitempty"`
-	// Bootstrap is a cluster's bootstrap block.
-	Bootstrap *v1beta1.ClusterBootstrap `json:"bootstrap,omitempty"`
 
 	// Carried on v1beta1 objects, from v1alpha1.
 
@@ -63,7 +61,7 @@ type savedRootPaths struct {
 
 func (d *conversionData) empty() bool {
 	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && len(d.DurabilityPolicies) == 0 && d.Backup == nil &&
-		len(d.DatabaseBackups) == 0 && d.Bootstrap == nil && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
+		len(d.DatabaseBackups) == 0 && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
 		len(d.CellRootPaths) == 0 && len(d.Statuses) == 0
 }
 

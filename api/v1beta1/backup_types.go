@@ -162,27 +162,6 @@ const (
 	BackupIncremental  BackupType = "incremental"
 )
 
-// ClusterBootstrap is how a new cluster's shards get their first data.
-type ClusterBootstrap struct {
-	// FromBackup starts every shard from another cluster's backups.
-	// +optional
-	FromBackup *BackupSource `json:"fromBackup,omitempty"`
-}
-
-// BackupSource is another cluster's backup repository. A restore copies what it needs into
-// the new cluster's own repository and never writes into the source.
-type BackupSource struct {
-	// ClusterName is a MultigresCluster in the same namespace with filesystem repositories:
-	// each shard of the new cluster starts from the newest complete backup of the source
-	// shard with the same database, table group and shard name. The source's claims
-	// (<source shard>-backups) must exist; the source cluster may be deleted (its claims are
-	// kept unless its pools delete their data).
-	// +kubebuilder:validation:MinLength=1
-	// +kubebuilder:validation:MaxLength=63
-	// +required
-	ClusterName string `json:"clusterName"`
-}
-
 // ShardBackupStatus is what the operator knows of a shard's backups.
 type ShardBackupStatus struct {
 	// Newest is the newest complete backup in the repository.

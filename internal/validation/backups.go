@@ -64,15 +64,6 @@ func s3Endpoints(c *v1beta1.MultigresCluster) field.ErrorList {
 	return errs
 }
 
-// restoreSource: a cluster cannot start from its own backups.
-func restoreSource(c *v1beta1.MultigresCluster) field.ErrorList {
-	if b := c.Spec.Bootstrap; b != nil && b.FromBackup != nil && b.FromBackup.ClusterName == c.Name {
-		return field.ErrorList{field.Invalid(field.NewPath("spec", "bootstrap", "fromBackup", "clusterName"), c.Name,
-			"names this cluster; name the cluster whose backups this one starts from")}
-	}
-	return nil
-}
-
 // retentionUpstreamKeeps: upstream Multigres expires all but its own number of full backups
 // after every backup, so a larger count is not kept.
 func retentionUpstreamKeeps(c *v1beta1.MultigresCluster, _ *resolve.Result) []string {

@@ -27,15 +27,6 @@ func TestS3Endpoints(t *testing.T) {
 	})
 }
 
-func TestRestoreSource(t *testing.T) {
-	checkSpecRule(t, restoreSource, []ruleCase{
-		{"another cluster", `bootstrap: {fromBackup: {clusterName: old}}`, nil},
-		{"itself", `bootstrap: {fromBackup: {clusterName: c}}`, []string{
-			`Invalid value spec.bootstrap.fromBackup.clusterName: names this cluster`,
-		}},
-	})
-}
-
 func TestRetentionUpstreamKeeps(t *testing.T) {
 	for _, tc := range []struct {
 		name, spec string

@@ -21,7 +21,6 @@ var clusterRules = []func(*v1beta1.MultigresCluster) field.ErrorList{
 	rootPaths,
 	backupSchedules,
 	s3Endpoints,
-	restoreSource,
 }
 
 // resolvedRules judge the resolved cluster: what templates, overrides and defaults add up to.
