@@ -2,6 +2,7 @@ package shard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -49,6 +50,7 @@ func (r *Reconciler) reconcileBackups(ctx context.Context, s *v1beta1.Shard, t *
 	if b.refresh {
 		b.list(ctx)
 	}
+	recordBackupNewest(s)
 	health, stale := backupHealth(s.Spec.Backup.Schedule, b.st, now)
 	conditions.Set(s, health)
 	wake = earliest(wake, stale)
@@ -107,10 +109,13 @@ func (b *backupRun) follow(ctx context.Context) time.Time {
 	b.st.Running, b.refresh = nil, true
 	if job.Status != multiadmin.JobCompleted {
 		b.fail(fmt.Sprintf("%s backup %s failed: %s", run.Type, run.JobID, job.ErrorMessage))
+		countBackupOperation(b.s, "backup", errors.New(job.ErrorMessage))
 		return time.Time{}
 	}
+	countBackupOperation(b.s, "backup", nil)
 	b.event(corev1.EventTypeNormal, ReasonBackupSucceeded, "Backup", "%s backup %s finished (job %s)", run.Type, job.BackupID, run.JobID)
 	expired, err := b.admin.Expire(ctx, b.key, retention(b.s.Spec.Backup.Retention))
+	countBackupOperation(b.s, "expire", err)
 	if err != nil {
 		b.fail(fmt.Sprintf("expiring backups after %s: %v", job.BackupID, err))
 	} else if len(expired) > 0 {
@@ -125,6 +130,7 @@ func (b *backupRun) follow(ctx context.Context) time.Time {
 func (b *backupRun) start(ctx context.Context, plan backupPlan) time.Time {
 	id, err := b.admin.StartBackup(ctx, b.key, string(plan.start))
 	if err != nil {
+		countBackupOperation(b.s, "backup", err)
 		b.fail(fmt.Sprintf("starting a scheduled %s backup: %v", plan.start, err))
 		return b.now.Add(time.Minute)
 	}
@@ -137,6 +143,7 @@ func (b *backupRun) start(ctx context.Context, plan backupPlan) time.Time {
 // verify runs pgBackRest verify over the repository.
 func (b *backupRun) verify(ctx context.Context) {
 	out, err := b.admin.Verify(ctx, b.key)
+	countBackupOperation(b.s, "verify", err)
 	v := &v1beta1.BackupVerification{Time: metav1.NewTime(b.now), Succeeded: err == nil, Message: status.Truncate(strings.TrimSpace(out), status.MaxMessage)}
 	if err != nil {
 		v.Message = status.Truncate(err.Error(), status.MaxMessage)

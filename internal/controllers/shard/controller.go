@@ -116,6 +116,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	s := &v1beta1.Shard{}
 	if err := r.Get(ctx, req.NamespacedName, s); err != nil || s.DeletionTimestamp != nil {
 		r.Topology.Forget(topowatch.User(kind, req.NamespacedName))
+		forgetBackupMetrics(req.Namespace, req.Name)
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if paused, err := pause.Paused(ctx, r.Client, s); paused || err != nil {
