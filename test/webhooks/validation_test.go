@@ -57,6 +57,12 @@ func tg(c *v1beta1.MultigresCluster, j int) *v1beta1.TableGroupConfig {
 }
 
 var clusterCases = []clusterCase{
+	{name: "a backup schedule that is not a cron expression", change: func(c *v1beta1.MultigresCluster) {
+		c.Spec.Databases[0].Spec.Backup = &v1beta1.BackupConfig{Schedule: &v1beta1.BackupSchedule{Incremental: "every hour"}}
+	}, want: []string{"spec.databases[0].spec.backup.schedule.incremental", `"every hour"`, "not a cron expression", `"0 0 * * *"`}},
+	{name: "an S3 endpoint with a scheme", change: func(c *v1beta1.MultigresCluster) {
+		c.Spec.Backup = &v1beta1.BackupConfig{S3: &v1beta1.S3BackupRepository{Bucket: "bkp", Region: "r", Endpoint: "https://minio:9000"}}
+	}, want: []string{"spec.backup.s3.endpoint", "host or host:port"}},
 	{name: "missing template", change: func(c *v1beta1.MultigresCluster) {
 		c.Spec.MultiAdmin.DeploymentTemplate = "no-such-template"
 	}, want: []string{"spec.multiadmin.deploymentTemplate", `"no-such-template"`}},
