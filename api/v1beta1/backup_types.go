@@ -236,6 +236,7 @@ type BackupFailure struct {
 
 // BackupVerification is one run of pgBackRest verify.
 type BackupVerification struct {
+	// Time is when it ran.
 	// +required
 	Time metav1.Time `json:"time"`
 	// Succeeded is whether every backup and WAL file checked out.
@@ -249,12 +250,16 @@ type BackupVerification struct {
 
 // BackupScheduleTimes are the last fire times of a BackupSchedule's entries.
 type BackupScheduleTimes struct {
+	// Full is when the full backup schedule last fired.
 	// +optional
 	Full *metav1.Time `json:"full,omitempty"`
+	// Differential is when the differential backup schedule last fired.
 	// +optional
 	Differential *metav1.Time `json:"differential,omitempty"`
+	// Incremental is when the incremental backup schedule last fired.
 	// +optional
 	Incremental *metav1.Time `json:"incremental,omitempty"`
+	// Verify is when the verification schedule last fired.
 	// +optional
 	Verify *metav1.Time `json:"verify,omitempty"`
 }

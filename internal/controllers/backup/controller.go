@@ -100,8 +100,10 @@ func (r *Reconciler) start(ctx context.Context, b *v1beta1.MultigresBackup) (tim
 			r.finish(b, fmt.Sprintf("there is no MultigresCluster %q in namespace %s", b.Spec.ClusterName, b.Namespace))
 		case err == nil:
 			r.finish(b, fmt.Sprintf("MultigresCluster %s has no shards%s", b.Spec.ClusterName, inDatabase(b)))
+		default:
+			return 0, err
 		}
-		return 0, err
+		return 0, nil
 	}
 	var waiting []string
 	for i := range shards.Items {
