@@ -1,5 +1,5 @@
 // Package backup runs MultigresBackups: one backup of each of a cluster's shards (or one
-// database's), asked of the cluster's multiadmin once every shard has a primary, followed
+// database's; shards the Multigres images cannot serve hold no data and are left out), asked of the cluster's multiadmin once every shard has a primary, followed
 // until each ends, and reported in the MultigresBackup's status and Events. A finished
 // MultigresBackup is never acted on again. Scheduled backups are the Shard controller's.
 package backup
@@ -24,6 +24,7 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
+	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/multiadmin"
 )
 
@@ -44,13 +45,11 @@ const poll = 10 * time.Second
 type Reconciler struct {
 	client.Client
 	Events events.EventRecorder
-	// Admin is the multiadmin of a cluster (namespace, name).
-	Admin func(namespace, cluster string) multiadmin.Client
 }
 
 // Setup registers the MultigresBackup controller with the manager.
 func Setup(mgr ctrl.Manager) error {
-	r := &Reconciler{Client: mgr.GetClient(), Events: mgr.GetEventRecorder(children.FieldOwner), Admin: multiadmin.ForCluster}
+	r := &Reconciler{Client: mgr.GetClient(), Events: mgr.GetEventRecorder(children.FieldOwner)}
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("multigresbackup").
 		For(&v1beta1.MultigresBackup{}, builder.WithPredicates(status.NotStatusOnly())).
@@ -93,6 +92,11 @@ func (r *Reconciler) start(ctx context.Context, b *v1beta1.MultigresBackup) (tim
 	if err := r.List(ctx, shards, client.InNamespace(b.Namespace), labels); err != nil {
 		return 0, err
 	}
+	// Shards the Multigres images cannot serve run no pods and hold no data.
+	shards.Items = slices.DeleteFunc(shards.Items, func(s v1beta1.Shard) bool {
+		c := conditions.Get(&s, v1beta1.ConditionAvailable)
+		return c != nil && c.Reason == limits.ReasonUnsupported
+	})
 	if len(shards.Items) == 0 {
 		err := r.Get(ctx, client.ObjectKey{Namespace: b.Namespace, Name: b.Spec.ClusterName}, &v1beta1.MultigresCluster{})
 		switch {
@@ -117,7 +121,7 @@ func (r *Reconciler) start(ctx context.Context, b *v1beta1.MultigresBackup) (tim
 			Message: "waiting for a serving primary in Shard " + strings.Join(waiting, ", ")})
 		return poll, nil
 	}
-	admin := r.Admin(b.Namespace, b.Spec.ClusterName)
+	admin := multiadmin.ForCluster(b.Namespace, b.Spec.ClusterName)
 	b.Status.Started = ptr.To(metav1.Now())
 	for i := range shards.Items {
 		s := &shards.Items[i]
@@ -136,7 +140,7 @@ func (r *Reconciler) start(ctx context.Context, b *v1beta1.MultigresBackup) (tim
 
 // follow asks multiadmin about each running backup and finishes b once all ended.
 func (r *Reconciler) follow(ctx context.Context, b *v1beta1.MultigresBackup) time.Duration {
-	admin := r.Admin(b.Namespace, b.Spec.ClusterName)
+	admin := multiadmin.ForCluster(b.Namespace, b.Spec.ClusterName)
 	var running, failed []string
 	for i := range b.Status.Shards {
 		p := &b.Status.Shards[i]

@@ -47,13 +47,15 @@ func (r *Reconciler) reconcileBackups(ctx context.Context, s *v1beta1.Shard, t *
 		b.verify(ctx)
 		plan.record(false)
 	}
-	if b.refresh {
-		b.list(ctx)
+	if b.refresh && !b.list(ctx) {
+		wake = earliest(wake, now.Add(time.Minute))
 	}
-	recordBackupNewest(s)
-	health, stale := backupHealth(s.Spec.Backup.Schedule, b.st, now)
-	conditions.Set(s, health)
-	wake = earliest(wake, stale)
+	if b.st.Listed != nil { // no verdict before anything is known of the repository
+		recordBackupNewest(s)
+		health, stale := backupHealth(s.Spec.Backup.Schedule, b.st, now)
+		conditions.Set(s, health)
+		wake = earliest(wake, stale)
+	}
 	if wake.IsZero() {
 		return 0
 	}
@@ -155,12 +157,12 @@ func (b *backupRun) verify(ctx context.Context) {
 }
 
 // list reads the repository's backups: the newest complete one and how many there are. An
-// unreachable multiadmin leaves what was known.
-func (b *backupRun) list(ctx context.Context) {
+// unreachable multiadmin leaves what was known (false: to be read again).
+func (b *backupRun) list(ctx context.Context) bool {
 	backups, err := b.admin.Backups(ctx, b.key)
 	if err != nil {
 		log.FromContext(ctx).Info("Cannot list the shard's backups", "error", err.Error())
-		return
+		return false
 	}
 	b.st.Complete, b.st.Newest, b.st.Listed = 0, nil, &metav1.Time{Time: b.now}
 	for _, backup := range backups {
@@ -173,12 +175,14 @@ func (b *backupRun) list(ctx context.Context) {
 				Finished: &metav1.Time{Time: backup.Stopped}, SizeBytes: backup.Size(), Location: location(b.s)}
 		}
 	}
+	return true
 }
 
-// fail records a failed backup operation, once per message, with a warning Event.
+// fail records a failed backup operation with a warning Event; the same failure seen again
+// before any backup succeeded is not recorded twice.
 func (b *backupRun) fail(msg string) {
 	msg = status.Truncate(msg, status.MaxMessage)
-	if f := b.st.LastFailure; f != nil && f.Message == msg {
+	if f := b.st.LastFailure; f != nil && f.Message == msg && (b.st.Newest == nil || !f.Time.Before(b.st.Newest.Finished)) {
 		return
 	}
 	b.st.LastFailure = &v1beta1.BackupFailure{Time: metav1.NewTime(b.now), Message: msg}
