@@ -102,14 +102,18 @@ uninstall: ## Renamed, as it deletes every cluster: see uninstall-crds-and-delet
 	@echo "'make uninstall' deleted the CRDs and so every MultigresCluster; it is now 'make uninstall-crds-and-delete-every-cluster'."
 	@echo "To remove only the operator and keep the clusters, run 'make undeploy'."; exit 1
 
-IMG ?= ghcr.io/multigres/multigres-operator:latest
+# The image config/manager names; deploy and release put theirs in its place.
+CONFIG_IMAGE := ghcr.io/multigres/multigres-operator:latest
+pin_image = sed 's|$(CONFIG_IMAGE)|$(1)|'
+IMAGE_REPO ?= ghcr.io/multigres/multigres-operator
+IMG ?= $(IMAGE_REPO):latest
 # DEPLOY_CONFIG=config/certmanager serves the webhooks with a cert-manager certificate instead.
 DEPLOY_CONFIG ?= config/default
 # What undeploy deletes: DEPLOY_CONFIG without the CRDs and the namespace, which hold the clusters.
 UNDEPLOY_CONFIG ?= $(if $(filter config/certmanager config/certmanager/,$(DEPLOY_CONFIG)),config/certmanager/operator,config/operator)
 .PHONY: deploy
 deploy: manifests ## Deploy the operator (image IMG) into the cluster of the current kubeconfig.
-	kubectl kustomize $(DEPLOY_CONFIG) | sed 's|ghcr.io/multigres/multigres-operator:latest|$(IMG)|' | kubectl apply --server-side -f -
+	kubectl kustomize $(DEPLOY_CONFIG) | $(call pin_image,$(IMG)) | kubectl apply --server-side -f -
 
 # Refuses a configuration with CRDs in it: deleting them would delete every cluster. (grep reads
 # all its input: with -q, kubectl could die of SIGPIPE and pipefail would hide the match.)
@@ -119,3 +123,25 @@ undeploy: ## Remove the operator (Deployment, RBAC, webhooks) from the current c
 		echo "$(UNDEPLOY_CONFIG) contains CRDs; deleting them would delete every cluster. Set UNDEPLOY_CONFIG to a configuration without them (config/operator)."; exit 1; fi
 	kubectl delete -k $(UNDEPLOY_CONFIG) --ignore-not-found
 	@echo "The operator is removed; the CRDs, namespace multigres-system and every cluster remain (no longer reconciled). 'make deploy' brings it back."
+
+# A release: VERSION names the image's tag and label; ARCH its platform (linux); DIST where
+# the files go. Nothing here needs Docker.
+VERSION ?= dev
+ARCH ?= amd64
+DIST ?= dist
+
+.PHONY: image
+image: ## Build the operator's image ($(IMAGE_REPO):$(VERSION), linux/$(ARCH)) into $(DIST)/ as a tarball for docker load or crane push.
+	mkdir -p $(DIST)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(DIST)/manager-linux-$(ARCH) .
+	go run ./hack/image -binary $(DIST)/manager-linux-$(ARCH) -version $(VERSION) -arch $(ARCH) -tag $(IMAGE_REPO):$(VERSION) \
+		-out $(DIST)/multigres-operator-$(VERSION)-linux-$(ARCH).tar -created $$(git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.PHONY: release
+release: manifests ## Write $(DIST)/install.yaml and $(DIST)/install-cert-manager.yaml: the operator pinned to $(IMAGE_REPO):$(VERSION) (VERSION required).
+	@if [ "$(VERSION)" = dev ]; then echo "make release VERSION=vX.Y.Z: the bundle pins the operator's image to that tag"; exit 1; fi
+	mkdir -p $(DIST)
+	kubectl=$$(hack/build-controlplane.sh kubectl)/kubectl; \
+		$$kubectl kustomize config/default | $(call pin_image,$(IMAGE_REPO):$(VERSION)) > $(DIST)/install.yaml; \
+		$$kubectl kustomize config/certmanager | $(call pin_image,$(IMAGE_REPO):$(VERSION)) > $(DIST)/install-cert-manager.yaml
+	@echo "$(DIST)/install.yaml and $(DIST)/install-cert-manager.yaml pin $(IMAGE_REPO):$(VERSION)"

@@ -5,6 +5,7 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 
@@ -12,7 +13,6 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -24,9 +24,16 @@ import (
 	"github.com/multigres/multigres-operator/internal/webhooks"
 )
 
+// version is the operator's release, stamped by the build (-ldflags -X main.version=...).
+var version = "dev"
+
 func main() {
 	var (
-		metricsAddr    = flag.String("metrics-bind-address", ":8080", "address the metrics endpoint binds to; 0 disables it")
+		printVersion   = flag.Bool("version", false, "print the version and exit")
+		metricsAddr    = flag.String("metrics-bind-address", ":8443", "address the metrics endpoint binds to; 0 disables it")
+		metricsSecure  = flag.Bool("metrics-secure", true, "serve metrics over HTTPS to callers allowed to get /metrics (config/rbac's metrics-reader); false: plain HTTP to anyone")
+		metricsCertDir = flag.String("metrics-cert-dir", "", "directory with tls.crt and tls.key for the metrics endpoint (from cert-manager, say); empty: a self-signed certificate")
+		enableHTTP2    = flag.Bool("enable-http2", false, "serve HTTP/2 on the webhook and metrics servers (off: HTTP/2's stream floods, CVE-2023-44487)")
 		probeAddr      = flag.String("health-probe-bind-address", ":8081", "address the /healthz and /readyz endpoints bind to")
 		leaderElection = flag.Bool("leader-elect", true, "elect a leader so only one replica reconciles")
 		webhookPort    = flag.Int("webhook-port", 9443, "port the webhook server listens on")
@@ -44,6 +51,10 @@ func main() {
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
+	if *printVersion {
+		fmt.Println(version)
+		return
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
 	log := ctrl.Log.WithName("setup")
 	lim, err := limits.Parse(*limitsName)
@@ -52,7 +63,11 @@ func main() {
 		os.Exit(1)
 	}
 
-	webhookOpts := webhook.Options{Port: *webhookPort, CertDir: *certDir}
+	var tlsOpts []func(*tls.Config)
+	if !*enableHTTP2 {
+		tlsOpts = append(tlsOpts, operator.HTTP1Only)
+	}
+	webhookOpts := webhook.Options{Port: *webhookPort, CertDir: *certDir, TLSOpts: tlsOpts}
 	var rotator *selfcert.Rotator
 	if *certDir == "" {
 		rotator = &selfcert.Rotator{
@@ -63,12 +78,12 @@ func main() {
 			// The CRDs' conversion webhook is served by the same server.
 			CRDs: operator.CRDs,
 		}
-		webhookOpts.TLSOpts = []func(*tls.Config){rotator.TLSOption}
+		webhookOpts.TLSOpts = append(webhookOpts.TLSOpts, rotator.TLSOption)
 	}
 
 	// ManagerOptions adds the scheme and the cache that holds only the operator's own objects.
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), operator.ManagerOptions(ctrl.Options{
-		Metrics:                metricsserver.Options{BindAddress: *metricsAddr},
+		Metrics:                operator.MetricsOptions(*metricsAddr, *metricsSecure, *metricsCertDir, tlsOpts...),
 		HealthProbeBindAddress: *probeAddr,
 		LeaderElection:         *leaderElection,
 		LeaderElectionID:       "multigres-operator.multigres.com",
@@ -110,7 +125,7 @@ func main() {
 		log.Error(err, "adding the readiness check")
 		os.Exit(1)
 	}
-	log.Info("starting the manager", "multigresLimits", lim.Name)
+	log.Info("starting the manager", "version", version, "multigresLimits", lim.Name)
 	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
 		log.Error(err, "running the manager")
 		os.Exit(1)

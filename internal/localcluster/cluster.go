@@ -28,7 +28,8 @@ var Binaries = []string{"etcd", "kube-apiserver", "kube-controller-manager", "ku
 
 // Static bearer tokens of the cluster's two users.
 const (
-	adminToken    = "local-admin-token"
+	// AdminToken authenticates as the cluster's admin (group system:masters).
+	AdminToken    = "local-admin-token"
 	operatorToken = "local-operator-token"
 	// OperatorUser is the operator's service account, as config/default deploys it.
 	OperatorUser = "system:serviceaccount:multigres-system:multigres-operator-controller-manager"
@@ -97,7 +98,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 		return nil, err
 	}
 	tokens := fmt.Sprintf("%s,admin,admin,\"system:masters\"\n%s,%s,operator,\"system:serviceaccounts,system:serviceaccounts:multigres-system\"\n",
-		adminToken, operatorToken, OperatorUser)
+		AdminToken, operatorToken, OperatorUser)
 	if err := os.WriteFile(c.path("tokens.csv"), []byte(tokens), 0o600); err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	}
 
 	server := "https://127.0.0.1:" + strconv.Itoa(apiPort)
-	if c.Kubeconfig, err = c.writeKubeconfig("kubeconfig", server, "admin", adminToken); err != nil {
+	if c.Kubeconfig, err = c.writeKubeconfig("kubeconfig", server, "admin", AdminToken); err != nil {
 		return nil, err
 	}
 	if c.OperatorKubeconfig, err = c.writeKubeconfig("operator.kubeconfig", server, "operator", operatorToken); err != nil {

@@ -2,6 +2,7 @@ package localcluster
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/http"
 	"slices"
@@ -148,9 +149,26 @@ func (o *Operator) Kill() { o.proc.kill() }
 // Pid is the operator process's id, to read its memory in /proc.
 func (o *Operator) Pid() int { return o.proc.cmd.Process.Pid }
 
-// MetricsURL is the operator's Prometheus endpoint.
+// MetricsURL is the operator's Prometheus endpoint: HTTPS, for callers allowed to get
+// /metrics.
 func (o *Operator) MetricsURL() string {
-	return fmt.Sprintf("http://127.0.0.1:%d/metrics", o.cluster.ports.metrics)
+	return fmt.Sprintf("https://127.0.0.1:%d/metrics", o.cluster.ports.metrics)
+}
+
+// GetMetrics reads the operator's metrics as the holder of token (none when empty). The
+// operator's metrics certificate is self-signed and nothing here could verify it.
+func (o *Operator) GetMetrics(token string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, o.MetricsURL(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	// Offering HTTP/2, as Prometheus may: the operator answers in HTTP/1.1 unless told otherwise.
+	hc := http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{ForceAttemptHTTP2: true,
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // a self-signed certificate on loopback
+	return hc.Do(req)
 }
 
 // LogPath is where the operator logs.

@@ -7,6 +7,8 @@ package schedule
 import (
 	"fmt"
 	"time"
+	// CRON_TZ's zones, built in: the operator's image has no /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/robfig/cron/v3"
 )

@@ -9,15 +9,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/multigres/multigres-operator/internal/localcluster"
 )
 
 // sampler watches the operator process once a second while a workload runs: its heap from
 // the metrics endpoint (the peak is therefore sampled, and can miss a spike shorter than a
 // second), and the audit log, so waits can see the operator's latest write.
 type sampler struct {
-	pid     int
-	metrics string // the operator's metrics URL
-	audit   *auditTrail
+	pid   int
+	op    *localcluster.Operator // whose metrics are read
+	audit *auditTrail
 
 	mu                   sync.Mutex
 	heapAlloc, heapInuse float64
@@ -39,7 +41,7 @@ func (s *sampler) run(ctx context.Context) {
 
 func (s *sampler) sample() {
 	err := s.audit.refresh()
-	m, scrapeErr := scrape(s.metrics)
+	m, scrapeErr := scrape(s.op)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/multigres/multigres-operator/internal/localcluster"
 )
 
 // sample is one line of the Prometheus text format.
@@ -21,10 +23,9 @@ type sample struct {
 // metrics is one scrape of the operator's metrics endpoint.
 type metrics []sample
 
-// scrape reads the operator's metrics endpoint at url.
-func scrape(url string) (metrics, error) {
-	hc := http.Client{Timeout: 10 * time.Second}
-	resp, err := hc.Get(url)
+// scrape reads the operator's metrics endpoint as the cluster's admin.
+func scrape(op *localcluster.Operator) (metrics, error) {
+	resp, err := op.GetMetrics(localcluster.AdminToken)
 	if err != nil {
 		return nil, err
 	}

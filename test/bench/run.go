@@ -35,12 +35,12 @@ type env struct {
 // metrics endpoint.
 type session struct {
 	*env
-	c       client.Client
-	trail   *auditTrail
-	metrics string
+	c     client.Client
+	trail *auditTrail
+	op    *localcluster.Operator
 }
 
-func (s *session) scrape() (metrics, error) { return scrape(s.metrics) }
+func (s *session) scrape() (metrics, error) { return scrape(s.op) }
 
 // result is what one workload measured. Durations count from the start of the apply.
 type result struct {
@@ -104,8 +104,8 @@ func (e *env) run(ctx context.Context, w workload) (res *result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &session{env: e, c: c, trail: &auditTrail{log: cluster.AuditLog()}, metrics: op.MetricsURL()}
-	smp := &sampler{pid: op.Pid(), metrics: s.metrics, audit: s.trail}
+	s := &session{env: e, c: c, trail: &auditTrail{log: cluster.AuditLog()}, op: op}
+	smp := &sampler{pid: op.Pid(), op: op, audit: s.trail}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go smp.run(sctx)

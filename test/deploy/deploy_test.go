@@ -1,5 +1,5 @@
-// Package deploy renders the install manifests (config/default and config/certmanager) with
-// kubectl kustomize and applies them to a real API server, with cert-manager's own CRDs
+// Package deploy renders the install manifests (config/default and config/certmanager) as
+// `make release` bundles them and applies them to a real API server, with cert-manager's own CRDs
 // installed from its Go module, as `make deploy` would; and checks that `make undeploy`
 // removes the operator but never the CRDs (whose deletion deletes every cluster).
 package deploy
@@ -23,6 +23,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -55,19 +56,24 @@ func TestInstallManifestsApply(t *testing.T) {
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
 	g.Expect(os.WriteFile(kubeconfig, env.KubeConfig, 0o600)).To(Succeed())
 
-	apply := func(dir string) {
+	// The release bundles, as users install them: config/default and config/certmanager
+	// rendered, the operator's image pinned to the release.
+	const version = "v0.0.0-deploytest"
+	dist := t.TempDir()
+	release := exec.Command("make", "-s", "-C", testenv.RepoRoot(), "release", "VERSION="+version, "DIST="+dist)
+	out, err := release.CombinedOutput()
+	g.Expect(err).NotTo(HaveOccurred(), "make release:\n%s", out)
+	apply := func(bundle string) {
 		t.Helper()
-		rendered, err := exec.Command(kubectl, "kustomize", filepath.Join(testenv.RepoRoot(), "config", dir)).Output()
-		g.Expect(err).NotTo(HaveOccurred(), "kubectl kustomize config/%s", dir)
-		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", "-")
-		cmd.Stdin = bytes.NewReader(rendered)
+		cmd := exec.Command(kubectl, "--kubeconfig", kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", filepath.Join(dist, bundle))
 		out, err := cmd.CombinedOutput()
-		g.Expect(err).NotTo(HaveOccurred(), "applying config/%s:\n%s", dir, out)
+		g.Expect(err).NotTo(HaveOccurred(), "applying %s:\n%s", bundle, out)
 	}
 
-	apply("default")
+	apply("install.yaml")
 	manager := &appsv1.Deployment{}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: "multigres-system", Name: "multigres-operator-controller-manager"}, manager)).To(Succeed())
+	g.Expect(manager.Spec.Template.Spec.Containers[0].Image).To(Equal("ghcr.io/multigres/multigres-operator:"+version), "the bundle pins the release's image")
 	// Highly available: two replicas serve the webhooks, a rollout never takes the last one
 	// away, a drain leaves one, and they spread over nodes and zones where they can.
 	g.Expect(*manager.Spec.Replicas).To(Equal(int32(2)))
@@ -96,6 +102,7 @@ func TestInstallManifestsApply(t *testing.T) {
 		g.Expect(w.ClientConfig.Service.Namespace).To(Equal("multigres-system"))
 	}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Name: "multigres-operator-mutating-webhook-configuration"}, &admissionregistrationv1.MutatingWebhookConfiguration{})).To(Succeed())
+	expectMetricsServed(ctx, g, k8s, manager)
 	// Every CRD converts through the operator's webhook Service; v1beta1 is stored.
 	for _, name := range operator.CRDs {
 		crd := &apiextensionsv1.CustomResourceDefinition{}
@@ -118,7 +125,7 @@ func TestInstallManifestsApply(t *testing.T) {
 		g.Expect(versions).To(ConsistOf("v1alpha1", "v1beta1 (storage)"), name)
 	}
 
-	apply("certmanager")
+	apply("install-cert-manager.yaml")
 	cert := &certmanagerv1.Certificate{}
 	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: "multigres-system", Name: "multigres-operator-serving-cert"}, cert)).To(Succeed())
 	g.Expect(cert.Spec.DNSNames).To(ContainElement("multigres-operator-webhook-service.multigres-system.svc"))
@@ -140,7 +147,7 @@ func TestInstallManifestsApply(t *testing.T) {
 	undeploy := exec.Command("make", "-s", "undeploy", "DEPLOY_CONFIG=config/certmanager")
 	undeploy.Dir = testenv.RepoRoot()
 	undeploy.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "PATH="+filepath.Dir(kubectl)+":"+os.Getenv("PATH"))
-	out, err := undeploy.CombinedOutput()
+	out, err = undeploy.CombinedOutput()
 	g.Expect(err).NotTo(HaveOccurred(), "make undeploy:\n%s", out)
 	for _, obj := range []client.Object{manager, validating, cert,
 		&admissionregistrationv1.MutatingWebhookConfiguration{ObjectMeta: metav1.ObjectMeta{Name: "multigres-operator-mutating-webhook-configuration"}},
@@ -190,7 +197,7 @@ func TestUndeployKeepsCRDs(t *testing.T) {
 				g.Expect(deployed).To(HaveKey(id), "undeploy deletes what deploy never applies")
 			}
 			want := []string{"Namespace//multigres-system"}
-			for _, name := range operator.CRDs {
+			for _, name := range append(slices.Clone(operator.CRDs), operator.NewCRDs...) {
 				want = append(want, "CustomResourceDefinition//"+name)
 			}
 			g.Expect(kept).To(ConsistOf(want), "make deploy applies, and make undeploy keeps, exactly the CRDs and the namespace")
@@ -230,4 +237,36 @@ func certManagerCRDs(t *testing.T) string {
 		t.Fatalf("locating the cert-manager module: %v", err)
 	}
 	return filepath.Join(strings.TrimSpace(string(out)), "deploy", "crds")
+}
+
+// expectMetricsServed: the manager serves metrics on the port its metrics Service targets,
+// the ServiceMonitor of config/prometheus selects that Service's port, and the roles the
+// endpoint's authentication needs exist (e2e checks that they work).
+func expectMetricsServed(ctx context.Context, g Gomega, k8s client.Client, manager *appsv1.Deployment) {
+	container := manager.Spec.Template.Spec.Containers[0]
+	g.Expect(container.Args).To(ContainElement("--metrics-bind-address=:8443"))
+	port := container.Ports[slices.IndexFunc(container.Ports, func(p corev1.ContainerPort) bool { return p.Name == "metrics" })]
+	g.Expect(port.ContainerPort).To(Equal(int32(8443)))
+	svc := &corev1.Service{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: manager.Namespace, Name: "multigres-operator-controller-manager-metrics-service"}, svc)).To(Succeed())
+	g.Expect(svc.Spec.Selector).To(Equal(manager.Spec.Selector.MatchLabels))
+	g.Expect(svc.Spec.Ports).To(ConsistOf(HaveField("TargetPort.StrVal", "metrics")))
+	for _, role := range []string{"multigres-operator-metrics-reader", "multigres-operator-metrics-auth-role"} {
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: role}, &rbacv1.ClusterRole{})).To(Succeed(), role)
+	}
+
+	monitors, err := testenv.Render("prometheus")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(monitors).To(HaveLen(1))
+	monitor := monitors[0]
+	g.Expect(monitor.GetKind()).To(Equal("ServiceMonitor"))
+	g.Expect(monitor.GetNamespace()).To(Equal(svc.Namespace))
+	selector, _, _ := unstructured.NestedStringMap(monitor.Object, "spec", "selector", "matchLabels")
+	for k, v := range selector {
+		g.Expect(svc.Labels).To(HaveKeyWithValue(k, v), "the ServiceMonitor's selector")
+	}
+	endpoints, _, _ := unstructured.NestedSlice(monitor.Object, "spec", "endpoints")
+	g.Expect(endpoints).To(HaveLen(1))
+	g.Expect(endpoints[0]).To(HaveKeyWithValue("port", svc.Spec.Ports[0].Name))
+	g.Expect(endpoints[0]).To(HaveKeyWithValue("scheme", "https"))
 }
