@@ -127,7 +127,7 @@ func restoresIntoANewCluster(t *testing.T, r *podrun.Runner, gateway, user, pass
 	eventually(t, "the restored shard to be Restored with a primary", 5*time.Minute, r, pods, func() error {
 		shards := &v1beta1.ShardList{}
 		if err := k8s.List(ctx, shards, client.InNamespace(namespace), client.MatchingLabels{v1beta1.LabelCluster: "restored"}); err != nil || len(shards.Items) != 1 {
-			return fmt.Errorf("the restored cluster's shards: %v %v", len(shards.Items), err)
+			return fmt.Errorf("the restored cluster has %d shards: %w", len(shards.Items), err)
 		}
 		c := meta.FindStatusCondition(shards.Items[0].Status.Conditions, v1beta1.ConditionRestored)
 		if c == nil || c.Status != metav1.ConditionTrue {
