@@ -121,6 +121,29 @@ func (r *Reconciler) copyRepository(ctx context.Context, s *v1beta1.Shard, pools
 	return false, nil
 }
 
+// copyScript copies the source repository, then drops the WAL archived after the end of its
+// newest backup: a restored pooler replays every archived segment, so without this the new
+// cluster would hold whatever was archived up to the copy rather than exactly the backup.
+// pgBackRest lists the complete backups of a stanza in backup/<stanza>/backup.info, one
+// line of JSON each, with the last WAL segment the backup needs (backup-archive-stop); the
+// archive holds segments (24 hex digits, then a checksum or a suffix) and timeline history
+// files (8 hex digits). Segment names order as WAL does, timeline first. An encrypted
+// backup.info cannot be read here, so it fails with that said.
+const copyScript = `set -eu
+cp -R -p ` + restoreSource + `/. ` + components.BackupDir + `/
+stop=$(sed -n 's/.*"backup-archive-stop":"\([0-9A-F]\{24\}\)".*/\1/p' ` + components.BackupDir + `/backup/*/backup.info | sort | tail -n 1)
+if [ -z "$stop" ]; then
+  echo "the source repository's backup.info lists no complete backup (or is encrypted, which a restore cannot read yet)" >&2
+  exit 1
+fi
+echo "keeping the archive up to $stop, the end of the newest backup"
+find ` + components.BackupDir + `/archive -type f | awk -v stop="$stop" '{
+  n = $0; sub(/.*\//, "", n)
+  if (length(n) >= 24 && substr(n, 1, 24) ~ /^[0-9A-F]+$/ && substr(n, 1, 24) > stop) print
+  else if (n ~ /^[0-9A-F]+\.history$/ && substr(n, 1, 8) > substr(stop, 1, 8)) print
+}' | xargs -r rm -f
+`
+
 // buildRestoreJob copies the source claim's repository into the shard's claim, as the pool
 // pods' user, with the Postgres image (which has a shell and cp).
 func buildRestoreJob(s *v1beta1.Shard) *batchv1.Job {
@@ -136,7 +159,7 @@ func buildRestoreJob(s *v1beta1.Shard) *batchv1.Job {
 			Name:            "copy",
 			Image:           image,
 			ImagePullPolicy: s.Spec.Images.ImagePullPolicy,
-			Command:         []string{"sh", "-c", "cp -R -p " + restoreSource + "/. " + components.BackupDir + "/"},
+			Command:         []string{"sh", "-c", copyScript},
 			VolumeMounts: []corev1.VolumeMount{{Name: "source", MountPath: restoreSource, ReadOnly: true},
 				{Name: components.BackupVolume, MountPath: components.BackupDir}},
 			SecurityContext: components.ContainerSecurityContext(components.PostgresUser),
