@@ -121,7 +121,8 @@ func (r *Reconciler) copyRepository(ctx context.Context, s *v1beta1.Shard, pools
 	return false, nil
 }
 
-// copyScript copies the source repository, then drops the WAL archived after the end of its
+// copyScript copies the source repository (what is in it: the mount point itself is not the
+// Job's to change, nor is a file system's lost+found), then drops the WAL archived after the end of its
 // newest backup: a restored pooler replays every archived segment, so without this the new
 // cluster would hold whatever was archived up to the copy rather than exactly the backup.
 // pgBackRest lists the complete backups of a stanza in backup/<stanza>/backup.info, one
@@ -130,7 +131,7 @@ func (r *Reconciler) copyRepository(ctx context.Context, s *v1beta1.Shard, pools
 // files (8 hex digits). Segment names order as WAL does, timeline first. An encrypted
 // backup.info cannot be read here, so it fails with that said.
 const copyScript = `set -eu
-cp -R -p ` + restoreSource + `/. ` + components.BackupDir + `/
+find ` + restoreSource + ` -mindepth 1 -maxdepth 1 ! -name lost+found -exec cp -R -p -t ` + components.BackupDir + ` {} +
 stop=$(sed -n 's/.*"backup-archive-stop":"\([0-9A-F]\{24\}\)".*/\1/p' ` + components.BackupDir + `/backup/*/backup.info | sort | tail -n 1)
 if [ -z "$stop" ]; then
   echo "the source repository's backup.info lists no complete backup (or is encrypted, which a restore cannot read yet)" >&2
