@@ -87,6 +87,25 @@ func restoresIntoANewCluster(t *testing.T, r *podrun.Runner, gateway, user, pass
 		return nil
 	})
 	write(11, 20)
+	// Rows 11..20 archived too: only the copy's trimming keeps them out of the restore.
+	var switched string
+	eventually(t, "the WAL of rows 11..20 archived", time.Minute, r, running(r), func() error {
+		return query(ctx, r, gateway, user, password, func(c *pgx.Conn) error {
+			if switched == "" {
+				if err := c.QueryRow(ctx, "SELECT pg_walfile_name(pg_switch_wal())").Scan(&switched); err != nil {
+					return err
+				}
+			}
+			var archived *string
+			if err := c.QueryRow(ctx, "SELECT last_archived_wal FROM pg_stat_archiver").Scan(&archived); err != nil {
+				return err
+			}
+			if archived == nil || *archived < switched {
+				return fmt.Errorf("archived up to %v, want %s", archived, switched)
+			}
+			return nil
+		})
+	})
 
 	obj := &unstructured.Unstructured{}
 	if err := yaml.Unmarshal([]byte(restoredCluster), &obj.Object); err != nil {
