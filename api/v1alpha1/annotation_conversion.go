@@ -28,8 +28,12 @@ type conversionData struct {
 	// Backup is a cluster's, table group's or shard's backup repository; v1alpha1 has no
 	// field for it.
 	Backup *v1beta1.BackupConfig `json:"backup,omitempty"`
+	// Restore is a table group's or shard's restore source; v1alpha1 has no field for it.
+	Restore *v1beta1.RestoreSource `json:"restore,omitempty"`
 	// DatabaseBackups are a cluster's databases' backup blocks, by database name.
 	DatabaseBackups map[string]*v1beta1.BackupConfig `json:"databaseBackups,omitempty"`
+	// Bootstrap is a cluster's bootstrap block.
+	Bootstrap *v1beta1.ClusterBootstrap `json:"bootstrap,omitempty"`
 
 	// Carried on v1beta1 objects, from v1alpha1.
 
@@ -61,7 +65,7 @@ type savedRootPaths struct {
 
 func (d *conversionData) empty() bool {
 	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && len(d.DurabilityPolicies) == 0 && d.Backup == nil &&
-		len(d.DatabaseBackups) == 0 && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
+		len(d.DatabaseBackups) == 0 && d.Restore == nil && d.Bootstrap == nil && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
 		len(d.CellRootPaths) == 0 && len(d.Statuses) == 0
 }
 

@@ -48,6 +48,7 @@ func clusterSpecTo(in *MultigresClusterSpec, saved, lost *conversionData) (v1bet
 		TopologyReconciliation:    (*v1beta1.TopologyReconciliation)(in.TopologyReconciliation),
 		DurabilityPolicy:          saved.DurabilityPolicies[""],
 		Backup:                    saved.Backup,
+		Bootstrap:                 saved.Bootstrap,
 	}
 	var errs, e field.ErrorList
 	out.GlobalTopoServer, e = globalTopoTo(in.GlobalTopoServer, p.Child("globalTopoServer"), lost)
@@ -107,7 +108,7 @@ func clusterSpecFrom(in *v1beta1.MultigresClusterSpec, saved, lost *conversionDa
 		TopologyReconciliation:    (*TopologyReconciliation)(in.TopologyReconciliation),
 	}
 	lost.saveDurability("", in.DurabilityPolicy)
-	lost.Backup = in.Backup
+	lost.Backup, lost.Bootstrap = in.Backup, in.Bootstrap
 	for _, c := range in.Cells {
 		out.Cells = append(out.Cells, CellConfig{Name: c.Name, Spec: CellConfigSpec{
 			MultiGateway: statelessFrom(c.Spec.MultiGateway),

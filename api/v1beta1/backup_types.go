@@ -162,6 +162,48 @@ const (
 	BackupIncremental  BackupType = "incremental"
 )
 
+// ClusterBootstrap is how a new cluster's shards get their first data.
+type ClusterBootstrap struct {
+	// FromBackup starts every shard from another cluster's backups.
+	// +optional
+	FromBackup *BackupSource `json:"fromBackup,omitempty"`
+}
+
+// BackupSource is another cluster's backup repository. A restore copies what it needs into
+// the new cluster's own repository and never writes into the source.
+type BackupSource struct {
+	// ClusterName is a MultigresCluster in the same namespace with filesystem repositories:
+	// each shard of the new cluster starts from the newest complete backup of the source
+	// shard with the same database, table group and shard name. The source's claims
+	// (<source shard>-backups) must exist; the source cluster may be deleted (its claims are
+	// kept unless its pools delete their data).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +required
+	ClusterName string `json:"clusterName"`
+}
+
+// RestoreSource is where a resolved table group's or shard's first data comes from.
+type RestoreSource struct {
+	// Cluster is the MultigresCluster whose backups the shards start from.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +required
+	Cluster string `json:"cluster"`
+	// Claim is the source shard's backup claim, copied into this shard's own before its pools
+	// start (Shards only).
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	Claim string `json:"claim,omitempty"`
+	// DurabilityPolicy is the database's: the restored shard's first rule has it.
+	// +required
+	DurabilityPolicy DurabilityPolicy `json:"durabilityPolicy"`
+}
+
+// ConditionRestored (Shard) is False while a shard started from another cluster's backups is
+// being restored (the message says which step), True once it has a primary.
+const ConditionRestored = "Restored"
+
 // ShardBackupStatus is what the operator knows of a shard's backups.
 type ShardBackupStatus struct {
 	// Newest is the newest complete backup in the repository.

@@ -54,6 +54,12 @@ type MultigresClusterSpec struct {
 	// per shard, a full backup every day, 7 full backups kept.
 	// +optional
 	Backup *BackupConfig `json:"backup,omitempty"`
+
+	// Bootstrap is how the cluster's shards get their first data; omitted, they start empty.
+	// Set when the cluster is created; it cannot change afterwards.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="bootstrap is set when the cluster is created and cannot change"
+	Bootstrap *ClusterBootstrap `json:"bootstrap,omitempty"`
 }
 
 // CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.

@@ -36,6 +36,10 @@ type ShardSpec struct {
 	// Backup is the shard's backup repository, resolved (defaults filled).
 	// +optional
 	Backup *BackupConfig `json:"backup,omitempty"`
+	// Restore is where the shards' first data comes from, when the cluster starts from
+	// another cluster's backups.
+	// +optional
+	Restore *RestoreSource `json:"restore,omitempty"`
 }
 
 // ShardStatus reports the shard's pods.

@@ -78,6 +78,10 @@ type TableGroupSpec struct {
 	// Backup is the shards' backup repository, resolved (defaults filled).
 	// +optional
 	Backup *BackupConfig `json:"backup,omitempty"`
+	// Restore is where the shards' first data comes from, when the cluster starts from
+	// another cluster's backups.
+	// +optional
+	Restore *RestoreSource `json:"restore,omitempty"`
 }
 
 // TableGroupStatus reports the table group's shards.

@@ -56,6 +56,38 @@ func (c Client) SwitchPrimary(ctx context.Context, shard topo.ShardKey, reason s
 	return c.post(ctx, path, "switch-primary", map[string]string{"reason": reason}, nil)
 }
 
+// ApplyRuleChange asks multiadmin to install a shard rule naming leader and cohort with
+// policy, its outgoing rule and frozen position derived by multiadmin from the cohort's own
+// status (upstream's "unsafe" derivation: a more advanced pooler outside the cohort would be
+// ignored). It is how a restored shard, whose data names another cluster's poolers, gets its
+// first leader.
+func (c Client) ApplyRuleChange(ctx context.Context, shard topo.ShardKey, leader topo.ID, cohort []topo.ID, policy topo.DurabilityPolicy, reason string) error {
+	type id struct {
+		Component string `json:"component"`
+		Cell      string `json:"cell"`
+		Name      string `json:"name"`
+	}
+	pooler := func(i topo.ID) id { return id{"MULTIPOOLER", i.Cell, i.Name} }
+	members := make([]id, 0, len(cohort))
+	for _, m := range cohort {
+		members = append(members, pooler(m))
+	}
+	quorum := map[int32]string{topo.QuorumAtLeastN: "QUORUM_TYPE_AT_LEAST_N", topo.QuorumMultiCellAtLeastN: "QUORUM_TYPE_MULTI_CELL_AT_LEAST_N"}
+	body := map[string]any{
+		"proposedTransition": map[string]any{"proposal": map[string]any{
+			"leaderId":      pooler(leader),
+			"cohortMembers": members,
+			"durabilityPolicy": map[string]any{"policyName": policy.Name, "quorumType": quorum[policy.QuorumType],
+				"requiredCount": policy.RequiredCount, "description": policy.Description},
+		}},
+		"unsafeDeriveCert": map[string]any{},
+		"reason":           reason,
+	}
+	path := "/api/v1/shards/" + url.PathEscape(shard.Database) + "/" + url.PathEscape(shard.TableGroup) + "/" +
+		url.PathEscape(shard.Shard) + "/rule-change"
+	return c.post(ctx, path, "rule change", body, nil)
+}
+
 // SyncStandbys are the names of the poolers the primary (a pooler of a shard) streams to and
 // counts in its synchronous quorum: the standbys that could take over from it now. A standby
 // restarted a moment ago streams before multiorch counts it in again; until then a failover or

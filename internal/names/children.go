@@ -52,6 +52,10 @@ func PgctldConfig(shard string) string { return Build(shard, "pgctld") }
 func BackupClaim(shard string) string  { return Build(shard, "backups") }
 func BackupTLS(shard string) string    { return Build(shard, "pgbackrest-tls") }
 
+// RestoreJob names the Job that copies another cluster's repository into the Shard named
+// shard's, when the shard starts from that cluster's backups.
+func RestoreJob(shard string) string { return Build(shard, "restore") }
+
 // StatefulSetPod is the name the StatefulSet controller gives the pod ordinal of set.
 func StatefulSetPod(set string, ordinal int32) string {
 	return set + "-" + strconv.Itoa(int(ordinal))

@@ -2,6 +2,7 @@ package operator
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -21,7 +22,7 @@ func ManagedKinds() []client.Object {
 	return []client.Object{
 		&corev1.Pod{}, &corev1.Service{}, &corev1.Secret{}, &corev1.ConfigMap{},
 		&corev1.PersistentVolumeClaim{}, &appsv1.StatefulSet{}, &appsv1.Deployment{},
-		&policyv1.PodDisruptionBudget{},
+		&policyv1.PodDisruptionBudget{}, &batchv1.Job{},
 	}
 }
 

@@ -222,8 +222,19 @@ func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef, back
 			Partitioning:              v1beta1.Partitioning{Shards: ptr(shards)},
 			ShardTemplate:             v1beta1.ShardTemplate{Pools: pools},
 			Backup:                    backup.DeepCopy(),
+			Restore:                   r.restore(db),
 		},
 	}
+}
+
+// restore is where database db's shards start from: the source cluster of
+// spec.bootstrap.fromBackup, nil without one.
+func (r *resolver) restore(db string) *v1beta1.RestoreSource {
+	b := r.c.Spec.Bootstrap
+	if b == nil || b.FromBackup == nil {
+		return nil
+	}
+	return &v1beta1.RestoreSource{Cluster: b.FromBackup.ClusterName, DurabilityPolicy: DurabilityPolicy(r.c, db)}
 }
 
 // Instances is the number of Postgres instances of a table group: shards x pool replicas.

@@ -37,10 +37,22 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 				GlobalTopoServer:          tg.Spec.GlobalTopoServer,
 				Pools:                     pools,
 				Backup:                    tg.Spec.Backup.DeepCopy(),
+				Restore:                   shardRestore(tg, i),
 			},
 		})
 	}
 	return shards
+}
+
+// shardRestore is where shard i of tg starts from: a copy of the repository of the source
+// cluster's shard with the same database, table group and index.
+func shardRestore(tg *v1beta1.TableGroup, i int) *v1beta1.RestoreSource {
+	r := tg.Spec.Restore.DeepCopy()
+	if r == nil {
+		return nil
+	}
+	r.Claim = names.BackupClaim(names.Shard(names.TableGroup(r.Cluster, tg.Spec.DatabaseName, tg.Spec.TableGroupName), i))
+	return r
 }
 
 // ManagedCellTopo is the spec of cell's own managed topo server; nil when the cell uses the

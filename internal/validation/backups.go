@@ -64,6 +64,15 @@ func s3Endpoints(c *v1beta1.MultigresCluster) field.ErrorList {
 	return errs
 }
 
+// restoreSource: a cluster cannot start from its own backups.
+func restoreSource(c *v1beta1.MultigresCluster) field.ErrorList {
+	if b := c.Spec.Bootstrap; b != nil && b.FromBackup != nil && b.FromBackup.ClusterName == c.Name {
+		return field.ErrorList{field.Invalid(field.NewPath("spec", "bootstrap", "fromBackup", "clusterName"), c.Name,
+			"names this cluster; name the cluster whose backups this one starts from")}
+	}
+	return nil
+}
+
 // retentionUpstreamKeeps: upstream Multigres expires all but its own number of full backups
 // after every backup, so a larger count is not kept.
 func retentionUpstreamKeeps(c *v1beta1.MultigresCluster, _ *resolve.Result) []string {
@@ -76,4 +85,20 @@ func retentionUpstreamKeeps(c *v1beta1.MultigresCluster, _ *resolve.Result) []st
 		}
 	}
 	return w
+}
+
+// restoreRepositories: a restore copies the source shards' claims into the new shards' own,
+// so the new cluster's repositories are filesystem ones.
+func restoreRepositories(c *v1beta1.MultigresCluster, res *resolve.Result) field.ErrorList {
+	if b := c.Spec.Bootstrap; b == nil || b.FromBackup == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	for i, db := range c.Spec.Databases {
+		if res.Backups[db.Name].S3 != nil {
+			errs = append(errs, field.Invalid(field.NewPath("spec", "databases").Index(i).Child("name"), db.Name,
+				"its backup repository is S3: a cluster restored with spec.bootstrap.fromBackup copies filesystem repositories (claims) only"))
+		}
+	}
+	return errs
 }

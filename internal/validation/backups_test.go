@@ -27,6 +27,15 @@ func TestS3Endpoints(t *testing.T) {
 	})
 }
 
+func TestRestoreSource(t *testing.T) {
+	checkSpecRule(t, restoreSource, []ruleCase{
+		{"another cluster", `bootstrap: {fromBackup: {clusterName: old}}`, nil},
+		{"itself", `bootstrap: {fromBackup: {clusterName: c}}`, []string{
+			`Invalid value spec.bootstrap.fromBackup.clusterName: names this cluster`,
+		}},
+	})
+}
+
 func TestRetentionUpstreamKeeps(t *testing.T) {
 	for _, tc := range []struct {
 		name, spec string
@@ -42,4 +51,13 @@ func TestRetentionUpstreamKeeps(t *testing.T) {
 			expectWarnings(t, retentionUpstreamKeeps(c, resolved(t, c, nil)), tc.want)
 		})
 	}
+}
+
+func TestRestoreRepositories(t *testing.T) {
+	checkResolvedRule(t, restoreRepositories, nil, []ruleCase{
+		{"filesystem", `{bootstrap: {fromBackup: {clusterName: old}}, databases: [{name: d}]}`, nil},
+		{"S3 without a restore", `{backup: {s3: {bucket: bkp, region: r}}, databases: [{name: d}]}`, nil},
+		{"S3", `{bootstrap: {fromBackup: {clusterName: old}}, databases: [{name: d, spec: {backup: {s3: {bucket: bkp, region: r}}}}]}`,
+			[]string{`Invalid value spec.databases[0].name: its backup repository is S3`}},
+	})
 }

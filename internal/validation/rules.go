@@ -21,6 +21,7 @@ var clusterRules = []func(*v1beta1.MultigresCluster) field.ErrorList{
 	rootPaths,
 	backupSchedules,
 	s3Endpoints,
+	restoreSource,
 }
 
 // resolvedRules judge the resolved cluster: what templates, overrides and defaults add up to.
@@ -28,6 +29,7 @@ var resolvedRules = []func(*v1beta1.MultigresCluster, *resolve.Result) field.Err
 	replicaCounts,
 	requestsWithinLimits,
 	durabilityPolicies,
+	restoreRepositories,
 }
 
 // warningRules name what a valid cluster asks for that works but defeats its purpose.

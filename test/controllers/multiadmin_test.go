@@ -3,6 +3,7 @@ package controllers
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -34,6 +35,13 @@ type fakeMultiadmin struct {
 	switches []string
 	jobs     map[string]map[string]string // job id -> its JSON fields
 	backups  []map[string]string
+	rules    []string // the bodies of the rule changes asked for
+}
+
+func (f *fakeMultiadmin) ruleChanges() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.rules)
 }
 
 // addBackup puts a complete backup into the repository.
@@ -130,6 +138,10 @@ func (d *multiadminDoubles) ServeHTTP(w http.ResponseWriter, req *http.Request) 
 		_ = json.NewEncoder(w).Encode(job)
 	case req.Method == http.MethodGet && req.URL.Path == "/api/v1/backups":
 		_ = json.NewEncoder(w).Encode(map[string]any{"backups": f.backups})
+	case req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/rule-change"):
+		body, _ := io.ReadAll(req.Body)
+		f.rules = append(f.rules, req.URL.Path+" "+string(body))
+		_, _ = w.Write([]byte(`{}`))
 	case req.Method == http.MethodPost && req.URL.Path == "/api/v1/backups/expire":
 		_, _ = w.Write([]byte(`{}`))
 	default:

@@ -66,7 +66,11 @@ func runKubelet(ctx context.Context, t *testing.T, r *podrun.Runner) *kubelet {
 	return k
 }
 
-func isPool(p *corev1.Pod) bool { return p.Labels[names.LabelComponent] == names.ComponentShardPool }
+// isPool: the serving cluster's pool pods are the kubelet's (a restored cluster's are the
+// restore test's, which starts them only once the repository is copied).
+func isPool(p *corev1.Pod) bool {
+	return p.Labels[names.LabelComponent] == names.ComponentShardPool && p.Labels[v1beta1.LabelCluster] == clusterName
+}
 
 // hold puts the terminating finalizer on pod.
 func (k *kubelet) hold(ctx context.Context, t *testing.T, pod *corev1.Pod) {

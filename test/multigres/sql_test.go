@@ -85,6 +85,7 @@ func servesSQL(t *testing.T, r *podrun.Runner, tr tree, running map[string]*podr
 	rollsPrimaryLast(t, r, k, gateway, user, password)
 	scalesDownKeepingThePrimary(t, r, k, topoServerPod(tr, names.GlobalTopoServer(clusterName)), admins[0], gateway, user, password)
 	backsUp(t, r)
+	restoresIntoANewCluster(t, r, gateway, user, password)
 }
 
 // topoServerPod is the first etcd pod of the TopoServer named name.

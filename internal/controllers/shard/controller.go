@@ -13,8 +13,10 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -48,6 +50,7 @@ import (
 // +kubebuilder:rbac:groups=core,resources=configmaps,verbs=get;list;watch;create;patch
 // +kubebuilder:rbac:groups=core,resources=pods,verbs=get;list;watch;patch;delete
 // +kubebuilder:rbac:groups=core,resources=secrets,verbs=get;list;watch;create;patch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create
 
 // kind names Shards to the topology watches.
 const kind = "Shard"
@@ -64,12 +67,14 @@ type Reconciler struct {
 	mu sync.Mutex
 	// switches are the switchovers asked for, by shard, until a new primary shows.
 	switches map[types.NamespacedName]switchover
+	// appointed are when a restored shard's first leader was last asked for.
+	appointed map[types.NamespacedName]time.Time
 }
 
 // Setup registers the Shard controller with the manager.
 func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topology,
-		switches: map[types.NamespacedName]switchover{}}
+		switches: map[types.NamespacedName]switchover{}, appointed: map[types.NamespacedName]time.Time{}}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
@@ -78,6 +83,7 @@ func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) err
 		Watches(&corev1.Service{}, owned).
 		Watches(&policyv1.PodDisruptionBudget{}, owned).
 		Watches(&corev1.ConfigMap{}, owned).
+		Watches(&batchv1.Job{}, owned).
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.ShardList{}), pause.Toggled()).
 		// Reconciled again when the topology of one of its cells changes (a failover).
@@ -136,7 +142,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	next, planErr := r.nextStep(ctx, s, pools, pods, t)
 	errs = append(errs, planErr)
-	if err := r.sync(ctx, s, pools, t, len(unserved) == 0); err != nil {
+	copied, restoreWake := true, time.Duration(0)
+	if restoring(s) {
+		var err error
+		copied, restoreWake, err = r.restore(ctx, s, pools, t)
+		errs = append(errs, err)
+	}
+	if err := r.sync(ctx, s, pools, t, len(unserved) == 0, copied); err != nil {
 		errs = append(errs, err)
 	}
 	if err := r.labelRoles(ctx, pools, pods, t); err != nil {
@@ -150,8 +162,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	setStatus(s, pools, duplicates, unserved)
 	setTopologyStatus(s, pools, t)
 	setRollingUpdate(s, next)
-	if wake := r.reconcileBackups(ctx, s, t); wake > 0 && (requeue == 0 || wake < requeue) {
-		requeue = wake
+	for _, wake := range []time.Duration{r.reconcileBackups(ctx, s, t), restoreWake} {
+		if wake > 0 && (requeue == 0 || wake < requeue) {
+			requeue = wake
+		}
 	}
 	if err := status.Patch(ctx, r.Client, before, s); err != nil {
 		errs = append(errs, err)
@@ -199,8 +213,9 @@ func (r *Reconciler) observe(ctx context.Context, s *v1beta1.Shard, pools []obse
 // deleted once the rest is in place; their StatefulSet's retention policy decides what happens
 // to their volumes, by default they stay; a scale-down waits while it would remove the
 // primary, as t shows it), then grows the served pools' claims. served says
-// whether the shard runs pods at all: only then does it get what its pods share.
-func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observedPool, t *topology, served bool) error {
+// whether the shard runs pods at all: only then does it get what its pods share; withPools
+// false holds the pools back (a restored shard's repository is still being copied).
+func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observedPool, t *topology, served, withPools bool) error {
 	var desired []client.Object
 	if served {
 		if err := r.ensureBackupClaim(ctx, s); err != nil {
@@ -213,6 +228,9 @@ func (r *Reconciler) sync(ctx context.Context, s *v1beta1.Shard, pools []observe
 			components.Labels(s.Labels, names.ComponentShard, s.Name)))
 	}
 	for _, p := range pools {
+		if !withPools {
+			break // a restored shard's repository is still being copied
+		}
 		exists := p.statefulSet.Generation > 0
 		obj := p.want
 		if exists {

@@ -1,0 +1,79 @@
+package controllers
+
+import (
+	"testing"
+
+	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/controllers/shard"
+	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/topo"
+	"github.com/multigres/multigres-operator/test/kubetest"
+)
+
+// A shard started from another cluster's backups first copies the source repository with a
+// Job (the source claim read-only) and runs no pool until it completed; once its poolers have
+// restored (in the topology, none primary) it asks multiadmin to appoint the first of them
+// leader with the database's durability policy; Restored turns True when a primary serves.
+func TestShardRestoresFromAnotherCluster(t *testing.T) {
+	g := NewWithT(t)
+	endpoint, etcd := topologyServer(t)
+	_, err := etcd.RegisterCell(ctx, fixtureRoot, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: fixtureRoot + "/us-west-2"})
+	g.Expect(err).NotTo(HaveOccurred())
+	ns := kubetest.Namespace(t, k8s, "restore")
+	s := ordersShard(ns)
+	s.Spec.GlobalTopoServer = v1beta1.GlobalTopoServerRef{RootPath: fixtureRoot, Address: endpoint}
+	s.Spec.Pools = s.Spec.Pools[:1]
+	s.Spec.Backup = &v1beta1.BackupConfig{Schedule: &v1beta1.BackupSchedule{}}
+	s.Spec.Restore = &v1beta1.RestoreSource{Cluster: "old", Claim: "old-production-db-orders-tg-0-backups", DurabilityPolicy: v1beta1.DurabilityAtLeast2}
+	admin := multiadminFor(names.ServiceAddress(names.MultiAdmin("example"), ns, names.MultiAdminHTTPPort))
+	g.Expect(k8s.Create(ctx, s)).To(Succeed())
+
+	job := kubetest.Get(g, k8s, ns, names.RestoreJob(s.Name), &batchv1.Job{})
+	kubetest.ControlledBy(g, job, s)
+	claims := map[string]bool{}
+	for _, v := range job.Spec.Template.Spec.Volumes {
+		claims[v.PersistentVolumeClaim.ClaimName] = v.PersistentVolumeClaim.ReadOnly
+	}
+	g.Expect(claims).To(Equal(map[string]bool{"old-production-db-orders-tg-0-backups": true, names.BackupClaim(s.Name): false}))
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRestored, metav1.ConditionFalse, shard.ReasonCopyingRepository)
+	g.Consistently(func() bool {
+		return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(ns, westPool), &appsv1.StatefulSet{}))
+	}, "1s", kubetest.Poll).Should(BeTrue(), "a pool runs before the repository is copied")
+
+	// The Job completes (the job controller is not running here).
+	now := metav1.Now()
+	job.Status = batchv1.JobStatus{StartTime: &now, CompletionTime: &now, Succeeded: 1, Conditions: []batchv1.JobCondition{
+		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now}}}
+	g.Expect(k8s.Status().Update(ctx, job)).To(Succeed())
+	kubetest.Get(g, k8s, ns, westPool, &appsv1.StatefulSet{})
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRestored, metav1.ConditionFalse, shard.ReasonRestoringPoolers)
+
+	// Both poolers restored the backup, as standbys: the first is appointed.
+	key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
+	publish := func(i int, role topo.Role, term int64) {
+		name := westPool + "-" + string(rune('0'+i))
+		p := topo.Pooler{ID: topo.ID{Cell: "us-west-2", Name: name}, Shard: key, Hostname: names.PodHost(name, westPool, ns), Serving: true,
+			Lifecycle: topo.LifecycleActive, Role: role, Rule: topo.Rule{Term: term}}
+		_, err := etcd.Register(ctx, topo.PoolerKey(fixtureRoot+"/us-west-2", p.ID), p.Marshal())
+		g.Expect(err).NotTo(HaveOccurred())
+	}
+	publish(0, topo.RoleReplica, 1)
+	publish(1, topo.RoleReplica, 1)
+	g.Eventually(admin.ruleChanges, kubetest.Timeout, kubetest.Poll).Should(HaveLen(1))
+	rule := admin.ruleChanges()[0]
+	g.Expect(rule).To(HavePrefix("/api/v1/shards/production_db/orders_tg/0-80/rule-change "))
+	g.Expect(rule).To(ContainSubstring(`"leaderId":{"component":"MULTIPOOLER","cell":"us-west-2","name":"` + westPool + `-0"}`))
+	g.Expect(rule).To(ContainSubstring(`"policyName":"AT_LEAST_2","quorumType":"QUORUM_TYPE_AT_LEAST_N"`))
+	g.Expect(rule).To(ContainSubstring(`"unsafeDeriveCert":{}`))
+
+	publish(0, topo.RolePrimary, 2)
+	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRestored, metav1.ConditionTrue, shard.ReasonRestoredBackup)
+}
