@@ -41,6 +41,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/internal/limits"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/operator"
 	"github.com/multigres/multigres-operator/internal/testenv"
 )
@@ -167,10 +168,15 @@ func TestUpgradeFromV1alpha1(t *testing.T) {
 	for ref, uid := range before {
 		g.Expect(after).To(HaveKeyWithValue(ref, uid), "%s recreated or removed by the upgrade", ref)
 	}
-	// What this release adds to every shard (pgctld's ConfigMap) is the only thing new.
-	for ref := range after {
-		if _, ok := before[ref]; !ok && strings.HasPrefix(ref, "ConfigMap/") && strings.HasSuffix(ref, "-pgctld") {
-			delete(after, ref)
+	// What this release adds to every shard (pgctld's ConfigMap, the pgBackRest TLS Secret)
+	// is the only thing new.
+	for ref := range before {
+		if shard, ok := strings.CutPrefix(ref, "Shard/"); ok {
+			for _, added := range []string{"ConfigMap/" + names.PgctldConfig(shard), "Secret/" + names.BackupTLS(shard)} {
+				if _, existed := before[added]; !existed {
+					delete(after, added)
+				}
+			}
 		}
 	}
 	g.Expect(after).To(HaveLen(len(before)), "objects appeared after the upgrade")
