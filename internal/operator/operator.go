@@ -3,14 +3,18 @@
 package operator
 
 import (
+	"fmt"
+
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	multigresv1alpha1 "github.com/multigres/multigres-operator/api/v1alpha1"
 	multigresv1beta1 "github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/clustermetrics"
 	"github.com/multigres/multigres-operator/internal/controllers/backup"
 	"github.com/multigres/multigres-operator/internal/controllers/cell"
 	"github.com/multigres/multigres-operator/internal/controllers/multigrescluster"
@@ -49,11 +53,14 @@ var CRDs = []string{
 // convert or migrate.
 var NewCRDs = []string{"multigresbackups.multigres.com"}
 
-// Setup registers every controller with the manager, and the storage migration. lim is what
-// the Multigres images serve (--multigres-limits); the rest gets no pods.
+// Setup registers every controller with the manager, the storage migration and the clusters'
+// metrics. lim is what the Multigres images serve (--multigres-limits); the rest gets no pods.
 func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 	if err := mgr.Add(&StorageMigration{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), CRDs: CRDs}); err != nil {
 		return err
+	}
+	if err := metrics.Registry.Register(clustermetrics.Collector{Reader: mgr.GetClient()}); err != nil {
+		return fmt.Errorf("registering the clusters' metrics: %w", err)
 	}
 	withLimits := func(setup func(ctrl.Manager, limits.Limits) error) func(ctrl.Manager) error {
 		return func(mgr ctrl.Manager) error { return setup(mgr, lim) }

@@ -132,6 +132,7 @@ func TestInstallManifestsApply(t *testing.T) {
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(manager), manager)).To(Succeed())
 	container = manager.Spec.Template.Spec.Containers[0]
 	g.Expect(container.Args).To(ContainElement("--webhook-cert-dir=/tmp/k8s-webhook-server/serving-certs"))
+	expectMetricsServed(ctx, g, k8s, manager)
 	g.Expect(slices.ContainsFunc(manager.Spec.Template.Spec.Volumes, func(v corev1.Volume) bool {
 		return v.Secret != nil && v.Secret.SecretName == cert.Spec.SecretName
 	})).To(BeTrue(), "the manager mounts the Secret cert-manager writes")

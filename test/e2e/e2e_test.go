@@ -49,6 +49,7 @@ func TestE2E(t *testing.T) {
 			waitConverged(t, ns, convergeTimeout)
 			baseline = objectSet(t, ns)
 		}},
+		{"the operator's metrics show it converged", convergedMetrics},
 		{"an idle cluster stays idle", idle},
 		{"killing the operator during convergence changes nothing", func(t *testing.T) { chaos(t, baseline) }},
 		{"a deleted pool pod comes back with its volume", deletePoolPod},

@@ -3,18 +3,25 @@ package e2e
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 
+	. "github.com/onsi/gomega"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/localcluster"
+	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 // TestMetricsNeedAuthorization: the operator's metrics endpoint answers only callers the API
@@ -74,6 +81,67 @@ func TestMetricsNeedAuthorization(t *testing.T) {
 		}
 		if resp.ProtoMajor != 1 {
 			t.Errorf("%s: answered over HTTP/%d; HTTP/2 is off unless asked for", tc.caller, resp.ProtoMajor)
+		}
+	}
+}
+
+// convergedMetrics: once ns's sample cluster has converged, the operator's own metrics say so
+// (Available, every database's instances and every shard ready, the templates it uses
+// counted), each series labelled by namespace and cluster or template, never by pod.
+func convergedMetrics(t *testing.T) {
+	g := NewWithT(t)
+	resp, err := operator.GetMetrics(localcluster.AdminToken)
+	g.Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	g.Expect(err).NotTo(HaveOccurred())
+	// value is the value of the series of name with labels, which must be there.
+	value := func(name string, labels map[string]string) float64 {
+		for _, m := range families[name].GetMetric() {
+			got := map[string]string{}
+			for _, l := range m.GetLabel() {
+				got[l.GetName()] = l.GetValue()
+			}
+			if maps.Equal(got, labels) {
+				return m.GetGauge().GetValue()
+			}
+		}
+		g.Expect(families[name].GetMetric()).To(BeNil(), "no series %s%v among these", name, labels)
+		return 0
+	}
+	cluster := map[string]string{"namespace": ns, "cluster": sampleCluster}
+	with := func(k, v string) map[string]string {
+		l := maps.Clone(cluster)
+		l[k] = v
+		return l
+	}
+	c := &v1beta1.MultigresCluster{}
+	g.Expect(k8s.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: sampleCluster}, c)).To(Succeed())
+
+	g.Expect(value("multigres_cluster_condition", with("condition", v1beta1.ConditionAvailable))).To(Equal(1.0))
+	g.Expect(c.Status.Databases).NotTo(BeEmpty())
+	for db := range c.Status.Databases {
+		desired := value("multigres_database_instances_desired", with("database", db))
+		g.Expect(desired).To(BeNumerically(">", 0), db)
+		g.Expect(value("multigres_database_instances_ready", with("database", db))).To(Equal(desired), db)
+	}
+	shards := value("multigres_cluster_shards_desired", cluster)
+	g.Expect(shards).To(BeNumerically(">", 0))
+	g.Expect(value("multigres_cluster_shards_available", cluster)).To(Equal(shards))
+	templates := resolve.TemplateNames(c)
+	g.Expect(templates).NotTo(BeEmpty())
+	for _, tmpl := range templates {
+		g.Expect(value("multigres_deploymenttemplate_clusters", map[string]string{"namespace": ns, "template": tmpl})).To(Equal(1.0), tmpl)
+	}
+	for name, f := range families {
+		if !strings.HasPrefix(name, "multigres_") {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				g.Expect(l.GetName()).NotTo(Equal("pod"), name)
+			}
 		}
 	}
 }
