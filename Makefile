@@ -137,8 +137,9 @@ image: ## Build the operator's image ($(IMAGE_REPO):$(VERSION), linux/$(ARCH)) i
 	go run ./hack/image -binary $(DIST)/manager-linux-$(ARCH) -version $(VERSION) -arch $(ARCH) -tag $(IMAGE_REPO):$(VERSION) \
 		-out $(DIST)/multigres-operator-$(VERSION)-linux-$(ARCH).tar -created $$(git log -1 --format=%ct 2>/dev/null || echo 0)
 
+# Renders the committed manifests (make verify keeps them generated), so it writes nothing else.
 .PHONY: release
-release: manifests ## Write $(DIST)/install.yaml and $(DIST)/install-cert-manager.yaml: the operator pinned to $(IMAGE_REPO):$(VERSION) (VERSION required).
+release: ## Write $(DIST)/install.yaml and $(DIST)/install-cert-manager.yaml: the operator pinned to $(IMAGE_REPO):$(VERSION) (VERSION required).
 	@if [ "$(VERSION)" = dev ]; then echo "make release VERSION=vX.Y.Z: the bundle pins the operator's image to that tag"; exit 1; fi
 	mkdir -p $(DIST)
 	kubectl=$$(hack/build-controlplane.sh kubectl)/kubectl; \
