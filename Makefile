@@ -52,8 +52,9 @@ controlplane: ## Build (once) kube-apiserver, etcd and kubectl into bin/.
 	@hack/build-controlplane.sh $(CONTROLPLANE_BINS) >/dev/null
 
 .PHONY: test
-test: verify lint ## Verify generated files, lint, and run every test against real API servers (plus the benchmark's smoke run).
+test: verify lint ## Verify generated files, lint, and run every test against real API servers (plus the benchmark's smoke run and the alert rules' check, test/alerts).
 	KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) BENCH_SMOKE=1 go test ./... -count=1 -timeout 30m
+	cd test/alerts && go test ./... -count=1
 
 .PHONY: test-e2e
 test-e2e: ## Run the end-to-end tests: the operator binary on a whole local cluster (kwok nodes).

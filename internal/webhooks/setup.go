@@ -17,8 +17,10 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 	cluster := &Cluster{Reader: reader, Limits: lim}
 	template := &Template{Reader: reader}
 	for _, err := range []error{
-		ctrl.NewWebhookManagedBy(mgr, &v1beta1.MultigresCluster{}).WithDefaulter(cluster).WithValidator(cluster).Complete(),
-		ctrl.NewWebhookManagedBy(mgr, &v1beta1.DeploymentTemplate{}).WithDefaulter(template).WithValidator(template).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.MultigresCluster{}).WithDefaulter(cluster).
+			WithValidator(counted[*v1beta1.MultigresCluster]{cluster, "MultigresCluster"}).Complete(),
+		ctrl.NewWebhookManagedBy(mgr, &v1beta1.DeploymentTemplate{}).WithDefaulter(template).
+			WithValidator(counted[*v1beta1.DeploymentTemplate]{template, "DeploymentTemplate"}).Complete(),
 	} {
 		if err != nil {
 			return err

@@ -256,11 +256,11 @@ func expectMetricsServed(ctx context.Context, g Gomega, k8s client.Client, manag
 		g.Expect(k8s.Get(ctx, client.ObjectKey{Name: role}, &rbacv1.ClusterRole{})).To(Succeed(), role)
 	}
 
-	monitors, err := testenv.Render("prometheus")
+	objs, err := testenv.Render("prometheus")
 	g.Expect(err).NotTo(HaveOccurred())
+	monitors := slices.DeleteFunc(objs, func(o *unstructured.Unstructured) bool { return o.GetKind() != "ServiceMonitor" })
 	g.Expect(monitors).To(HaveLen(1))
 	monitor := monitors[0]
-	g.Expect(monitor.GetKind()).To(Equal("ServiceMonitor"))
 	g.Expect(monitor.GetNamespace()).To(Equal(svc.Namespace))
 	selector, _, _ := unstructured.NestedStringMap(monitor.Object, "spec", "selector", "matchLabels")
 	for k, v := range selector {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,6 +24,7 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/localcluster"
 	"github.com/multigres/multigres-operator/internal/resolve"
+	"github.com/multigres/multigres-operator/internal/testenv"
 )
 
 // TestMetricsNeedAuthorization: the operator's metrics endpoint answers only callers the API
@@ -134,10 +137,13 @@ func convergedMetrics(t *testing.T) {
 	for _, tmpl := range templates {
 		g.Expect(value("multigres_deploymenttemplate_clusters", map[string]string{"namespace": ns, "template": tmpl})).To(Equal(1.0), tmpl)
 	}
+	doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "docs", "observability.md"))
+	g.Expect(err).NotTo(HaveOccurred())
 	for name, f := range families {
 		if !strings.HasPrefix(name, "multigres_") {
 			continue
 		}
+		g.Expect(string(doc)).To(ContainSubstring("| `"+name+"` |"), "docs/observability.md's metrics table leaves out %s", name)
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {
 				g.Expect(l.GetName()).NotTo(Equal("pod"), name)

@@ -288,10 +288,35 @@ func eventually(t *testing.T, what string, timeout time.Duration, r *podrun.Runn
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s: %v\n\npods:\n%s\n%s", timeout, what, err, r.Summary(), logs(pods))
+			t.Fatalf("waited %s for %s: %v\n\npods:\n%s\nas the operator reports it:\n%s\n%s", timeout, what, err, r.Summary(), operatorView(), logs(pods))
 		}
 		time.Sleep(2 * time.Second)
 	}
+}
+
+// operatorView is every MultigresCluster's and Shard's conditions: what the operator saw
+// (a topology it could not register, a shard without a primary), next to what the pods did.
+func operatorView() string {
+	var b strings.Builder
+	clusters, shards := &v1beta1.MultigresClusterList{}, &v1beta1.ShardList{}
+	for _, list := range []client.ObjectList{clusters, shards} {
+		if err := k8s.List(context.Background(), list); err != nil {
+			return "listing them: " + err.Error()
+		}
+	}
+	write := func(kind, name string, conds []metav1.Condition) {
+		fmt.Fprintf(&b, "%s %s:\n", kind, name)
+		for _, c := range conds {
+			fmt.Fprintf(&b, "  %s=%s %s: %s\n", c.Type, c.Status, c.Reason, c.Message)
+		}
+	}
+	for _, c := range clusters.Items {
+		write("MultigresCluster", c.Namespace+"/"+c.Name, c.Status.Conditions)
+	}
+	for _, s := range shards.Items {
+		write("Shard", s.Namespace+"/"+s.Name, s.Status.Conditions)
+	}
+	return b.String()
 }
 
 func logs(pods []*podrun.Pod) string {

@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -141,8 +143,10 @@ func TestTemplateInUseCannotBeDeleted(t *testing.T) {
 
 	tmpl := &v1beta1.DeploymentTemplate{}
 	g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: ns, Name: "orders-read-only"}, tmpl)).To(Succeed())
+	refused := rejections(g, "DeploymentTemplate", "delete", "Forbidden")
 	err := admin.Delete(ctx, tmpl)
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
+	g.Expect(rejections(g, "DeploymentTemplate", "delete", "Forbidden")).To(Equal(refused+1), "the refusal is counted")
 	g.Expect(err.Error()).To(ContainSubstring(cluster.Name))
 	g.Expect(err.Error()).To(ContainSubstring(ordersTG + ".shardTemplate.pools[1].deploymentTemplate"))
 
@@ -222,4 +226,26 @@ func TestMetadataOnlyAndBreakGlassSkipTheWebhooks(t *testing.T) {
 	err := admin.Update(ctx, cluster)
 	g.Expect(err).To(HaveOccurred())
 	g.Expect(err.Error()).To(ContainSubstring(`spec.multiadmin.deploymentTemplate: Not found: "missing-too"`))
+}
+
+// rejections is multigres_admission_rejections_total for kind, operation and reason.
+func rejections(g Gomega, kind, operation, reason string) float64 {
+	families, err := ctrlmetrics.Registry.Gather()
+	g.Expect(err).NotTo(HaveOccurred())
+	want := map[string]string{"kind": kind, "operation": operation, "reason": reason}
+	for _, f := range families {
+		if f.GetName() != "multigres_admission_rejections_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			got := map[string]string{}
+			for _, l := range m.GetLabel() {
+				got[l.GetName()] = l.GetValue()
+			}
+			if maps.Equal(got, want) {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
