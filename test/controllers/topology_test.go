@@ -93,6 +93,8 @@ func TestShardFollowsTopology(t *testing.T) {
 	// The old primary comes back as a replica.
 	publish(pooler(0, topo.RoleReplica, 0))
 	expectPrimary(westPool+"-1", westPool+"-0", 1)
+	g.Expect(kubetest.Metric(g, "multigres_shard_primary_changes_total", map[string]string{"namespace": ns, "cluster": s.Labels[v1beta1.LabelCluster]})).
+		To(Equal(2.0), "the first primary and the failover")
 
 	// A change in the cell that does not concern the shard is read, and writes nothing.
 	quiet(g)

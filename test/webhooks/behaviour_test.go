@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"context"
-	"maps"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/multigres/multigres-operator/api/v1alpha1"
 	"github.com/multigres/multigres-operator/api/v1beta1"
@@ -230,22 +228,5 @@ func TestMetadataOnlyAndBreakGlassSkipTheWebhooks(t *testing.T) {
 
 // rejections is multigres_admission_rejections_total for kind, operation and reason.
 func rejections(g Gomega, kind, operation, reason string) float64 {
-	families, err := ctrlmetrics.Registry.Gather()
-	g.Expect(err).NotTo(HaveOccurred())
-	want := map[string]string{"kind": kind, "operation": operation, "reason": reason}
-	for _, f := range families {
-		if f.GetName() != "multigres_admission_rejections_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			got := map[string]string{}
-			for _, l := range m.GetLabel() {
-				got[l.GetName()] = l.GetValue()
-			}
-			if maps.Equal(got, want) {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
+	return kubetest.Metric(g, "multigres_admission_rejections_total", map[string]string{"kind": kind, "operation": operation, "reason": reason})
 }

@@ -69,12 +69,16 @@ type Reconciler struct {
 	switches map[types.NamespacedName]switchover
 	// appointed are when a restored shard's first leader was last asked for.
 	appointed map[types.NamespacedName]time.Time
+	// reported are the primaries last reported (Event, metric), by shard: a reconcile that
+	// read a stale Shard from the cache would report the same change again.
+	reported map[types.NamespacedName]string
 }
 
 // Setup registers the Shard controller with the manager.
 func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) error {
 	r := &Reconciler{Client: mgr.GetClient(), Writer: children.NewWriter(mgr), Limits: lim, Topology: topology,
-		switches: map[types.NamespacedName]switchover{}, appointed: map[types.NamespacedName]time.Time{}}
+		switches: map[types.NamespacedName]switchover{}, appointed: map[types.NamespacedName]time.Time{},
+		reported: map[types.NamespacedName]string{}}
 	owned := coalesce.OwnedBy(mgr, &v1beta1.Shard{})
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("shard").
@@ -123,6 +127,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Get(ctx, req.NamespacedName, s); err != nil || s.DeletionTimestamp != nil {
 		r.Topology.Forget(topowatch.User(kind, req.NamespacedName))
 		forgetBackupMetrics(req.Namespace, req.Name)
+		r.mu.Lock()
+		delete(r.reported, req.NamespacedName)
+		r.mu.Unlock()
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if paused, err := pause.Paused(ctx, r.Client, s); paused || err != nil {

@@ -7,9 +7,13 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 )
 
-// Backup metrics, served with controller-runtime's on the operator's metrics endpoint. One
-// series per shard at most (never per pod); docs/backups.md lists them.
+// The Shard controller's metrics, served with controller-runtime's on the operator's metrics
+// endpoint. One series per shard at most (never per pod); docs/observability.md lists them.
 var (
+	primaryChanges = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "multigres_shard_primary_changes_total",
+		Help: "Times a shard's primary, as the topology reports it, became another pod (a shard's first primary counts), by cluster.",
+	}, []string{"namespace", "cluster"})
 	backupNewest = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "multigres_backup_newest_timestamp_seconds",
 		Help: "When the shard's newest complete backup finished (Unix time): alert on time() minus this.",
@@ -20,7 +24,7 @@ var (
 	}, []string{"namespace", "cluster", "operation", "result"})
 )
 
-func init() { metrics.Registry.MustRegister(backupNewest, backupOperations) }
+func init() { metrics.Registry.MustRegister(primaryChanges, backupNewest, backupOperations) }
 
 // recordBackupNewest publishes s's newest backup time.
 func recordBackupNewest(s *v1beta1.Shard) {

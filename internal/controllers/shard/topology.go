@@ -194,9 +194,17 @@ func (r *Reconciler) labelRoles(ctx context.Context, pools []observedPool, pods 
 	return nil
 }
 
-// reportPrimaryChange records an Event when the shard's primary changed to another pod.
+// reportPrimaryChange records an Event, and counts it, when the shard's primary changed to
+// another pod: from what its status said (so a restarted operator reports nothing new), and
+// not the same change twice (a stale read of the status would say it again).
 func (r *Reconciler) reportPrimaryChange(s *v1beta1.Shard, before string) {
-	if now := s.Status.Primary; now != "" && now != before {
+	now := s.Status.Primary
+	r.mu.Lock()
+	last := r.reported[client.ObjectKeyFromObject(s)]
+	r.reported[client.ObjectKeyFromObject(s)] = now
+	r.mu.Unlock()
+	if now != "" && now != before && now != last {
+		primaryChanges.WithLabelValues(s.Namespace, s.Labels[v1beta1.LabelCluster]).Inc()
 		r.Writer.Events.Eventf(s, nil, corev1.EventTypeNormal, ReasonPrimaryChanged, ReasonPrimaryChanged,
 			"%s in cell %s is primary (was %q)", now, s.Status.PrimaryCell, before)
 	}
