@@ -51,9 +51,13 @@ func KeyOf(s *v1beta1.Shard) topo.ShardKey {
 // and resigns, and multiorch elects the most advanced standby. It returns once the primary
 // resigned, before another is elected; it cannot choose which one is.
 func (c Client) SwitchPrimary(ctx context.Context, shard topo.ShardKey, reason string) error {
-	path := "/api/v1/shards/" + url.PathEscape(shard.Database) + "/" + url.PathEscape(shard.TableGroup) + "/" +
-		url.PathEscape(shard.Shard) + "/switch-primary"
-	return c.post(ctx, path, "switch-primary", map[string]string{"reason": reason}, nil)
+	return c.post(ctx, shardPath(shard, "switch-primary"), "switch-primary", map[string]string{"reason": reason}, nil)
+}
+
+// shardPath is the REST path of action on shard.
+func shardPath(shard topo.ShardKey, action string) string {
+	return "/api/v1/shards/" + url.PathEscape(shard.Database) + "/" + url.PathEscape(shard.TableGroup) + "/" +
+		url.PathEscape(shard.Shard) + "/" + action
 }
 
 // ApplyRuleChange asks multiadmin to install a shard rule naming leader and cohort with
@@ -83,9 +87,7 @@ func (c Client) ApplyRuleChange(ctx context.Context, shard topo.ShardKey, leader
 		"unsafeDeriveCert": map[string]any{},
 		"reason":           reason,
 	}
-	path := "/api/v1/shards/" + url.PathEscape(shard.Database) + "/" + url.PathEscape(shard.TableGroup) + "/" +
-		url.PathEscape(shard.Shard) + "/rule-change"
-	return c.post(ctx, path, "rule change", body, nil)
+	return c.post(ctx, shardPath(shard, "rule-change"), "rule change", body, nil)
 }
 
 // SyncStandbys are the names of the poolers the primary (a pooler of a shard) streams to and

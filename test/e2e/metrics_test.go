@@ -25,6 +25,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/localcluster"
 	"github.com/multigres/multigres-operator/internal/resolve"
 	"github.com/multigres/multigres-operator/internal/testenv"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // TestMetricsNeedAuthorization: the operator's metrics endpoint answers only callers the API
@@ -101,17 +102,9 @@ func convergedMetrics(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	// value is the value of the series of name with labels, which must be there.
 	value := func(name string, labels map[string]string) float64 {
-		for _, m := range families[name].GetMetric() {
-			got := map[string]string{}
-			for _, l := range m.GetLabel() {
-				got[l.GetName()] = l.GetValue()
-			}
-			if maps.Equal(got, labels) {
-				return m.GetGauge().GetValue()
-			}
-		}
-		g.Expect(families[name].GetMetric()).To(BeNil(), "no series %s%v among these", name, labels)
-		return 0
+		v, ok := kubetest.Series(families[name], labels)
+		g.Expect(ok).To(BeTrue(), "no series %s%v among %v", name, labels, families[name].GetMetric())
+		return v
 	}
 	cluster := map[string]string{"namespace": ns, "cluster": sampleCluster}
 	with := func(k, v string) map[string]string {
