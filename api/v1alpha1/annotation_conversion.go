@@ -34,6 +34,8 @@ type conversionData struct {
 	DatabaseBackups map[string]*v1beta1.BackupConfig `json:"databaseBackups,omitempty"`
 	// Bootstrap is a cluster's bootstrap block.
 	Bootstrap *v1beta1.ClusterBootstrap `json:"bootstrap,omitempty"`
+	// Monitoring is a cluster's, table group's or shard's monitoring block.
+	Monitoring *v1beta1.MonitoringSpec `json:"monitoring,omitempty"`
 
 	// Carried on v1beta1 objects, from v1alpha1.
 
@@ -65,7 +67,7 @@ type savedRootPaths struct {
 
 func (d *conversionData) empty() bool {
 	return len(d.PoolNames) == 0 && len(d.WatchTargets) == 0 && len(d.DurabilityPolicies) == 0 && d.Backup == nil &&
-		len(d.DatabaseBackups) == 0 && d.Restore == nil && d.Bootstrap == nil && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
+		len(d.DatabaseBackups) == 0 && d.Restore == nil && d.Bootstrap == nil && d.Monitoring == nil && !d.GlobalTopoServerOmitted && d.GlobalRootPaths == nil &&
 		len(d.CellRootPaths) == 0 && len(d.Statuses) == 0
 }
 

@@ -49,6 +49,7 @@ func clusterSpecTo(in *MultigresClusterSpec, saved, lost *conversionData) (v1bet
 		DurabilityPolicy:          saved.DurabilityPolicies[""],
 		Backup:                    saved.Backup,
 		Bootstrap:                 saved.Bootstrap,
+		Monitoring:                saved.Monitoring,
 	}
 	var errs, e field.ErrorList
 	out.GlobalTopoServer, e = globalTopoTo(in.GlobalTopoServer, p.Child("globalTopoServer"), lost)
@@ -108,7 +109,7 @@ func clusterSpecFrom(in *v1beta1.MultigresClusterSpec, saved, lost *conversionDa
 		TopologyReconciliation:    (*TopologyReconciliation)(in.TopologyReconciliation),
 	}
 	lost.saveDurability("", in.DurabilityPolicy)
-	lost.Backup, lost.Bootstrap = in.Backup, in.Bootstrap
+	lost.Backup, lost.Bootstrap, lost.Monitoring = in.Backup, in.Bootstrap, in.Monitoring
 	for _, c := range in.Cells {
 		out.Cells = append(out.Cells, CellConfig{Name: c.Name, Spec: CellConfigSpec{
 			MultiGateway: statelessFrom(c.Spec.MultiGateway),

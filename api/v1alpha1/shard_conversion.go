@@ -21,7 +21,7 @@ func (src *Shard) ConvertTo(dstRaw conversion.Hub) error {
 		PostgresCredentialsSecret: s.PostgresCredentialsSecret,
 		GlobalTopoServer:          v1beta1.GlobalTopoServerRef(s.GlobalTopoServer),
 		Pools:                     resolvedPoolsTo(s.Pools, saved),
-		Backup:                    saved.Backup, Restore: saved.Restore}
+		Backup:                    saved.Backup, Restore: saved.Restore, Monitoring: saved.Monitoring}
 	dst.Status = v1beta1.ShardStatus(in.Status)
 	return nil
 }
@@ -32,7 +32,7 @@ func (dst *Shard) ConvertFrom(srcRaw conversion.Hub) error {
 	if _, err := takeConversionData(&in.ObjectMeta); err != nil {
 		return err
 	}
-	lost := &conversionData{Backup: in.Spec.Backup, Restore: in.Spec.Restore}
+	lost := &conversionData{Backup: in.Spec.Backup, Restore: in.Spec.Restore, Monitoring: in.Spec.Monitoring}
 	s := &in.Spec
 	dst.ObjectMeta = in.ObjectMeta
 	dst.Spec = ShardSpec{DatabaseName: s.DatabaseName, TableGroupName: s.TableGroupName,

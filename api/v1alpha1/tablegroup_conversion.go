@@ -21,7 +21,7 @@ func (src *TableGroup) ConvertTo(dstRaw conversion.Hub) error {
 		GlobalTopoServer: v1beta1.GlobalTopoServerRef(s.GlobalTopoServer),
 		Partitioning:     v1beta1.Partitioning(s.Partitioning),
 		ShardTemplate:    v1beta1.ShardTemplate{Pools: resolvedPoolsTo(s.ShardTemplate.Pools, saved)},
-		Backup:           saved.Backup, Restore: saved.Restore}
+		Backup:           saved.Backup, Restore: saved.Restore, Monitoring: saved.Monitoring}
 	dst.Status = v1beta1.TableGroupStatus(in.Status)
 	return nil
 }
@@ -32,7 +32,7 @@ func (dst *TableGroup) ConvertFrom(srcRaw conversion.Hub) error {
 	if _, err := takeConversionData(&in.ObjectMeta); err != nil {
 		return err
 	}
-	lost := &conversionData{Backup: in.Spec.Backup, Restore: in.Spec.Restore}
+	lost := &conversionData{Backup: in.Spec.Backup, Restore: in.Spec.Restore, Monitoring: in.Spec.Monitoring}
 	s := &in.Spec
 	dst.ObjectMeta = in.ObjectMeta
 	dst.Spec = TableGroupSpec{DatabaseName: s.DatabaseName, TableGroupName: s.TableGroupName,

@@ -60,6 +60,10 @@ type MultigresClusterSpec struct {
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="bootstrap is set when the cluster is created and cannot change"
 	Bootstrap *ClusterBootstrap `json:"bootstrap,omitempty"`
+
+	// Monitoring is what runs beside Postgres so that it can be watched: omitted, nothing.
+	// +optional
+	Monitoring *MonitoringSpec `json:"monitoring,omitempty"`
 }
 
 // CellConfig is one cell (a failure domain, usually a zone or region) of the cluster.

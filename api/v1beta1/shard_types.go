@@ -40,6 +40,9 @@ type ShardSpec struct {
 	// another cluster's backups.
 	// +optional
 	Restore *RestoreSource `json:"restore,omitempty"`
+	// Monitoring is the cluster's spec.monitoring, resolved (defaults filled).
+	// +optional
+	Monitoring *MonitoringSpec `json:"monitoring,omitempty"`
 }
 
 // ShardStatus reports the shard's pods.

@@ -82,6 +82,9 @@ type TableGroupSpec struct {
 	// another cluster's backups.
 	// +optional
 	Restore *RestoreSource `json:"restore,omitempty"`
+	// Monitoring is the cluster's spec.monitoring, resolved (defaults filled).
+	// +optional
+	Monitoring *MonitoringSpec `json:"monitoring,omitempty"`
 }
 
 // TableGroupStatus reports the table group's shards.

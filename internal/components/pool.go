@@ -35,6 +35,15 @@ type Pool struct {
 	CipherKeys        *v1beta1.SecretKeyRef
 	PostgresResources *corev1.ResourceRequirements
 	PoolerResources   *corev1.ResourceRequirements
+	// Exporter is the postgres_exporter container's image and resources (PostgresExporter);
+	// nil when the pods run none.
+	Exporter *Exporter
+}
+
+// Exporter is what PostgresExporter runs.
+type Exporter struct {
+	Image     Image
+	Resources *corev1.ResourceRequirements
 }
 
 // Hostname is the pod's DNS name through its headless Service: what the pooler advertises.
@@ -60,12 +69,17 @@ func (p Pool) ServiceID() string {
 func (p Pool) postgresEnv() []corev1.EnvVar {
 	return []corev1.EnvVar{
 		env("PGDATA", PGData),
-		{Name: "POSTGRES_USER", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
-			LocalObjectReference: corev1.LocalObjectReference{Name: p.CredentialsSecret},
-			Key:                  SecretKeyUsername,
-		}}},
+		p.userEnv("POSTGRES_USER"),
 		env("POSTGRES_PASSWORD_FILE", PasswordFile),
 	}
+}
+
+// userEnv is the Postgres user name, from the credentials Secret, as variable name.
+func (p Pool) userEnv(name string) corev1.EnvVar {
+	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+		LocalObjectReference: corev1.LocalObjectReference{Name: p.CredentialsSecret},
+		Key:                  SecretKeyUsername,
+	}}}
 }
 
 // mounts are shared by both containers: pgctld archives WAL to a filesystem backup repository
@@ -186,6 +200,33 @@ func MultiPooler(p Pool) corev1.Container {
 		ReadinessProbe: readiness("/ready", names.PortHTTP),
 		// Same user as postgres: both write the pooler directory and its 0600 password files.
 		SecurityContext: ContainerSecurityContext(PostgresUser),
+	}
+}
+
+// PostgresExporter is the postgres_exporter container: Postgres's metrics on the "metrics"
+// port, read over the pod's loopback as the cluster's Postgres user, the password from the
+// same file the other containers read. Its "postgres" is Postgres's own maintenance database,
+// which every instance has. It has no readiness probe: a Postgres that is down shows as
+// pg_up 0, and the exporter never takes a pod out of service.
+func PostgresExporter(p Pool) corev1.Container {
+	return corev1.Container{
+		Name:            ContainerPostgresExporter,
+		Image:           p.Exporter.Image.Name,
+		ImagePullPolicy: p.Exporter.Image.PullPolicy,
+		Command:         []string{"postgres_exporter"},
+		Args:            []string{flag("web.listen-address", ":"+itoa(names.PostgresExporterPort))},
+		Env: []corev1.EnvVar{
+			env("DATA_SOURCE_URI", names.LocalAddress(names.PostgresPort)+"/postgres?sslmode=disable"),
+			p.userEnv("DATA_SOURCE_USER"),
+			env("DATA_SOURCE_PASS_FILE", PasswordFile),
+		},
+		Ports:     []corev1.ContainerPort{containerPort(names.PortMetrics, names.PostgresExporterPort)},
+		Resources: resources(p.Exporter.Resources),
+		VolumeMounts: []corev1.VolumeMount{
+			{Name: CredentialsVolume, MountPath: CredentialsDir, ReadOnly: true},
+		},
+		LivenessProbe:   liveness("/", names.PortMetrics),
+		SecurityContext: ContainerSecurityContext(ExporterUser),
 	}
 }
 

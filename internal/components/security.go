@@ -21,6 +21,9 @@ var (
 	// EtcdUser: the etcd images run as root by default; any non-root uid works as long as
 	// fsGroup makes the data volume writable.
 	EtcdUser = User{UID: 65532, GID: 65532}
+	// ExporterUser is the postgres_exporter image's own user (nobody); the pod's fsGroup
+	// lets it read the password file.
+	ExporterUser = User{UID: 65534, GID: 65534}
 )
 
 // PodSecurityContext runs every container of the pod as u, with u's group owning the volumes.

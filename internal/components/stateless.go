@@ -23,8 +23,10 @@ const (
 	ContainerMultiAdmin   = "multiadmin"
 	ContainerMultiPooler  = "multipooler"
 	ContainerPostgres     = "postgres"
-	ContainerEtcd         = "etcd"
-	ContainerMultigres    = "multigres"
+	// ContainerPostgresExporter is the pool pods' optional postgres_exporter.
+	ContainerPostgresExporter = "postgres-exporter"
+	ContainerEtcd             = "etcd"
+	ContainerMultigres        = "multigres"
 )
 
 // statelessContainer is a Multigres service that advertises its pod IP: Deployment pods have

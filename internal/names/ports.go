@@ -22,6 +22,8 @@ const (
 	EtcdClientPort  int32 = 2379
 	EtcdPeerPort    int32 = 2380
 	EtcdMetricsPort int32 = 2381
+	// PostgresExporterPort is postgres_exporter's own default.
+	PostgresExporterPort int32 = 9187
 )
 
 // Port names, unique within a pod and at most 15 characters. Services and probes refer to

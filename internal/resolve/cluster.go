@@ -223,8 +223,22 @@ func (r *resolver) tableGroup(i, j int, global v1beta1.GlobalTopoServerRef, back
 			ShardTemplate:             v1beta1.ShardTemplate{Pools: pools},
 			Backup:                    backup.DeepCopy(),
 			Restore:                   r.restore(db),
+			Monitoring:                r.monitoring(),
 		},
 	}
+}
+
+// monitoring is spec.monitoring with its defaults filled; nil when unset.
+func (r *resolver) monitoring() *v1beta1.MonitoringSpec {
+	m := r.c.Spec.Monitoring.DeepCopy()
+	if m == nil {
+		return nil
+	}
+	if e := m.PostgresExporter; e != nil {
+		e.Image = cmp.Or(e.Image, DefaultPostgresExporterImage)
+		e.Resources = resources(e.Resources, DefaultPostgresExporterResources)
+	}
+	return m
 }
 
 // restore is where database db's shards start from: the source cluster of

@@ -32,9 +32,11 @@ const (
 	DefaultMultigresImage = "ghcr.io/multigres/multigres:sha-6bd80b9"
 	// DefaultPostgresImage: postgres runs under pgctld, which this image adds to PostgreSQL 17
 	// with pgBackRest.
-	DefaultPostgresImage   = "ghcr.io/multigres/pgctld:sha-6bd80b9"
-	DefaultEtcdImage       = "quay.io/coreos/etcd:v3.5.17"
-	DefaultImagePullPolicy = corev1.PullIfNotPresent
+	DefaultPostgresImage = "ghcr.io/multigres/pgctld:sha-6bd80b9"
+	DefaultEtcdImage     = "quay.io/coreos/etcd:v3.5.17"
+	// DefaultPostgresExporterImage is the postgres_exporter release make test-multigres runs.
+	DefaultPostgresExporterImage = "quay.io/prometheuscommunity/postgres-exporter:v0.17.1"
+	DefaultImagePullPolicy       = corev1.PullIfNotPresent
 )
 
 // DefaultDurabilityPolicy: a write waits for the primary and one standby.
@@ -84,6 +86,8 @@ var (
 	DefaultPostgresResources     = requirements("500m", "1Gi", "2", "2Gi")
 	DefaultMultiPoolerResources  = requirements("100m", "128Mi", "500m", "512Mi")
 	DefaultTopoServerResources   = requirements("200m", "256Mi", "1", "1Gi")
+	// DefaultPostgresExporterResources: one scrape a minute or so of a few catalog views.
+	DefaultPostgresExporterResources = requirements("50m", "64Mi", "200m", "128Mi")
 )
 
 func requirements(cpu, memory, cpuLimit, memoryLimit string) corev1.ResourceRequirements {

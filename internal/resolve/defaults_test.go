@@ -262,3 +262,27 @@ databases:
 	})
 	expectEqual(t, "b's table group", r.TableGroups[1].Spec.Backup, r.Backups["b"])
 }
+
+// spec.monitoring reaches every shard with the exporter's image and resources filled; a
+// cluster without it runs no exporter.
+func TestMonitoring(t *testing.T) {
+	pools := `databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{name: p, type: replica, cell: z, spec: {}}]}}]}}]`
+	c := clusterV1beta1(t, "cells: [{name: z}]\nmonitoring: {postgresExporter: {}}\n"+pools)
+	tg := resolveOK(t, c, nil).TableGroups[0]
+	want := &v1beta1.MonitoringSpec{PostgresExporter: &v1beta1.PostgresExporterSpec{
+		Image: DefaultPostgresExporterImage, Resources: &DefaultPostgresExporterResources}}
+	expectEqual(t, "table group", tg.Spec.Monitoring, want)
+	expectEqual(t, "shard", Shards(&tg)[0].Spec.Monitoring, want)
+	if c.Spec.Monitoring.PostgresExporter.Resources != nil {
+		t.Error("resolution wrote into the cluster's spec")
+	}
+
+	c = clusterV1beta1(t, "cells: [{name: z}]\nmonitoring: {postgresExporter: {image: mine, resources: {requests: {cpu: 1m}}}}\n"+pools)
+	expectEqual(t, "the user's", resolveOK(t, c, nil).TableGroups[0].Spec.Monitoring, &v1beta1.MonitoringSpec{PostgresExporter: &v1beta1.PostgresExporterSpec{
+		Image: "mine", Resources: &corev1.ResourceRequirements{Requests: list("cpu=1m")}}})
+
+	c = clusterV1beta1(t, "cells: [{name: z}]\n"+pools)
+	if m := resolveOK(t, c, nil).TableGroups[0].Spec.Monitoring; m != nil {
+		t.Errorf("no spec.monitoring resolves to %+v", m)
+	}
+}

@@ -38,6 +38,7 @@ func Shards(tg *v1beta1.TableGroup) []v1beta1.Shard {
 				Pools:                     pools,
 				Backup:                    tg.Spec.Backup.DeepCopy(),
 				Restore:                   shardRestore(tg, i),
+				Monitoring:                tg.Spec.Monitoring.DeepCopy(),
 			},
 		})
 	}

@@ -3,12 +3,17 @@ package multigres
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -24,6 +29,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/podrun"
 	"github.com/multigres/multigres-operator/internal/topo"
+	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
 // terminating holds a deleted pool pod in the API until kubelet stopped its containers, as a
@@ -195,9 +201,11 @@ func (w *writer) stop() ([]int, int) {
 	return w.acked, w.failed
 }
 
-// rollsPrimaryLast edits the pool's template and checks that the operator replaces the three
-// pods one at a time with the primary last, after a switchover (the primary it replaces no
-// longer is one), while a client writing through the gateway loses no acknowledged write.
+// rollsPrimaryLast edits the pool's template, turning the postgres_exporter on (or, without
+// one here, changing multipooler's resources), and checks that the operator replaces the
+// three pods one at a time with the primary last, after a switchover (the primary it replaces
+// no longer is one), while a client writing through the gateway loses no acknowledged write;
+// then that each pod's exporter serves its Postgres's metrics.
 func rollsPrimaryLast(t *testing.T, r *podrun.Runner, k *kubelet, gateway, user, password string) {
 	ctx := context.Background()
 	pods, err := poolPods(ctx)
@@ -211,7 +219,15 @@ func rollsPrimaryLast(t *testing.T, r *podrun.Runner, k *kubelet, gateway, user,
 	})
 	w := startWriter(r, gateway, user, password)
 	before := len(k.stops())
+	exporter := os.Getenv(envPostgresExporter) != ""
+	if !exporter {
+		t.Logf("no postgres_exporter here (%s): the exporter's metrics are not checked", envPostgresExporter)
+	}
 	editCluster(t, func(c *v1beta1.MultigresCluster) {
+		if exporter {
+			c.Spec.Monitoring = &v1beta1.MonitoringSpec{PostgresExporter: &v1beta1.PostgresExporterSpec{}}
+			return
+		}
 		pool := &c.Spec.Databases[0].Spec.TableGroups[0].ShardTemplate.Pools[0]
 		pool.Spec.MultiPooler = &v1beta1.ContainerSpec{Resources: &corev1.ResourceRequirements{
 			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("123m")}}}
@@ -223,13 +239,19 @@ func rollsPrimaryLast(t *testing.T, r *podrun.Runner, k *kubelet, gateway, user,
 		return rolledOut(ctx)
 	})
 	var now []corev1.Pod
+	var newPrimary string
 	eventually(t, "the pool replicating after the rollout", 3*time.Minute, r, running(r), func() (err error) {
 		if now, err = poolPods(ctx); err != nil {
 			return err
 		}
-		_, err = replication(ctx, r, now, user, password)
+		newPrimary, err = replication(ctx, r, now, user, password)
 		return err
 	})
+	if exporter {
+		eventually(t, "each pool pod's exporter to serve its Postgres's metrics", time.Minute, r, running(r), func() error {
+			return exportsPostgresMetrics(r, now, newPrimary)
+		})
+	}
 	acked, failed := w.stop()
 	stops := k.stops()[before:]
 	t.Logf("replaced in order %v; %d writes acknowledged, %d refused during the rollout", stops, len(acked), failed)
@@ -408,4 +430,49 @@ func running(r *podrun.Runner) []*podrun.Pod {
 		out = append(out, p)
 	}
 	return out
+}
+
+// exportsPostgresMetrics says why a pod's postgres_exporter does not report its Postgres as up
+// and, by pg_replication_is_replica, in the role it has (primary the pod named primary), or
+// nil.
+func exportsPostgresMetrics(r *podrun.Runner, pods []corev1.Pod, primary string) error {
+	for _, p := range pods {
+		families, err := scrape(r, "http://"+podAddress(p.Status.PodIP, names.PostgresExporterPort)+"/metrics")
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Name, err)
+		}
+		up, _ := kubetest.Series(families["pg_up"], nil)
+		replica, found := kubetest.Series(families["pg_replication_is_replica"], nil)
+		if want := float64(boolInt(p.Name != primary)); up != 1 || !found || replica != want {
+			return fmt.Errorf("%s: pg_up %v, pg_replication_is_replica %v (found %v), want 1 and %v", p.Name, up, replica, found, want)
+		}
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// scrape reads a Prometheus text exposition.
+func scrape(r *podrun.Runner, url string) (map[string]*dto.MetricFamily, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := r.HTTPClient().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	return parser.TextToMetricFamilies(resp.Body)
 }

@@ -29,6 +29,9 @@ const (
 	envPostgres = "POSTGRES_BIN_DIR"
 	// pgBackRest, which pgctld and multipooler run; found on PATH when unset.
 	envPgBackRest = "PGBACKREST_BIN_DIR"
+	// postgres_exporter, for the pool pods' optional exporter: unset, the rollout test
+	// changes the pods' resources instead of turning the exporter on.
+	envPostgresExporter = "POSTGRES_EXPORTER_BIN_DIR"
 )
 
 var (
@@ -84,7 +87,7 @@ func run(m *testing.M) int {
 }
 
 // images maps an image to the binaries that stand for it, by its repository's last path
-// element: multigres, pgctld and etcd.
+// element: multigres, pgctld, etcd and postgres-exporter.
 func images(image string) (podrun.Image, error) {
 	repo := image[strings.LastIndex(image, "/")+1:]
 	repo, _, _ = strings.Cut(repo, "@")
@@ -105,8 +108,12 @@ func images(image string) (podrun.Image, error) {
 			postgres = "/usr/lib/postgresql/17/bin"
 		}
 		return podrun.Image{Path: nonEmpty(pgctld, postgres, pgbackrest), Users: map[int]string{999: "postgres"}}, nil
+	case "postgres-exporter":
+		if dir := os.Getenv(envPostgresExporter); dir != "" {
+			return podrun.Image{Path: []string{dir}, Users: map[int]string{65534: "nobody"}}, nil
+		}
 	}
-	return podrun.Image{}, fmt.Errorf("no binaries stand for image %q here (multigres, pgctld and etcd images do)", image)
+	return podrun.Image{}, fmt.Errorf("no binaries stand for image %q here (multigres, pgctld, etcd and, with %s, postgres-exporter images do)", image, envPostgresExporter)
 }
 
 func multigresDir() string { return os.Getenv(envMultigres) }

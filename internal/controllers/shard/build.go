@@ -63,11 +63,17 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 	if p.MultiPooler != nil {
 		pool.PoolerResources = p.MultiPooler.Resources
 	}
+	containers := []corev1.Container{components.MultiPooler(pool)}
+	if m := s.Spec.Monitoring; m != nil && m.PostgresExporter != nil {
+		pool.Exporter = &components.Exporter{Resources: m.PostgresExporter.Resources, Image: components.Image{
+			Name: cmp.Or(m.PostgresExporter.Image, resolve.DefaultPostgresExporterImage), PullPolicy: images.ImagePullPolicy}}
+		containers = append(containers, components.PostgresExporter(pool))
+	}
 	template := components.PodTemplate(components.Pod{
 		Labels:            labels,
 		User:              components.PostgresUser,
 		InitContainers:    []corev1.Container{components.Postgres(pool)},
-		Containers:        []corev1.Container{components.MultiPooler(pool)},
+		Containers:        containers,
 		Volumes:           components.PoolVolumes(pool),
 		Affinity:          p.Affinity,
 		Spread:            selector,

@@ -1,17 +1,22 @@
 package shard
 
 import (
+	"maps"
+	"os"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"sigs.k8s.io/yaml"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/components"
 	"github.com/multigres/multigres-operator/internal/components/pss"
 	"github.com/multigres/multigres-operator/internal/names"
+	"github.com/multigres/multigres-operator/internal/resolve"
 )
 
 func TestPoolName(t *testing.T) {
@@ -126,4 +131,96 @@ func TestBuildPoolBackupRepository(t *testing.T) {
 	if v := pss.Violations(&buildPool(s, p).statefulSet.Spec.Template); len(v) > 0 {
 		t.Errorf("violates the restricted standard: %v", v)
 	}
+}
+
+// With spec.monitoring's exporter, every pool pod runs postgres_exporter on the metrics port,
+// logged in as the cluster's user with the password file, and stays restricted.
+func TestBuildPoolExporter(t *testing.T) {
+	s := &v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Name: "tg-0", Namespace: "ns"},
+		Spec: v1beta1.ShardSpec{DatabaseName: "db", TableGroupName: "tg", ShardName: "0", PostgresCredentialsSecret: "creds",
+			Images: v1beta1.ShardImages{ImagePullPolicy: corev1.PullAlways}}}
+	p := v1beta1.PoolSpec{Cell: "z1", Type: v1beta1.PoolTypeReplica}
+	if n := len(buildPool(s, p).statefulSet.Spec.Template.Spec.Containers); n != 1 {
+		t.Fatalf("without monitoring the pod has %d containers, want multipooler alone", n)
+	}
+	s.Spec.Monitoring = &v1beta1.MonitoringSpec{PostgresExporter: &v1beta1.PostgresExporterSpec{Image: "exporter:1"}}
+	tmpl := buildPool(s, p).statefulSet.Spec.Template
+	if v := pss.Violations(&tmpl); len(v) > 0 {
+		t.Errorf("violates the restricted standard: %v", v)
+	}
+	c := tmpl.Spec.Containers[len(tmpl.Spec.Containers)-1]
+	if c.Name != components.ContainerPostgresExporter || c.Image != "exporter:1" || c.ImagePullPolicy != corev1.PullAlways ||
+		c.Ports[0].Name != names.PortMetrics || c.Ports[0].ContainerPort != names.PostgresExporterPort || c.ReadinessProbe != nil {
+		t.Errorf("exporter container %+v", c)
+	}
+	env := map[string]corev1.EnvVar{}
+	for _, e := range c.Env {
+		env[e.Name] = e
+	}
+	if u := env["DATA_SOURCE_USER"].ValueFrom; u == nil || u.SecretKeyRef.Name != "creds" || u.SecretKeyRef.Key != components.SecretKeyUsername ||
+		env["DATA_SOURCE_PASS_FILE"].Value != components.PasswordFile || !strings.HasPrefix(env["DATA_SOURCE_URI"].Value, "localhost:5432/") {
+		t.Errorf("exporter env %+v", c.Env)
+	}
+	if len(c.VolumeMounts) != 1 || c.VolumeMounts[0].Name != components.CredentialsVolume || !c.VolumeMounts[0].ReadOnly {
+		t.Errorf("the exporter mounts %+v, want the credentials alone", c.VolumeMounts)
+	}
+}
+
+// config/prometheus's PodMonitor finds the exporter: it selects the pool pods by labels they
+// have, scrapes the exporter's port by name, and copies into each series labels the pods have.
+func TestPodMonitorFindsTheExporter(t *testing.T) {
+	raw, err := os.ReadFile("../../../config/prometheus/podmonitor.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var monitor struct {
+		Spec struct {
+			Selector  metav1.LabelSelector `json:"selector"`
+			Endpoints []struct {
+				Port        string `json:"port"`
+				Relabelings []struct {
+					SourceLabels []string `json:"sourceLabels"`
+				} `json:"relabelings"`
+			} `json:"podMetricsEndpoints"`
+		} `json:"spec"`
+	}
+	if err := yaml.Unmarshal(raw, &monitor); err != nil {
+		t.Fatal(err)
+	}
+	shardLabels := resolve.Labels("c", names.ComponentShard) // as the resolver writes a shard's
+	maps.Copy(shardLabels, map[string]string{v1beta1.LabelDatabase: "d", v1beta1.LabelTableGroup: "tg", v1beta1.LabelShard: "0-inf"})
+	s := &v1beta1.Shard{ObjectMeta: metav1.ObjectMeta{Name: "tg-0", Namespace: "ns", Labels: shardLabels},
+		Spec: v1beta1.ShardSpec{Monitoring: &v1beta1.MonitoringSpec{PostgresExporter: &v1beta1.PostgresExporterSpec{}}}}
+	tmpl := buildPool(s, v1beta1.PoolSpec{Cell: "z1", Type: v1beta1.PoolTypeReplica}).statefulSet.Spec.Template
+	selector, err := metav1.LabelSelectorAsSelector(&monitor.Spec.Selector)
+	if err != nil || selector.Empty() || !selector.Matches(labels.Set(tmpl.Labels)) {
+		t.Errorf("the selector %v (%v) does not match the pool pods' labels %v", selector, err, tmpl.Labels)
+	}
+	// The operator adds the role label to running pods.
+	podLabels := map[string]bool{"__meta_kubernetes_pod_label_" + promName(names.LabelRole): true}
+	for k := range tmpl.Labels {
+		podLabels["__meta_kubernetes_pod_label_"+promName(k)] = true
+	}
+	exporter := tmpl.Spec.Containers[len(tmpl.Spec.Containers)-1]
+	if len(monitor.Spec.Endpoints) != 1 || monitor.Spec.Endpoints[0].Port != exporter.Ports[0].Name {
+		t.Fatalf("the endpoints %+v, want the exporter's port %s", monitor.Spec.Endpoints, exporter.Ports[0].Name)
+	}
+	for _, r := range monitor.Spec.Endpoints[0].Relabelings {
+		for _, l := range r.SourceLabels {
+			if !podLabels[l] {
+				t.Errorf("relabeling from %s, a label the pool pods do not have", l)
+			}
+		}
+	}
+}
+
+// promName is how Prometheus's Kubernetes discovery names a label: every character but
+// letters, digits and "_" becomes "_".
+func promName(label string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, label)
 }
