@@ -2,6 +2,8 @@ package webhooks
 
 import (
 	"context"
+	"errors"
+	"regexp"
 
 	"github.com/prometheus/client_golang/prometheus"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -14,8 +16,8 @@ import (
 // refusal is an HTTP 200 answer saying allowed: false.
 var rejections = prometheus.NewCounterVec(prometheus.CounterOpts{
 	Name: "multigres_admission_rejections_total",
-	Help: "Requests the operator's admission webhooks refused, by kind, operation and reason (Invalid: a rule of the spec; Forbidden: deleting a template in use; InternalError: admission could not read what it needed).",
-}, []string{"kind", "operation", "reason"})
+	Help: "Requests the operator's admission webhooks refused, by kind, operation, reason (Invalid: a rule of the spec; Forbidden: deleting a template in use; InternalError: admission could not read what it needed) and field (the first field refused, list indices and keys left out).",
+}, []string{"kind", "operation", "reason", "field"})
 
 func init() { metrics.Registry.MustRegister(rejections) }
 
@@ -40,8 +42,25 @@ func (c counted[T]) ValidateDelete(ctx context.Context, obj T) (admission.Warnin
 func (c counted[T]) count(operation string) func(admission.Warnings, error) (admission.Warnings, error) {
 	return func(w admission.Warnings, err error) (admission.Warnings, error) {
 		if err != nil {
-			rejections.WithLabelValues(c.kind, operation, string(apierrors.ReasonForError(err))).Inc()
+			rejections.WithLabelValues(c.kind, operation, string(apierrors.ReasonForError(err)), ruleField(err)).Inc()
 		}
 		return w, err
 	}
 }
+
+// ruleField is the field of err's first cause with its list indices and map keys left out
+// ("spec.databases[].spec.backup.schedule.full"), so that the series are bounded by the
+// schema, not by users' lists; "" for an error that names no field.
+func ruleField(err error) string {
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) {
+		return ""
+	}
+	d := status.Status().Details
+	if d == nil || len(d.Causes) == 0 {
+		return ""
+	}
+	return subscript.ReplaceAllString(d.Causes[0].Field, "[]")
+}
+
+var subscript = regexp.MustCompile(`\[[^\]]*\]`)

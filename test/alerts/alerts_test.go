@@ -1,7 +1,8 @@
 // Package alerts checks what Prometheus and Grafana load: config/prometheus/rules.yaml with
 // Prometheus's own rule parser (every rule loads, names only metrics docs/observability.md
 // lists, and every alert says what it means and links a runbook that exists), and the
-// dashboards of config/grafana (every query parses and names only documented metrics).
+// dashboards of config/grafana (every query parses and names only documented metrics), and
+// that config/prometheus's objects are the Prometheus Operator's types, field for field.
 // `make test` runs it: a module of its own, so Prometheus's dependencies stay out of the
 // operator's.
 package alerts

@@ -2,6 +2,7 @@ package multigres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -28,6 +29,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/multiadmin"
 	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/internal/podrun"
+	"github.com/multigres/multigres-operator/internal/testenv"
 	"github.com/multigres/multigres-operator/internal/topo"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
@@ -434,12 +436,24 @@ func running(r *podrun.Runner) []*podrun.Pod {
 
 // exportsPostgresMetrics says why a pod's postgres_exporter does not report its Postgres as up
 // and, by pg_replication_is_replica, in the role it has (primary the pod named primary), or
-// nil.
+// does not serve every pg_ metric docs/observability.md lists, or nil.
 func exportsPostgresMetrics(r *podrun.Runner, pods []corev1.Pod, primary string) error {
+	documented, err := testenv.DocumentedMetrics("pg_")
+	if err != nil {
+		return err
+	}
+	if len(documented) == 0 {
+		return errors.New("docs/observability.md lists no pg_ metric")
+	}
 	for _, p := range pods {
 		families, err := scrape(r, "http://"+podAddress(p.Status.PodIP, names.PostgresExporterPort)+"/metrics")
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.Name, err)
+		}
+		for _, name := range documented {
+			if families[name] == nil {
+				return fmt.Errorf("%s: the exporter serves no %s, which docs/observability.md lists", p.Name, name)
+			}
 		}
 		up, _ := kubetest.Series(families["pg_up"], nil)
 		replica, found := kubetest.Series(families["pg_replication_is_replica"], nil)

@@ -141,10 +141,10 @@ func TestTemplateInUseCannotBeDeleted(t *testing.T) {
 
 	tmpl := &v1beta1.DeploymentTemplate{}
 	g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: ns, Name: "orders-read-only"}, tmpl)).To(Succeed())
-	refused := rejections(g, "DeploymentTemplate", "delete", "Forbidden")
+	refused := rejections(g, "DeploymentTemplate", "delete", "Forbidden", "")
 	err := admin.Delete(ctx, tmpl)
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "want Forbidden, got %v", err)
-	g.Expect(rejections(g, "DeploymentTemplate", "delete", "Forbidden")).To(Equal(refused+1), "the refusal is counted")
+	g.Expect(rejections(g, "DeploymentTemplate", "delete", "Forbidden", "")).To(Equal(refused+1), "the refusal is counted")
 	g.Expect(err.Error()).To(ContainSubstring(cluster.Name))
 	g.Expect(err.Error()).To(ContainSubstring(ordersTG + ".shardTemplate.pools[1].deploymentTemplate"))
 
@@ -209,7 +209,10 @@ func TestMetadataOnlyAndBreakGlassSkipTheWebhooks(t *testing.T) {
 	// Only the break-glass group can store a spec the rules refuse (a missing template).
 	cluster := &v1beta1.MultigresCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "c"},
 		Spec: v1beta1.MultigresClusterSpec{MultiAdmin: &v1beta1.StatelessComponentConfig{DeploymentTemplate: "missing"}}}
+	refused := rejections(g, "MultigresCluster", "create", "Invalid", "spec.multiadmin.deploymentTemplate")
 	g.Expect(admin.Create(ctx, cluster.DeepCopy())).NotTo(Succeed())
+	g.Expect(rejections(g, "MultigresCluster", "create", "Invalid", "spec.multiadmin.deploymentTemplate")).To(Equal(refused+1),
+		"the refusal is counted with the field refused")
 	g.Expect(breakGlassClient.Create(ctx, cluster)).To(Succeed())
 
 	// A metadata-only update is not validated, so it passes despite the stored spec.
@@ -226,7 +229,7 @@ func TestMetadataOnlyAndBreakGlassSkipTheWebhooks(t *testing.T) {
 	g.Expect(err.Error()).To(ContainSubstring(`spec.multiadmin.deploymentTemplate: Not found: "missing-too"`))
 }
 
-// rejections is multigres_admission_rejections_total for kind, operation and reason.
-func rejections(g Gomega, kind, operation, reason string) float64 {
-	return kubetest.Metric(g, "multigres_admission_rejections_total", map[string]string{"kind": kind, "operation": operation, "reason": reason})
+// rejections is multigres_admission_rejections_total for kind, operation, reason and field.
+func rejections(g Gomega, kind, operation, reason, field string) float64 {
+	return kubetest.Metric(g, "multigres_admission_rejections_total", map[string]string{"kind": kind, "operation": operation, "reason": reason, "field": field})
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
+	"github.com/multigres/multigres-operator/internal/controllers/reconcileerrors"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/multiadmin"
@@ -53,7 +54,7 @@ func Setup(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named("multigresbackup").
 		For(&v1beta1.MultigresBackup{}, builder.WithPredicates(status.NotStatusOnly())).
-		Complete(r)
+		Complete(reconcileerrors.Counted("MultigresBackup", r))
 }
 
 // Reconcile moves the backup on: waits for primaries, starts the shards' backups, follows them.

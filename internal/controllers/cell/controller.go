@@ -19,6 +19,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
+	"github.com/multigres/multigres-operator/internal/controllers/reconcileerrors"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 )
@@ -60,7 +61,7 @@ func Setup(mgr ctrl.Manager, topology *topowatch.Watches) error {
 		// to prune the records of poolers gone for good.
 		WatchesRawSource(topology.Source(kind)).
 		Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(poolPodCell), builder.WithPredicates(deletedOnly)).
-		Complete(r)
+		Complete(reconcileerrors.Counted(kind, r))
 }
 
 // observed is what the cell's children report, from the cache; empty objects until they exist.

@@ -16,6 +16,7 @@ import (
 	"github.com/multigres/multigres-operator/api/v1beta1"
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
+	"github.com/multigres/multigres-operator/internal/controllers/reconcileerrors"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
@@ -51,7 +52,7 @@ func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) err
 		Watches(&v1beta1.DeploymentTemplate{}, coalesce.Batched(handler.EnqueueRequestsFromMapFunc(r.clustersOfTemplate))).
 		// Reconciled again when writing its registration into the topology succeeds or fails.
 		WatchesRawSource(topology.Source(kind)).
-		Complete(r)
+		Complete(reconcileerrors.Counted("MultigresCluster", r))
 }
 
 // clusterOfLabel maps an object to the cluster its multigres.com/cluster label names.

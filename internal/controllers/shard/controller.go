@@ -35,6 +35,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
+	"github.com/multigres/multigres-operator/internal/controllers/reconcileerrors"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/controllers/topowatch"
 	"github.com/multigres/multigres-operator/internal/limits"
@@ -94,7 +95,7 @@ func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) err
 		WatchesRawSource(topology.Source(kind)).
 		// Reconciled again when a MultigresBackup of it finishes, to read the new backup.
 		Watches(&v1beta1.MultigresBackup{}, handler.EnqueueRequestsFromMapFunc(backedUpShards)).
-		Complete(r)
+		Complete(reconcileerrors.Counted(kind, r))
 }
 
 // backedUpShards are the Shards a finished MultigresBackup backed up.

@@ -21,6 +21,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
+	"github.com/multigres/multigres-operator/internal/controllers/reconcileerrors"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 	"github.com/multigres/multigres-operator/internal/limits"
 	"github.com/multigres/multigres-operator/internal/resolve"
@@ -48,7 +49,7 @@ func Setup(mgr ctrl.Manager, lim limits.Limits) error {
 		Watches(&v1beta1.Shard{}, owned).
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.TableGroupList{}), pause.Toggled()).
-		Complete(r)
+		Complete(reconcileerrors.Counted("TableGroup", r))
 }
 
 // Reconcile ensures the table group's shards and rolls their readiness up.

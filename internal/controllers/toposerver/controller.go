@@ -21,6 +21,7 @@ import (
 	"github.com/multigres/multigres-operator/internal/controllers/children"
 	"github.com/multigres/multigres-operator/internal/controllers/coalesce"
 	"github.com/multigres/multigres-operator/internal/controllers/pause"
+	"github.com/multigres/multigres-operator/internal/controllers/reconcileerrors"
 	"github.com/multigres/multigres-operator/internal/controllers/status"
 )
 
@@ -48,7 +49,7 @@ func Setup(mgr ctrl.Manager) error {
 		Watches(&policyv1.PodDisruptionBudget{}, owned).
 		// Reconciled again when their cluster is paused or resumed (internal/controllers/pause).
 		Watches(&v1beta1.MultigresCluster{}, pause.Resumed(mgr.GetClient(), &v1beta1.TopoServerList{}), pause.Toggled()).
-		Complete(r)
+		Complete(reconcileerrors.Counted("TopoServer", r))
 }
 
 // Reconcile brings the etcd objects to the TopoServer's spec and reports them in its status.
