@@ -35,6 +35,9 @@ func requestsWithinLimits(c *v1beta1.MultigresCluster, res *resolve.Result) fiel
 				res.Backups[db.Name].Filesystem.VolumeClaimTemplate))
 		}
 	}
+	if m := c.Spec.Monitoring; m != nil && m.PostgresExporter != nil && m.PostgresExporter.Resources != nil {
+		blocks = append(blocks, containerBlock(field.NewPath("spec", "monitoring", "postgresExporter"), m.PostgresExporter.Resources))
+	}
 	for _, comp := range resolvedComponents(c, res) {
 		blocks = append(blocks, comp.resources...)
 	}

@@ -48,6 +48,10 @@ databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{ty
 				`Invalid value spec.databases[0].spec.tablegroups[0].shardTemplate.pools[1].dataVolumeClaimTemplate.resources.requests[storage]: must be less than or equal to the storage limit 1Gi`,
 				`Invalid value spec.databases[0].spec.tablegroups[0].shardTemplate.pools[1].postgres.resources.requests[memory]: must be less than or equal to the memory limit 1Gi`,
 			}},
+		{"the postgres exporter", `
+cells: [{name: z}]
+monitoring: {postgresExporter: {resources: {requests: {memory: 1Gi}, limits: {memory: 128Mi}}}}`,
+			[]string{`Invalid value spec.monitoring.postgresExporter.resources.requests[memory]: must be less than or equal to the memory limit 128Mi`}},
 		{"a template's container", `
 cells: [{name: z}]
 databases: [{name: d, spec: {tablegroups: [{name: g, shardTemplate: {pools: [{type: replica, cell: z, deploymentTemplate: neg}]}}]}}]`,
