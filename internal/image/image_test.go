@@ -5,12 +5,15 @@ import (
 	"debug/elf"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
@@ -130,5 +133,47 @@ func TestMakeImage(t *testing.T) {
 	}
 	if second, err := again.Digest(); err != nil || second != first {
 		t.Errorf("built twice, the image changed: %s, then %s (%v)", first, second, err)
+	}
+}
+
+// The Dockerfile's final stage gives the image `make image` builds: the same entrypoint, user
+// and labels (the version from its VERSION argument).
+func TestDockerfileBuildsTheSameImage(t *testing.T) {
+	binary := filepath.Join(t.TempDir(), "manager")
+	if err := os.WriteFile(binary, []byte("#!"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	img, err := image.Build(binary, "${VERSION}", "amd64", time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docker := strings.ReplaceAll(string(raw), "\\\n", " ")
+	final := docker[strings.LastIndex(docker, "\nFROM "):]
+	instructions := map[string]string{}
+	for _, line := range strings.Split(final, "\n") {
+		if word, rest, ok := strings.Cut(strings.TrimSpace(line), " "); ok && !strings.HasPrefix(word, "#") {
+			instructions[word] = strings.TrimSpace(rest)
+		}
+	}
+	if got, want := instructions["USER"], cfg.Config.User; got != want {
+		t.Errorf("Dockerfile USER %q, make image %q", got, want)
+	}
+	if got, want := instructions["ENTRYPOINT"], `["`+strings.Join(cfg.Config.Entrypoint, `", "`)+`"]`; got != want {
+		t.Errorf("Dockerfile ENTRYPOINT %s, make image %s", got, want)
+	}
+	labels := map[string]string{}
+	for _, m := range regexp.MustCompile(`([\w.]+)="([^"]*)"`).FindAllStringSubmatch(instructions["LABEL"], -1) {
+		labels[m[1]] = m[2]
+	}
+	if !maps.Equal(labels, cfg.Config.Labels) {
+		t.Errorf("Dockerfile labels %v, make image's %v", labels, cfg.Config.Labels)
 	}
 }
