@@ -27,6 +27,21 @@ type Bundle struct {
 	CACert, CAKey, ServingCert, ServingKey []byte
 }
 
+// SecretKeys name where a Bundle's parts are kept in a Secret's data.
+type SecretKeys struct {
+	CACert, CAKey, ServingCert, ServingKey string
+}
+
+// Bundle reads the bundle data holds (empty parts where keys are missing).
+func (k SecretKeys) Bundle(data map[string][]byte) *Bundle {
+	return &Bundle{data[k.CACert], data[k.CAKey], data[k.ServingCert], data[k.ServingKey]}
+}
+
+// Data is b as a Secret's data.
+func (k SecretKeys) Data(b *Bundle) map[string][]byte {
+	return map[string][]byte{k.CACert: b.CACert, k.CAKey: b.CAKey, k.ServingCert: b.ServingCert, k.ServingKey: b.ServingKey}
+}
+
 // Equal reports whether b and o hold the same bytes.
 func (b *Bundle) Equal(o *Bundle) bool {
 	return bytes.Equal(b.CACert, o.CACert) && bytes.Equal(b.CAKey, o.CAKey) &&

@@ -112,3 +112,17 @@ func TestRenew(t *testing.T) {
 		t.Fatalf("an expired CA is still trusted: %d CAs", cas(pruned.CACert))
 	}
 }
+
+// A bundle kept in a Secret under any keys reads back the same, and a Secret without them
+// reads as an empty bundle (which Renew replaces).
+func TestSecretKeys(t *testing.T) {
+	keys := SecretKeys{CACert: "a", CAKey: "b", ServingCert: "c", ServingKey: "d"}
+	b := &Bundle{[]byte("1"), []byte("2"), []byte("3"), []byte("4")}
+	data := keys.Data(b)
+	if len(data) != 4 || !keys.Bundle(data).Equal(b) {
+		t.Errorf("data %v reads back as %+v", data, keys.Bundle(data))
+	}
+	if !keys.Bundle(nil).Equal(&Bundle{}) {
+		t.Error("no data reads as a bundle with parts")
+	}
+}

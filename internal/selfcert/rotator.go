@@ -22,13 +22,8 @@ import (
 	"github.com/multigres/multigres-operator/internal/names"
 )
 
-// Secret keys of the bundle.
-const (
-	keyCACert = "ca.crt"
-	keyCAKey  = "ca.key"
-	keyCert   = corev1.TLSCertKey
-	keyKey    = corev1.TLSPrivateKeyKey
-)
+// webhookKeys: a kubernetes.io/tls Secret, with the CA beside the certificate.
+var webhookKeys = SecretKeys{CACert: "ca.crt", CAKey: "ca.key", ServingCert: corev1.TLSCertKey, ServingKey: corev1.TLSPrivateKeyKey}
 
 // Rotator keeps the webhook certificate: a manager runnable that runs on every replica (each
 // replica serves webhooks), so it does not need leader election.
@@ -149,7 +144,7 @@ func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {
 		return nil, err
 	}
 	exists := err == nil
-	b := bundleOf(secret)
+	b := webhookKeys.Bundle(secret.Data)
 	renewed, err := Renew(b, r.Hosts, time.Now(), orDefault(r.Validity, 365*24*time.Hour),
 		orDefault(r.CAValidity, 5*365*24*time.Hour), orDefault(r.RenewBefore, 30*24*time.Hour))
 	if err != nil || (exists && renewed.Equal(b)) {
@@ -158,7 +153,7 @@ func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {
 	secret.Name, secret.Namespace = r.Secret.Name, r.Secret.Namespace
 	secret.Labels = names.ManagedLabels()
 	secret.Type = corev1.SecretTypeTLS
-	secret.Data = map[string][]byte{keyCACert: renewed.CACert, keyCAKey: renewed.CAKey, keyCert: renewed.ServingCert, keyKey: renewed.ServingKey}
+	secret.Data = webhookKeys.Data(renewed)
 	if exists {
 		err = r.Client.Update(ctx, secret)
 	} else {
@@ -169,13 +164,9 @@ func (r *Rotator) ensureSecret(ctx context.Context) (*Bundle, error) {
 		if err := r.Reader.Get(ctx, r.Secret, secret); err != nil {
 			return nil, err
 		}
-		return bundleOf(secret), nil
+		return webhookKeys.Bundle(secret.Data), nil
 	}
 	return renewed, err
-}
-
-func bundleOf(s *corev1.Secret) *Bundle {
-	return &Bundle{s.Data[keyCACert], s.Data[keyCAKey], s.Data[keyCert], s.Data[keyKey]}
 }
 
 // inject sets caBundle wherever it differs; an up-to-date object is not written.

@@ -1,19 +1,23 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/multigres/multigres-operator/internal/localcluster"
 )
 
-// sample is one line of the Prometheus text format.
+// sample is one line of the Prometheus text format: a histogram is its _bucket (with le),
+// _sum and _count lines.
 type sample struct {
 	name   string
 	labels map[string]string
@@ -33,60 +37,44 @@ func scrape(op *localcluster.Operator) (metrics, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("metrics: %s", resp.Status)
 	}
-	var out metrics
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		s, err := parseSample(line)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
 	}
-	return out, sc.Err()
+	var out metrics
+	for name, f := range families {
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			out = append(out, samples(name, labels, m)...)
+		}
+	}
+	return out, nil
 }
 
-// parseSample parses `name{key="value",...} value [timestamp]`.
-func parseSample(line string) (sample, error) {
-	s := sample{labels: map[string]string{}}
-	i := strings.IndexAny(line, "{ ")
-	if i < 0 {
-		return s, fmt.Errorf("metrics: bad line %q", line)
+// samples are m's lines: one for a counter, gauge or untyped value; a histogram's buckets
+// (the +Inf one being its count), sum and count.
+func samples(name string, labels map[string]string, m *dto.Metric) []sample {
+	h := m.GetHistogram()
+	if h == nil {
+		return []sample{{name, labels, m.GetCounter().GetValue() + m.GetGauge().GetValue() + m.GetUntyped().GetValue()}}
 	}
-	s.name, line = line[:i], line[i:]
-	if line[0] == '{' {
-		line = line[1:]
-		for line != "" && line[0] != '}' {
-			eq := strings.Index(line, `="`)
-			if eq < 0 {
-				return s, fmt.Errorf("metrics: bad labels in %q", line)
-			}
-			key := line[:eq]
-			line = line[eq+2:]
-			var val strings.Builder
-			for line != "" && line[0] != '"' {
-				if line[0] == '\\' && len(line) > 1 {
-					line = line[1:]
-				}
-				val.WriteByte(line[0])
-				line = line[1:]
-			}
-			s.labels[key] = val.String()
-			line = strings.TrimPrefix(strings.TrimPrefix(line, `"`), ",")
+	with := func(le float64) map[string]string {
+		l := maps.Clone(labels)
+		l["le"] = strconv.FormatFloat(le, 'g', -1, 64)
+		return l
+	}
+	out := []sample{{name + "_sum", labels, h.GetSampleSum()}, {name + "_count", labels, float64(h.GetSampleCount())},
+		{name + "_bucket", with(math.Inf(1)), float64(h.GetSampleCount())}}
+	for _, b := range h.GetBucket() {
+		if !math.IsInf(b.GetUpperBound(), 1) {
+			out = append(out, sample{name + "_bucket", with(b.GetUpperBound()), float64(b.GetCumulativeCount())})
 		}
-		line = strings.TrimPrefix(line, "}")
 	}
-	fields := strings.Fields(line)
-	if len(fields) == 0 {
-		return s, fmt.Errorf("metrics: no value for %s", s.name)
-	}
-	v, err := strconv.ParseFloat(fields[0], 64)
-	s.value = v
-	return s, err
+	return out
 }
 
 // value is the sum of name's samples whose labels include match.

@@ -27,9 +27,11 @@ const (
 	backupTLSValidity    = 5 * 365 * 24 * time.Hour
 	backupTLSCAValidity  = 10 * 365 * 24 * time.Hour
 	backupTLSRenewBefore = 30 * 24 * time.Hour
-	// backupTLSKeyCAKey is the CA's key, kept in the Secret for renewals and not mounted.
-	backupTLSKeyCAKey = "ca.key"
 )
+
+// backupTLSKeys are the Secret's keys; the CA's key is kept for renewals and not mounted.
+var backupTLSKeys = selfcert.SecretKeys{CACert: components.BackupTLSKeyCA, CAKey: "ca.key",
+	ServingCert: components.BackupTLSKeyCert, ServingKey: components.BackupTLSKeyKey}
 
 // backupTLSHosts are the names a replica dials the primary's pgBackRest server by: any pod of
 // the shard's pools, through its headless Service.
@@ -55,7 +57,7 @@ func (r *Reconciler) ensureBackupTLS(ctx context.Context, s *v1beta1.Shard, pool
 			return err
 		}
 		secret = &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: names.BackupTLS(s.Name), Namespace: s.Namespace,
-			Labels: components.Labels(s.Labels, names.ComponentShard, s.Name)}, Data: backupTLSData(bundle)}
+			Labels: components.Labels(s.Labels, names.ComponentShard, s.Name)}, Data: backupTLSKeys.Data(bundle)}
 		if err := controllerutil.SetControllerReference(s, secret, r.Scheme()); err != nil {
 			return err
 		}
@@ -64,19 +66,12 @@ func (r *Reconciler) ensureBackupTLS(ctx context.Context, s *v1beta1.Shard, pool
 	if err != nil {
 		return err
 	}
-	d := secret.Data
-	held := &selfcert.Bundle{CACert: d[components.BackupTLSKeyCA], CAKey: d[backupTLSKeyCAKey],
-		ServingCert: d[components.BackupTLSKeyCert], ServingKey: d[components.BackupTLSKeyKey]}
+	held := backupTLSKeys.Bundle(secret.Data)
 	renewed, err := selfcert.Renew(held, hosts, now, backupTLSValidity, backupTLSCAValidity, backupTLSRenewBefore)
 	if err != nil || renewed.Equal(held) {
 		return err
 	}
 	before := secret.DeepCopy()
-	secret.Data = backupTLSData(renewed)
+	secret.Data = backupTLSKeys.Data(renewed)
 	return r.Patch(ctx, secret, client.MergeFrom(before))
-}
-
-func backupTLSData(b *selfcert.Bundle) map[string][]byte {
-	return map[string][]byte{components.BackupTLSKeyCA: b.CACert, backupTLSKeyCAKey: b.CAKey,
-		components.BackupTLSKeyCert: b.ServingCert, components.BackupTLSKeyKey: b.ServingKey}
 }
