@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"context"
+	"slices"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -9,8 +11,11 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/multigres/multigres-operator/api/v1beta1"
+	"github.com/multigres/multigres-operator/internal/components"
+	"github.com/multigres/multigres-operator/internal/names"
 	"github.com/multigres/multigres-operator/test/kubetest"
 )
 
@@ -121,5 +126,48 @@ func TestRemovalReachesTheChildren(t *testing.T) {
 		g.Expect(orch(g).Resources.Limits).To(BeEmpty())
 		requests := orch(g).Resources.Requests
 		g.Expect(requests.Cpu().String()).To(Equal("100m"), "requests stay")
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
+}
+
+// spec.monitoring's exporter reaches every pool StatefulSet's pods, and taking it out of the
+// cluster takes the container out of them again.
+func TestMonitoringReachesThePools(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	ns := kubetest.Namespace(t, k8s, "monitoring")
+	c := applySamples(t, ns)
+	waitForTree(g, ns)
+	converge(g, ns)
+	// exporters counts the pool StatefulSets running an exporter, of how many there are.
+	exporters := func(g Gomega) (int, int) {
+		sets := &appsv1.StatefulSetList{}
+		g.Expect(k8s.List(context.Background(), sets, client.InNamespace(ns),
+			client.MatchingLabels{names.LabelComponent: names.ComponentShardPool})).To(Succeed())
+		n := 0
+		for _, s := range sets.Items {
+			if slices.ContainsFunc(s.Spec.Template.Spec.Containers, func(c corev1.Container) bool {
+				return c.Name == components.ContainerPostgresExporter
+			}) {
+				n++
+			}
+		}
+		return n, len(sets.Items)
+	}
+	n, pools := exporters(g)
+	g.Expect(pools).To(BeNumerically(">", 0))
+	g.Expect(n).To(BeZero(), "no exporter before it is asked for")
+
+	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) {
+		c.Spec.Monitoring = &v1beta1.MonitoringSpec{PostgresExporter: &v1beta1.PostgresExporterSpec{}}
+	})
+	g.Eventually(func(g Gomega) {
+		n, _ := exporters(g)
+		g.Expect(n).To(Equal(pools), "every pool runs the exporter")
+	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
+
+	kubetest.Update(g, k8s, c, func(c *v1beta1.MultigresCluster) { c.Spec.Monitoring = nil })
+	g.Eventually(func(g Gomega) {
+		n, _ := exporters(g)
+		g.Expect(n).To(BeZero(), "no pool runs it once it is removed")
 	}, kubetest.Timeout, kubetest.Poll).Should(Succeed())
 }
