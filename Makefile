@@ -60,6 +60,14 @@ test: verify lint ## Verify generated files, lint, and run every test against re
 test-e2e: ## Run the end-to-end tests: the operator binary on a whole local cluster (kwok nodes).
 	E2E=1 KUBEBUILDER_ASSETS=$$(hack/build-controlplane.sh $(LOCALCLUSTER_BINS)) go test ./test/e2e/ -count=1 -timeout 40m -v
 
+# The API server suites (CRD schemas and CEL, webhooks, conversion, the controllers against a real
+# API server) again on the oldest Kubernetes the operator supports, whose kube-apiserver and
+# kubectl hack/controlplane-oldest pins (built once into bin/, like the others).
+OLDEST_SUITES := ./test/api/ ./test/webhooks/ ./test/controllers/... ./test/deploy/ ./test/upgrade/ ./test/selfcert/ ./test/limits/
+.PHONY: test-oldest
+test-oldest: ## Run the API server suites against the oldest supported Kubernetes (1.30).
+	KUBEBUILDER_ASSETS=$$(K8S_MODULE=hack/controlplane-oldest hack/build-controlplane.sh $(CONTROLPLANE_BINS)) go test $(OLDEST_SUITES) -count=1 -timeout 30m
+
 # MULTIGRES_BIN_DIR (and POSTGRES_BIN_DIR, PGBACKREST_BIN_DIR, PGCTLD_BIN_DIR) name the binaries that
 # stand for the images; without MULTIGRES_BIN_DIR only the etcd part runs (docs/testing-multigres.md).
 .PHONY: test-multigres

@@ -5,11 +5,14 @@
 #   hack/build-controlplane.sh [binary ...]   default: kube-apiserver etcd
 #
 # Known binaries: kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok.
+# K8S_MODULE picks the module the Kubernetes binaries come from: hack/controlplane (default, the
+# version the operator is built against) or hack/controlplane-oldest (the oldest it supports).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+k8s_module=$root/${K8S_MODULE:-hack/controlplane}
 version() { grep -oE "$1 v[0-9][^ ]*" "$2" | head -n1 | cut -d' ' -f2; }
-k8s_version=$(version k8s.io/kubernetes "$root/hack/controlplane/go.mod")
+k8s_version=$(version k8s.io/kubernetes "$k8s_module/go.mod")
 etcd_version=$(version go.etcd.io/etcd/server/v3 "$root/hack/etcd/go.mod")
 BIN_DIR=${BIN_DIR:-$root/bin/controlplane-$k8s_version-etcd-$etcd_version}
 mkdir -p "$BIN_DIR"
@@ -23,7 +26,7 @@ build() {
   local name=$1 module_dir pkg
   case "$name" in
     kube-apiserver|kube-controller-manager|kube-scheduler|kubectl)
-      module_dir=$root/hack/controlplane; pkg=k8s.io/kubernetes/cmd/$name ;;
+      module_dir=$k8s_module; pkg=k8s.io/kubernetes/cmd/$name ;;
     etcd)
       module_dir=$root/hack/etcd; pkg=go.etcd.io/etcd/server/v3 ;;
     kwok)

@@ -47,12 +47,20 @@ func TestShardRestoresFromAnotherCluster(t *testing.T) {
 		return apierrors.IsNotFound(k8s.Get(ctx, kubetest.Key(ns, westPool), &appsv1.StatefulSet{}))
 	}, "1s", kubetest.Poll).Should(BeTrue(), "a pool runs before the repository is copied")
 
-	// The Job completes (the job controller is not running here).
+	// The Job completes (the job controller is not running here), with the conditions the
+	// API server's own job controller would set: Kubernetes 1.33 and later want
+	// SuccessCriteriaMet before Complete, and those before 1.31 refuse it for a Job without a
+	// success policy.
 	now := metav1.Now()
-	job.Status = batchv1.JobStatus{StartTime: &now, CompletionTime: &now, Succeeded: 1, Conditions: []batchv1.JobCondition{
-		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
-		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now}}}
-	g.Expect(k8s.Status().Update(ctx, job)).To(Succeed())
+	complete := batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now}
+	met := batchv1.JobCondition{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now}
+	job.Status = batchv1.JobStatus{StartTime: &now, CompletionTime: &now, Succeeded: 1, Conditions: []batchv1.JobCondition{met, complete}}
+	err = k8s.Status().Update(ctx, job)
+	if apierrors.IsInvalid(err) {
+		job.Status.Conditions = []batchv1.JobCondition{complete}
+		err = k8s.Status().Update(ctx, job)
+	}
+	g.Expect(err).NotTo(HaveOccurred())
 	kubetest.Get(g, k8s, ns, westPool, &appsv1.StatefulSet{})
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRestored, metav1.ConditionFalse, shard.ReasonRestoringPoolers)
 
