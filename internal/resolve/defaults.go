@@ -86,7 +86,7 @@ var (
 	DefaultPostgresResources     = requirements("500m", "1Gi", "2", "2Gi")
 	DefaultMultiPoolerResources  = requirements("100m", "128Mi", "500m", "512Mi")
 	DefaultTopoServerResources   = requirements("200m", "256Mi", "1", "1Gi")
-	// DefaultPostgresExporterResources: one scrape a minute or so of a few catalog views.
+	// DefaultPostgresExporterResources: a few catalog queries per scrape.
 	DefaultPostgresExporterResources = requirements("50m", "64Mi", "200m", "128Mi")
 )
 
