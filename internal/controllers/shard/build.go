@@ -36,7 +36,7 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 	selector := names.Selector(names.ComponentShardPool, name)
 	images := s.Spec.Images
 	pool := components.Pool{
-		PostgresImage:     components.Image{Name: cmp.Or(images.Postgres, resolve.DefaultPostgresImage), PullPolicy: images.ImagePullPolicy},
+		PostgresImage:     postgresImage(s),
 		PoolerImage:       components.Image{Name: cmp.Or(images.MultiPooler, resolve.DefaultMultigresImage), PullPolicy: images.ImagePullPolicy},
 		Topo:              components.TopoFrom(s.Spec.GlobalTopoServer, s.Namespace),
 		Cell:              p.Cell,
@@ -97,6 +97,12 @@ func buildPool(s *v1beta1.Shard, p v1beta1.PoolSpec) poolObjects {
 		// One pod of a pool at a time: multiorch keeps a primary and quorum among the rest.
 		pdb: components.PodDisruptionBudget(name, s.Namespace, labels, selector, 1),
 	}
+}
+
+// postgresImage is the image of the shard's postgres container (the default when the spec
+// names none), which the restore Job's copy also runs: it has a shell and cp.
+func postgresImage(s *v1beta1.Shard) components.Image {
+	return components.Image{Name: cmp.Or(s.Spec.Images.Postgres, resolve.DefaultPostgresImage), PullPolicy: s.Spec.Images.ImagePullPolicy}
 }
 
 // backupClaim is the shard's backup repository, as spec.backup says (resolved by the

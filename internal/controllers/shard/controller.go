@@ -98,6 +98,16 @@ func Setup(mgr ctrl.Manager, lim limits.Limits, topology *topowatch.Watches) err
 		Complete(reconcileerrors.Counted(kind, r))
 }
 
+// forget drops what the reconciler remembers of a shard that is gone: its switchover, its
+// last leader appointment and its last reported primary.
+func (r *Reconciler) forget(key types.NamespacedName) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.switches, key)
+	delete(r.appointed, key)
+	delete(r.reported, key)
+}
+
 // backedUpShards are the Shards a finished MultigresBackup backed up.
 func backedUpShards(_ context.Context, obj client.Object) []reconcile.Request {
 	b, ok := obj.(*v1beta1.MultigresBackup)
@@ -128,9 +138,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.Get(ctx, req.NamespacedName, s); err != nil || s.DeletionTimestamp != nil {
 		r.Topology.Forget(topowatch.User(kind, req.NamespacedName))
 		forgetBackupMetrics(req.Namespace, req.Name)
-		r.mu.Lock()
-		delete(r.reported, req.NamespacedName)
-		r.mu.Unlock()
+		r.forget(req.NamespacedName)
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if paused, err := pause.Paused(ctx, r.Client, s); paused || err != nil {

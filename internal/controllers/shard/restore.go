@@ -149,17 +149,14 @@ find ` + components.BackupDir + `/archive -type f | awk -v stop="$stop" '{
 // pods' user, with the Postgres image (which has a shell and cp).
 func buildRestoreJob(s *v1beta1.Shard) *batchv1.Job {
 	labels := components.Labels(s.Labels, names.ComponentShard, s.Name)
-	image := s.Spec.Images.Postgres
-	if image == "" {
-		image = resolve.DefaultPostgresImage
-	}
+	image := postgresImage(s)
 	template := components.PodTemplate(components.Pod{
 		Labels: labels,
 		User:   components.PostgresUser,
 		Containers: []corev1.Container{{
 			Name:            "copy",
-			Image:           image,
-			ImagePullPolicy: s.Spec.Images.ImagePullPolicy,
+			Image:           image.Name,
+			ImagePullPolicy: image.PullPolicy,
 			Command:         []string{"sh", "-c", copyScript},
 			VolumeMounts: []corev1.VolumeMount{{Name: "source", MountPath: restoreSource, ReadOnly: true},
 				{Name: components.BackupVolume, MountPath: components.BackupDir}},
