@@ -22,18 +22,11 @@ import (
 // restored (in the topology, none primary) it asks multiadmin to appoint the first of them
 // leader with the database's durability policy; Restored turns True when a primary serves.
 func TestShardRestoresFromAnotherCluster(t *testing.T) {
-	g := NewWithT(t)
-	endpoint, etcd := topologyServer(t)
-	_, err := etcd.RegisterCell(ctx, fixtureRoot, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: fixtureRoot + "/us-west-2"})
-	g.Expect(err).NotTo(HaveOccurred())
-	ns := kubetest.Namespace(t, k8s, "restore")
-	s := ordersShard(ns)
-	s.Spec.GlobalTopoServer = v1beta1.GlobalTopoServerRef{RootPath: fixtureRoot, Address: endpoint}
-	s.Spec.Pools = s.Spec.Pools[:1]
-	s.Spec.Backup = &v1beta1.BackupConfig{Schedule: &v1beta1.BackupSchedule{}}
-	s.Spec.Restore = &v1beta1.RestoreSource{Cluster: "old", Claim: "old-production-db-orders-tg-0-backups", DurabilityPolicy: v1beta1.DurabilityAtLeast2}
-	admin := multiadminFor(names.ServiceAddress(names.MultiAdmin("example"), ns, names.MultiAdminHTTPPort))
-	g.Expect(k8s.Create(ctx, s)).To(Succeed())
+	f := createPoolFixture(t, "restore", func(s *v1beta1.Shard) {
+		s.Spec.Backup = &v1beta1.BackupConfig{Schedule: &v1beta1.BackupSchedule{}}
+		s.Spec.Restore = &v1beta1.RestoreSource{Cluster: "old", Claim: "old-production-db-orders-tg-0-backups", DurabilityPolicy: v1beta1.DurabilityAtLeast2}
+	})
+	g, ns, s, admin := f.g, f.ns, f.s, f.admin
 
 	job := kubetest.Get(g, k8s, ns, names.RestoreJob(s.Name), &batchv1.Job{})
 	kubetest.ControlledBy(g, job, s)
@@ -55,7 +48,7 @@ func TestShardRestoresFromAnotherCluster(t *testing.T) {
 	complete := batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now}
 	met := batchv1.JobCondition{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now}
 	job.Status = batchv1.JobStatus{StartTime: &now, CompletionTime: &now, Succeeded: 1, Conditions: []batchv1.JobCondition{met, complete}}
-	err = k8s.Status().Update(ctx, job)
+	err := k8s.Status().Update(ctx, job)
 	if apierrors.IsInvalid(err) {
 		job.Status.Conditions = []batchv1.JobCondition{complete}
 		err = k8s.Status().Update(ctx, job)
@@ -64,17 +57,12 @@ func TestShardRestoresFromAnotherCluster(t *testing.T) {
 	kubetest.Get(g, k8s, ns, westPool, &appsv1.StatefulSet{})
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRestored, metav1.ConditionFalse, shard.ReasonRestoringPoolers)
 
-	// Both poolers restored the backup, as standbys: the first is appointed.
-	key := topo.ShardKey{Database: s.Spec.DatabaseName, TableGroup: s.Spec.TableGroupName, Shard: s.Spec.ShardName}
-	publish := func(i int, role topo.Role, term int64) {
-		name := westPool + "-" + string(rune('0'+i))
-		p := topo.Pooler{ID: topo.ID{Cell: "us-west-2", Name: name}, Shard: key, Hostname: names.PodHost(name, westPool, ns), Serving: true,
-			Lifecycle: topo.LifecycleActive, Role: role, Rule: topo.Rule{Term: term}}
-		_, err := etcd.Register(ctx, topo.PoolerKey(fixtureRoot+"/us-west-2", p.ID), p.Marshal())
-		g.Expect(err).NotTo(HaveOccurred())
-	}
-	publish(0, topo.RoleReplica, 1)
-	publish(1, topo.RoleReplica, 1)
+	// Every pooler restored the backup, as a standby: the first is appointed, once all are in
+	// the topology.
+	f.publish(0, topo.RoleReplica, 1)
+	f.publish(1, topo.RoleReplica, 1)
+	g.Consistently(admin.ruleChanges, "1s", kubetest.Poll).Should(BeEmpty(), "a leader appointed before every pooler restored")
+	f.publish(2, topo.RoleReplica, 1)
 	g.Eventually(admin.ruleChanges, kubetest.Timeout, kubetest.Poll).Should(HaveLen(1))
 	rule := admin.ruleChanges()[0]
 	g.Expect(rule).To(HavePrefix("/api/v1/shards/production_db/orders_tg/0-80/rule-change "))
@@ -82,6 +70,6 @@ func TestShardRestoresFromAnotherCluster(t *testing.T) {
 	g.Expect(rule).To(ContainSubstring(`"policyName":"AT_LEAST_2","quorumType":"QUORUM_TYPE_AT_LEAST_N"`))
 	g.Expect(rule).To(ContainSubstring(`"unsafeDeriveCert":{}`))
 
-	publish(0, topo.RolePrimary, 2)
+	f.publish(0, topo.RolePrimary, 2)
 	kubetest.HaveCondition(g, k8s, s, v1beta1.ConditionRestored, metav1.ConditionTrue, shard.ReasonRestoredBackup)
 }

@@ -34,6 +34,15 @@ type poolFixture struct {
 const fixtureRoot = "/multigres/global"
 
 func newPoolFixture(t *testing.T, name string, edits ...func(*v1beta1.Shard)) *poolFixture {
+	f := createPoolFixture(t, name, edits...)
+	f.sts = kubetest.Get(f.g, k8s, f.ns, westPool, &appsv1.StatefulSet{})
+	f.g.Expect(f.sts.Spec.UpdateStrategy.Type).To(Equal(appsv1.OnDeleteStatefulSetStrategyType))
+	return f
+}
+
+// createPoolFixture creates the fixture's shard (its west pool of 3, the topology, multiadmin)
+// without waiting for its StatefulSet.
+func createPoolFixture(t *testing.T, name string, edits ...func(*v1beta1.Shard)) *poolFixture {
 	g := NewWithT(t)
 	endpoint, etcd := topologyServer(t)
 	_, err := etcd.RegisterCell(ctx, fixtureRoot, topo.Cell{Name: "us-west-2", ServerAddresses: []string{endpoint}, Root: fixtureRoot + "/us-west-2"})
@@ -48,8 +57,6 @@ func newPoolFixture(t *testing.T, name string, edits ...func(*v1beta1.Shard)) *p
 		edit(f.s)
 	}
 	g.Expect(k8s.Create(ctx, f.s)).To(Succeed())
-	f.sts = kubetest.Get(g, k8s, f.ns, westPool, &appsv1.StatefulSet{})
-	g.Expect(f.sts.Spec.UpdateStrategy.Type).To(Equal(appsv1.OnDeleteStatefulSetStrategyType))
 	return f
 }
 

@@ -376,21 +376,31 @@ func etcdKeys(r *podrun.Runner, pod corev1.Pod, prefix string) (int, error) {
 }
 
 func getJSON(r *podrun.Runner, method, url string, body []byte, into any) error {
+	b, err := request(r, method, url, body)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, into)
+}
+
+// request sends body (JSON) to a pod of r and returns the answer's body, or an error quoting
+// it when the status is not 200.
+func request(r *podrun.Runner, method, url string, body []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := r.HTTPClient().Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
+		return nil, fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
 	}
-	return json.Unmarshal(b, into)
+	return b, err
 }

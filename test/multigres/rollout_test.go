@@ -1,6 +1,7 @@
 package multigres
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -473,20 +474,10 @@ func boolInt(b bool) int {
 
 // scrape reads a Prometheus text exposition.
 func scrape(r *podrun.Runner, url string) (map[string]*dto.MetricFamily, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	b, err := request(r, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := r.HTTPClient().Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	return parser.TextToMetricFamilies(resp.Body)
+	return parser.TextToMetricFamilies(bytes.NewReader(b))
 }
